@@ -1,0 +1,144 @@
+"""The schema every service file in `resources/catalog/` must match.
+
+A fourth service needs only a new file that passes this schema; nothing in the
+code names the three services of the seed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in both working languages."""
+
+    kk: Annotated[str, Field(min_length=1)]
+    ru: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        return self.ru if lang == "ru" else self.kk
+
+
+class ApplicantType(StrEnum):
+    LEGAL_ENTITY = "legal_entity"
+    NATURAL_PERSON = "natural_person"
+    NON_RESIDENT_LEGAL_ENTITY = "non_resident_legal_entity"
+
+
+class TermUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+
+
+class ResultKind(StrEnum):
+    ATTESTATION_CERTIFICATE = "attestation_certificate"
+    PERMISSION = "permission"
+    REGISTRATION = "registration"
+    REASONED_REFUSAL = "reasoned_refusal"
+
+
+class Term(_Strict):
+    count: Annotated[int, Field(gt=0, le=365)]
+    unit: TermUnit
+    # Seed, service 3, §8.2: on the service-centre route the result is handed
+    # over this many working days before the term ends.
+    early_days_at_service_centre: Annotated[int, Field(ge=0, le=30)] = 0
+
+
+class DocumentSpec(_Strict):
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: Text
+    applicant_types: Annotated[list[ApplicantType], Field(min_length=1)]
+    electronic_copy: bool = False
+    expert_conclusion: bool = False
+    applicant_eds: bool = False
+    clerk_eds: bool = False
+    is_application: bool = False
+    seed_ref: str = ""
+
+
+class Annex1Field(_Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Text
+    required: bool = True
+    multiline: bool = False
+
+
+class ConclusionSection(_Strict):
+    """The items an expert conclusion must contain, for the committee's review."""
+
+    title: Text
+    applies_to: Text | None = None
+    items: Annotated[list[Text], Field(min_length=1)]
+
+
+class Annex1(_Strict):
+    """The application form. `{placeholders}` are filled from the Annex 1 fields."""
+
+    header: Text
+    title: Text
+    body: Text
+    attachments: list[Text]
+
+
+class Annex2(_Strict):
+    """Only what differs between the services' refusal receipts; the rest is common."""
+
+    copies_sentence: Text
+
+
+class Service(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    number: Annotated[int, Field(gt=0)]
+    name: Text
+    short_name: Text
+    legal_basis: Text
+    provider: Text
+    law_article: Annotated[int, Field(gt=0)]
+    applicant_types: Annotated[list[ApplicantType], Field(min_length=1)]
+    term: Term
+    results: Annotated[list[ResultKind], Field(min_length=1)]
+    documents: Annotated[list[DocumentSpec], Field(min_length=1)]
+    annex1_fields: list[Annex1Field]
+    annex1: Annex1
+    annex2: Annex2
+    expert_conclusion: list[ConclusionSection] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Service:
+        codes = [d.code for d in self.documents]
+        if len(codes) != len(set(codes)):
+            raise ValueError("document codes must be unique")
+        for doc in self.documents:
+            stray = set(doc.applicant_types) - set(self.applicant_types)
+            if stray:
+                raise ValueError(
+                    f"document {doc.code!r} names applicant types the service does not admit: "
+                    + ", ".join(sorted(stray))
+                )
+        for kind in self.applicant_types:
+            if not self.documents_for(kind):
+                raise ValueError(f"no documents listed for applicant type {kind.value!r}")
+        if ResultKind.REASONED_REFUSAL not in self.results:
+            raise ValueError("every service can end in a reasoned refusal")
+        keys = [f.key for f in self.annex1_fields]
+        if len(keys) != len(set(keys)):
+            raise ValueError("Annex 1 field keys must be unique")
+        return self
+
+    def documents_for(self, applicant_type: ApplicantType | str) -> list[DocumentSpec]:
+        kind = ApplicantType(applicant_type)
+        return [d for d in self.documents if kind in d.applicant_types]
+
+    def document(self, code: str) -> DocumentSpec:
+        for doc in self.documents:
+            if doc.code == code:
+                return doc
+        raise KeyError(code)
