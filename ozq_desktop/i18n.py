@@ -31,7 +31,7 @@ _global_language = DEFAULT_LANGUAGE
 _listeners: list[Callable[[str], None]] = []
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention
+def N_(msgid: str) -> str:
     """Mark a message for translation without translating it now."""
     return msgid
 

@@ -63,6 +63,10 @@ def test_placeholders_agree_between_languages():
 def test_tr_switches_language_and_formats():
     i18n.set_language("ru")
     assert i18n.current_language() == "ru"
-    text = i18n.tr("Catalog file {file}, field {field}: {reason}", file="a.json", field="x", reason="y")
+    text = i18n.tr(
+        "Catalog file {file}, field {field}: {reason}", file="a.json", field="x", reason="y"
+    )
     assert "a.json" in text and "x" in text
-    assert text != i18n.tr("Catalog file {file}, field {field}: {reason}", "kk", file="a.json", field="x", reason="y")
+    assert text != i18n.tr(
+        "Catalog file {file}, field {field}: {reason}", "kk", file="a.json", field="x", reason="y"
+    )
