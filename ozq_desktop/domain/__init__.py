@@ -1,0 +1,1 @@
+"""The rules of the service centre, free of Qt and of storage."""
