@@ -15,7 +15,9 @@ class OzqError(Exception):
     def __init__(self, msgid: str, /, **params: object) -> None:
         self.msgid = msgid
         self.params = params
-        super().__init__(msgid.format(**params) if params else msgid)
+        super().__init__(
+            msgid.format(**{k: str(v) for k, v in params.items()}) if params else msgid
+        )
 
     def message(self, lang: str | None = None) -> str:
         return tr(self.msgid, lang, **self.params)

@@ -17,6 +17,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 
 from ozq_desktop.paths import resource
@@ -67,6 +68,27 @@ def on_language_changed(listener: Callable[[str], None]) -> None:
     _listeners.append(listener)
 
 
+@dataclass(frozen=True)
+class LazyText:
+    """A message to be translated when it is shown, in the language of that moment.
+
+    Use it for parameters of errors and labels that are rendered later, perhaps after the
+    clerk switched languages."""
+
+    msgid: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        return tr(self.msgid, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def lazy(msgid: str, /, **params: object) -> LazyText:
+    return LazyText(msgid, params)
+
+
 def tr(msgid: str, /, lang: str | None = None, **params: object) -> str:
     """The message in `lang` (the current language by default), formatted with `params`."""
     lang = lang or current_language()
@@ -75,7 +97,10 @@ def tr(msgid: str, /, lang: str | None = None, **params: object) -> str:
     if text is None:
         log.warning("untranslated message %r (%s)", msgid, lang)
         text = msgid
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    rendered = {k: v.render(lang) if isinstance(v, LazyText) else v for k, v in params.items()}
+    return text.format(**rendered)
 
 
 def both(msgid: str, /, **params: object) -> dict[str, str]:

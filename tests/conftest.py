@@ -18,3 +18,61 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("OZQ_DATA_DIR", str(data))
     yield data
     i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "desk.db"
+
+
+@pytest.fixture
+def engine(db_path):
+    from ozq_desktop.storage.engine import make_engine
+    from ozq_desktop.storage.migrations import upgrade
+
+    eng = make_engine(db_path)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def factory(engine):
+    from ozq_desktop.storage.engine import make_session_factory
+
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def desk(factory):
+    """A desk set up as on first run: branch ALA01, desk D1, a supervisor and a clerk."""
+    from ozq_desktop.domain import accounts
+    from ozq_desktop.storage.engine import transaction
+
+    with transaction(factory) as s:
+        boss = accounts.set_up_desk(
+            session=s,
+            setup=accounts.BranchSetup(
+                branch_code="ALA01",
+                branch_name="«Азаматтарға арналған үкімет» филиалы, Алматы",
+                department_no="3",
+                address="Алматы қ., Абай даңғ., 10",
+                desk_code="D1",
+                phone="+7 727 000 00 00",
+            ),
+            supervisor=accounts.NewUser(
+                "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
+            ),
+        )
+        clerk = accounts.create_user(
+            session=s,
+            actor=boss,
+            new=accounts.NewUser(
+                "clerk",
+                "Жұмабаев Нұрлан Серікұлы",
+                "clerkpass1",
+                accounts.Role.CLERK,
+                "+7 701 111 22 33",
+            ),
+        )
+    return {"factory": factory, "supervisor": boss, "clerk": clerk}

@@ -9,7 +9,7 @@ from pathlib import Path
 from ozq_desktop import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-MARKERS = {"tr", "N_", "both"}
+MARKERS = {"tr", "N_", "both", "lazy"}
 ERROR_CLASSES_SUFFIX = "Error"
 
 

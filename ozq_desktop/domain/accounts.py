@@ -1,0 +1,248 @@
+"""Branch set-up, users, roles and passwords (argon2id).
+
+Roles are checked here, in the domain, not only by hiding buttons in the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ozq_desktop.domain import audit
+from ozq_desktop.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from ozq_desktop.i18n import N_, lazy, tr
+from ozq_desktop.models import BranchSettings, User
+from ozq_desktop.models.base import now as wall_clock
+
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = timedelta(minutes=5)
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    MOBILE_CLERK = "mobile_clerk"
+    SUPERVISOR = "supervisor"
+
+
+ROLE_LABELS = {
+    Role.CLERK: N_("Counter clerk"),
+    Role.MOBILE_CLERK: N_("Mobile clerk"),
+    Role.SUPERVISOR: N_("Supervisor"),
+}
+
+
+def role_label(role: Role | str, lang: str | None = None) -> str:
+    return tr(ROLE_LABELS[Role(role)], lang)
+
+
+@dataclass(frozen=True)
+class BranchSetup:
+    branch_code: str
+    branch_name: str
+    department_no: str
+    address: str
+    desk_code: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class NewUser:
+    login: str
+    full_name: str
+    password: str
+    role: Role
+    phone: str = ""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def require_role(user: User, *roles: Role) -> None:
+    if not user.is_active or Role(user.role) not in roles:
+        raise AuthorizationError(
+            "Your role ({role}) does not allow this action.",
+            role=lazy(ROLE_LABELS[Role(user.role)]),
+        )
+
+
+def needs_first_run(*, session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def branch(*, session: Session) -> BranchSettings:
+    settings = session.get(BranchSettings, 1)
+    if settings is None:
+        raise NotFoundError("This desk has not been set up yet.")
+    return settings
+
+
+def _check_branch(setup: BranchSetup) -> None:
+    for value, label in (
+        (setup.branch_name, N_("Branch name")),
+        (setup.department_no, N_("Department number")),
+        (setup.address, N_("Address")),
+    ):
+        if not value.strip():
+            raise ValidationError("Fill in the field «{field}».", field=lazy(label))
+    for value, label in (
+        (setup.branch_code, N_("Branch code")),
+        (setup.desk_code, N_("Desk code")),
+    ):
+        if not value.isascii() or not value.isalnum() or not 1 <= len(value) <= 10:
+            raise ValidationError(
+                "«{field}» must be 1 to 10 Latin letters or digits.", field=lazy(label)
+            )
+
+
+def _check_new_user(new: NewUser) -> None:
+    if not new.login.strip() or not new.login.isascii() or " " in new.login:
+        raise ValidationError("The login must be Latin letters and digits, without spaces.")
+    if not new.full_name.strip():
+        raise ValidationError("Fill in the field «{field}».", field=lazy("Full name"))
+    if len(new.password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            "The password must have at least {count} characters.", count=MIN_PASSWORD_LENGTH
+        )
+
+
+def _insert_user(session: Session, new: NewUser) -> User:
+    _check_new_user(new)
+    login = new.login.strip().lower()
+    if session.scalar(select(User.id).where(User.login == login)) is not None:
+        raise ConflictError("The login {login} is already taken.", login=login)
+    user = User(
+        login=login,
+        full_name=new.full_name.strip(),
+        role=Role(new.role).value,
+        password_hash=hash_password(new.password),
+        phone=new.phone.strip(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) -> User:
+    """First run: the branch and desk identity, and the first supervisor, in one transaction."""
+    if not needs_first_run(session=session):
+        raise ConflictError("This desk is already set up.")
+    _check_branch(setup)
+    if supervisor.role is not Role.SUPERVISOR:
+        raise ValidationError("The first account must be a supervisor.")
+    session.add(
+        BranchSettings(
+            id=1,
+            branch_code=setup.branch_code.upper(),
+            branch_name=setup.branch_name.strip(),
+            department_no=setup.department_no.strip(),
+            address=setup.address.strip(),
+            phone=setup.phone.strip(),
+            desk_code=setup.desk_code.upper(),
+        )
+    )
+    user = _insert_user(session, supervisor)
+    audit.record(
+        session=session,
+        action="desk_set_up",
+        user_id=user.id,
+        details={"branch": setup.branch_code, "desk": setup.desk_code},
+    )
+    return user
+
+
+def create_user(*, session: Session, actor: User, new: NewUser) -> User:
+    require_role(actor, Role.SUPERVISOR)
+    user = _insert_user(session, new)
+    audit.record(
+        session=session,
+        action="user_created",
+        user_id=actor.id,
+        object_id=str(user.id),
+        details={"login": user.login, "role": user.role},
+    )
+    return user
+
+
+def reset_password(*, session: Session, actor: User, user_id: int, password: str) -> None:
+    require_role(actor, Role.SUPERVISOR)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("No such user.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            "The password must have at least {count} characters.", count=MIN_PASSWORD_LENGTH
+        )
+    user.password_hash = hash_password(password)
+    user.failed_attempts = 0
+    user.locked_until = None
+    audit.record(session=session, action="password_reset", user_id=actor.id, object_id=str(user.id))
+
+
+def deactivate_user(*, session: Session, actor: User, user_id: int) -> None:
+    require_role(actor, Role.SUPERVISOR)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("No such user.")
+    if user.id == actor.id:
+        raise ValidationError("You cannot deactivate your own account.")
+    user.is_active = False
+    audit.record(
+        session=session, action="user_deactivated", user_id=actor.id, object_id=str(user.id)
+    )
+
+
+def authenticate(
+    *, session: Session, login: str, password: str, at: datetime | None = None
+) -> User:
+    """The user, or AuthenticationError. Five failures lock the account for five minutes."""
+    at = at or wall_clock()
+    user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
+    if user is None or not user.is_active:
+        audit.record(
+            session=session,
+            action="login_failed",
+            user_id=None,
+            details={"login": login.strip().lower()[:64]},
+            at=at,
+        )
+        raise AuthenticationError("Wrong login or password.")
+    if user.locked_until is not None and user.locked_until > at:
+        minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
+        raise AuthenticationError(
+            "Too many failed attempts. Try again in {minutes} min.", minutes=minutes
+        )
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_attempts += 1
+        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            user.locked_until = at + LOCKOUT
+            user.failed_attempts = 0
+        audit.record(session=session, action="login_failed", user_id=user.id, at=at)
+        raise AuthenticationError("Wrong login or password.") from None
+    user.failed_attempts = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(session=session, action="login", user_id=user.id, at=at)
+    return user
+
+
+def list_users(*, session: Session, actor: User) -> list[User]:
+    require_role(actor, Role.SUPERVISOR)
+    return list(session.scalars(select(User).order_by(User.full_name)))

@@ -1,0 +1,47 @@
+"""The branch's working calendar: the `holidays` KZ calendar plus the overrides in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozq_desktop.domain import audit
+from ozq_desktop.domain.calendar import Override, OverrideKind, WorkingCalendar
+from ozq_desktop.models import CalendarOverrideRow, User
+from ozq_desktop.models.base import now as wall_clock
+
+
+def load_calendar(*, session: Session) -> WorkingCalendar:
+    rows = session.scalars(select(CalendarOverrideRow))
+    return WorkingCalendar(
+        Override(day=row.day, kind=OverrideKind(row.kind), note=row.note) for row in rows
+    )
+
+
+def put_override(
+    *,
+    session: Session,
+    day: date,
+    kind: OverrideKind,
+    note: str,
+    source: str = "local",
+    actor: User | None = None,
+) -> None:
+    """Add or replace the override of one day, in the caller's write transaction."""
+    row = session.get(CalendarOverrideRow, day)
+    if row is None:
+        row = CalendarOverrideRow(day=day)
+        session.add(row)
+    row.kind = OverrideKind(kind).value
+    row.note = note
+    row.source = source
+    row.updated_at = wall_clock()
+    audit.record(
+        session=session,
+        action="calendar_override",
+        user_id=actor.id if actor else None,
+        object_id=day.isoformat(),
+        details={"kind": row.kind, "note": note, "source": source},
+    )

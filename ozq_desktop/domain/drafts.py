@@ -1,0 +1,168 @@
+"""The wizard's input as plain data, and its saving as the clerk goes.
+
+A draft is stored after every page, so a closed window or a crash loses nothing: the next
+login offers to resume it."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
+from ozq_desktop.models import Draft
+from ozq_desktop.models.base import now as wall_clock
+
+
+class Place(StrEnum):
+    COUNTER = "counter"
+    HOME_VISIT = "home_visit"
+
+
+@dataclass
+class ScanDraft:
+    sha256: str
+    size: int
+    mime: str
+    name: str
+
+
+@dataclass
+class DocumentDraft:
+    code: str
+    presented: bool = False
+    pages: int = 0
+    scans: list[ScanDraft] = field(default_factory=list)
+    expertise_date: date | None = None
+    signed_by_head: bool | None = None
+    sealed: bool | None = None
+    bound: bool | None = None
+    bound_pages: int | None = None
+    expired_choice: ExpiredChoice | None = None
+
+    def as_presented(self) -> PresentedDocument:
+        return PresentedDocument(
+            code=self.code,
+            presented=self.presented,
+            pages=self.pages,
+            expertise_date=self.expertise_date,
+            signed_by_head=self.signed_by_head,
+            sealed=self.sealed,
+            bound=self.bound,
+            bound_pages=self.bound_pages,
+            expired_choice=self.expired_choice,
+        )
+
+
+@dataclass
+class Representative:
+    full_name: str = ""
+    iin: str = ""
+    poa_number: str = ""
+    poa_date: date | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.full_name.strip() or self.iin.strip() or self.poa_number.strip())
+
+
+@dataclass
+class ApplicantDraft:
+    type: str = ""
+    idn: str = ""
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class PackageDraft:
+    service_id: str
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    place: Place = Place.COUNTER
+    visit_address: str = ""
+    visit_reason: str = ""
+    applicant: ApplicantDraft = field(default_factory=ApplicantDraft)
+    representative: Representative = field(default_factory=Representative)
+    documents: dict[str, DocumentDraft] = field(default_factory=dict)
+    annex1: dict[str, str] = field(default_factory=dict)
+    consent: bool = False
+    started_at: datetime = field(default_factory=wall_clock)
+    page: int = 0
+
+    def presented(self) -> dict[str, PresentedDocument]:
+        return {code: doc.as_presented() for code, doc in self.documents.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return _encode(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PackageDraft:
+        docs = {}
+        for code, raw in data.get("documents", {}).items():
+            raw = dict(raw)
+            raw["scans"] = [ScanDraft(**s) for s in raw.get("scans", [])]
+            raw["expertise_date"] = _date(raw.get("expertise_date"))
+            choice = raw.get("expired_choice")
+            raw["expired_choice"] = ExpiredChoice(choice) if choice else None
+            docs[code] = DocumentDraft(**raw)
+        rep = dict(data.get("representative") or {})
+        rep["poa_date"] = _date(rep.get("poa_date"))
+        return cls(
+            service_id=data["service_id"],
+            id=data["id"],
+            place=Place(data.get("place", Place.COUNTER)),
+            visit_address=data.get("visit_address", ""),
+            visit_reason=data.get("visit_reason", ""),
+            applicant=ApplicantDraft(**(data.get("applicant") or {})),
+            representative=Representative(**rep),
+            documents=docs,
+            annex1=dict(data.get("annex1") or {}),
+            consent=bool(data.get("consent")),
+            started_at=datetime.fromisoformat(data["started_at"]),
+            page=int(data.get("page", 0)),
+        )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> None:
+    row = session.get(Draft, draft.id)
+    if row is None:
+        row = Draft(
+            id=draft.id, user_id=user_id, service_id=draft.service_id, started_at=draft.started_at
+        )
+        session.add(row)
+    row.data = draft.to_dict()
+    row.updated_at = wall_clock()
+
+
+def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
+    rows = session.scalars(
+        select(Draft).where(Draft.user_id == user_id).order_by(Draft.updated_at.desc())
+    )
+    return [PackageDraft.from_dict(row.data) for row in rows]
+
+
+def discard_draft(*, session: Session, draft_id: str) -> None:
+    session.execute(delete(Draft).where(Draft.id == draft_id))

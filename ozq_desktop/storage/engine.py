@@ -1,0 +1,73 @@
+"""The only place that creates a database engine.
+
+Every connection gets WAL (readers never wait for the writer), foreign keys, and
+synchronous=FULL (a committed acceptance survives a power cut). Encryption at rest
+will be added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from ozq_desktop.paths import data_dir
+
+DB_FILENAME = "ozq.db"
+WRITE_OPTION = "ozq_write"
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # The driver's own transaction handling is switched off so that BEGIN IMMEDIATE
+    # below takes the write lock at the start of every write transaction.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _on_begin(conn) -> None:
+    # A write transaction takes the write lock at once, so it waits (busy_timeout) instead of
+    # failing half-way when another writer got there first; reads stay deferred and never block.
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(path: Path | str | None = None) -> Engine:
+    """An engine on the SQLite file at `path` (the user data folder by default)."""
+    db_path = Path(path) if path is not None else default_db_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{db_path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One write unit of work: committed if the block ends normally, rolled back otherwise."""
+    with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
+        yield session
+
+
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only snapshot: never takes the write lock."""
+    with factory() as session, session.begin():
+        yield session
