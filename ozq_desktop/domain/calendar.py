@@ -1,0 +1,279 @@
+"""The working calendar: which days count towards a term, and the day a term ends.
+
+THE COUNTING RULE lives here and nowhere else (shared/domain/kazakhstan.md, "Counting rule").
+It follows the usual wording of Kazakh service standards («день приема не входит в срок
+оказания государственной услуги»), which is not found verbatim in the seed, so every
+assumption is written down here where it can be changed:
+
+1. Documents handed in after closing time (20:00, seed §8.2) or on a day off count as
+   handed in on the next working day. Before opening on a working day: that day.
+2. The day of acceptance is not counted; the term starts the next day.
+3. A working-day term counts working days only.
+4. A calendar-day term that ends on a day off moves to the next working day.
+5. Seed, service 3, §8.2: on the service-centre route the committee hands the result over
+   "one day before the term ends": we step back that many working days from the end, but
+   never to before the first working day of the term.
+6. Seed §11: a complaint is considered within 5 working days of registration, counted the
+   same way.
+
+Days off: Saturdays, Sundays and the days off of `holidays.KZ` (with its decree moves,
+which it knows for 2000-2025 only), then the local overrides, which win over both.
+Saturday is an opening day for the counter (seed §8.2, Mon-Sat) but not a working day
+for terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import cache
+
+import holidays
+
+from ozq_desktop.catalog import TermUnit
+from ozq_desktop.i18n import N_, tr
+
+COMPLAINT_WORKING_DAYS = 5  # seed §11
+_ONE_DAY = timedelta(days=1)
+_WEEKEND = (5, 6)  # Saturday, Sunday
+
+
+class OverrideKind(StrEnum):
+    DAY_OFF = "day_off"
+    WORKING_DAY = "working_day"
+
+
+@dataclass(frozen=True)
+class Override:
+    """A local correction of the calendar, e.g. a decree moving a day off."""
+
+    day: date
+    kind: OverrideKind
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        # Rows from storage or the hub carry the kind as a plain string.
+        object.__setattr__(self, "kind", OverrideKind(self.kind))
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Service-centre opening hours, seed §8.2: Monday to Saturday, 9:00 to 20:00."""
+
+    opens: time = time(9, 0)
+    closes: time = time(20, 0)
+
+    def __post_init__(self) -> None:
+        if not self.opens < self.closes:
+            raise ValueError(f"opening time {self.opens} is not before closing time {self.closes}")
+
+    def is_after_closing(self, at: time) -> bool:
+        return at >= self.closes
+
+
+# --- holidays.KZ, cached per year -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _LibraryYear:
+    names: dict[date, tuple[str, ...]]  # English names, as the library gives them
+    weekend_workdays: frozenset[date]  # weekend days a decree made working days
+
+
+@cache
+def _library_year(year: int) -> _LibraryYear:
+    kz = holidays.KZ(years=year, language="en_US")
+    names = {day: tuple(kz.get_list(day)) for day in sorted(kz) if day.year == year}
+    workdays = frozenset(d for d in getattr(kz, "weekend_workdays", ()) if d.year == year)
+    return _LibraryYear(names=names, weekend_workdays=workdays)
+
+
+# --- the calendar ------------------------------------------------------------------------------
+
+
+class WorkingCalendar:
+    """Days off and working days, and every deadline counted from them."""
+
+    def __init__(self, overrides: Iterable[Override] = (), hours: OfficeHours = OfficeHours()):
+        # A later override for the same day replaces an earlier one (an upsert).
+        self._overrides: dict[date, Override] = {o.day: o for o in overrides}
+        self.hours = hours
+        self._days_off_by_year: dict[int, frozenset[date]] = {}
+
+    @property
+    def overrides(self) -> tuple[Override, ...]:
+        return tuple(sorted(self._overrides.values(), key=lambda o: o.day))
+
+    def _days_off_in(self, year: int) -> frozenset[date]:
+        days_off = self._days_off_by_year.get(year)
+        if days_off is None:
+            days_off = self._days_off_by_year[year] = self._compute_days_off(year)
+        return days_off
+
+    def _compute_days_off(self, year: int) -> frozenset[date]:
+        library = _library_year(year)
+        days_off = set(library.names)
+        day, last = date(year, 1, 1), date(year, 12, 31)
+        while day <= last:
+            if day.weekday() in _WEEKEND and day not in library.weekend_workdays:
+                days_off.add(day)
+            day += _ONE_DAY
+        for override in self._overrides.values():
+            if override.day.year != year:
+                continue
+            if override.kind is OverrideKind.DAY_OFF:
+                days_off.add(override.day)
+            else:
+                days_off.discard(override.day)
+        return frozenset(days_off)
+
+    # -- single days
+
+    def is_day_off(self, d: date) -> bool:
+        return _as_date(d) in self._days_off_in(d.year)
+
+    def is_working_day(self, d: date) -> bool:
+        return not self.is_day_off(d)
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after `d`."""
+        return self.add_working_days(d, 1)
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after `d` (before it when n < 0); `d` itself when n == 0."""
+        day = _as_date(d)
+        step = _ONE_DAY if n >= 0 else -_ONE_DAY
+        remaining = abs(n)
+        year, days_off = day.year, self._days_off_in(day.year)
+        while remaining:
+            day += step
+            if day.year != year:
+                year, days_off = day.year, self._days_off_in(day.year)
+            if day not in days_off:
+                remaining -= 1
+        return day
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """The working days stepped onto going from `a` to `b`: those in (a, b], or minus those
+        in [b, a) when b is before a.
+
+        The inverse of add_working_days: working_days_between(d, add_working_days(d, n)) == n.
+        """
+        a, b = _as_date(a), _as_date(b)
+        if b < a:
+            return -self.working_days_between(b - _ONE_DAY, a - _ONE_DAY)
+        count, day = 0, a
+        while day < b:
+            day += _ONE_DAY
+            if day not in self._days_off_in(day.year):
+                count += 1
+        return count
+
+    # -- terms
+
+    def effective_acceptance_day(self, accepted_at: datetime) -> date:
+        """The day documents count as accepted on (rule 1). Wall-clock time at the centre."""
+        day = accepted_at.date()
+        if self.is_day_off(day) or self.hours.is_after_closing(accepted_at.time()):
+            return self.next_working_day(day)
+        return day
+
+    def result_date(
+        self, accepted_at: datetime, count: int, unit: TermUnit | str, early_days: int = 0
+    ) -> date:
+        """The day the result is due for a term of `count` `unit`s (rules 1-5)."""
+        if count < 1:
+            raise ValueError(f"a term lasts at least one day, not {count}")
+        if early_days < 0:
+            raise ValueError(f"early_days cannot be negative: {early_days}")
+        start = self.effective_acceptance_day(accepted_at)
+        if TermUnit(unit) is TermUnit.WORKING_DAYS:
+            end = self.add_working_days(start, count)
+        else:
+            end = start + timedelta(days=count)
+            if self.is_day_off(end):
+                end = self.next_working_day(end)
+        if early_days:
+            end = max(self.add_working_days(end, -early_days), self.next_working_day(start))
+        return end
+
+    def complaint_deadline(self, registered_at: datetime) -> date:
+        """Seed §11: a complaint is considered within 5 working days of its registration."""
+        return self.result_date(registered_at, COMPLAINT_WORKING_DAYS, TermUnit.WORKING_DAYS)
+
+    # -- listing
+
+    def days_off(self, year: int, lang: str | None = None) -> list[tuple[date, str]]:
+        """Every day off of `year` in order, each with its name in `lang`."""
+        library = _library_year(year)
+        listed = []
+        for day in sorted(self._days_off_in(year)):
+            override = self._overrides.get(day)
+            if override is not None and override.kind is OverrideKind.DAY_OFF:
+                name = override.note or tr("Additional day off", lang)
+            elif day in library.names:
+                name = "; ".join(holiday_name(n, lang) for n in library.names[day])
+            else:
+                name = tr("Weekend", lang)
+            listed.append((day, name))
+        return listed
+
+
+def _as_date(d: date) -> date:
+    # A datetime is a date, but never equal to one: it would silently miss every day off.
+    if isinstance(d, datetime):
+        raise TypeError(f"expected a date, got the datetime {d!r}")
+    return d
+
+
+# --- names ------------------------------------------------------------------------------------
+
+_OVERRIDE_KIND_NAMES = {
+    OverrideKind.DAY_OFF: N_("Day off"),
+    OverrideKind.WORKING_DAY: N_("Working day"),
+}
+
+# The names holidays.KZ gives in English; a name missing here is shown as the library gives it.
+_HOLIDAY_NAMES = frozenset(
+    {
+        N_("New Year's Day"),
+        N_("Orthodox Christmas"),
+        N_("International Women's Day"),
+        N_("Nowruz Holiday"),
+        N_("Kazakhstan's People Solidarity Holiday"),
+        N_("Defender of the Fatherland Day"),
+        N_("Victory Day"),
+        N_("Capital Day"),
+        N_("Eid al-Adha"),
+        N_("Constitution Day"),
+        N_("Republic Day"),
+        N_("First President Day"),
+        N_("Independence Day"),
+    }
+)
+_SUFFIXED = re.compile(r"^(?P<name>.+) \((?P<suffix>observed|estimated|observed, estimated)\)$")
+_SUFFIX_TEMPLATES = {
+    "observed": N_("{holiday} (moved day off)"),
+    "estimated": N_("{holiday} (estimated date)"),
+    "observed, estimated": N_("{holiday} (moved day off, estimated date)"),
+}
+_SUBSTITUTED = re.compile(r"^Day off \(substituted from (?P<m>\d\d)/(?P<d>\d\d)/(?P<y>\d{4})\)$")
+
+
+def override_kind_name(kind: OverrideKind | str, lang: str | None = None) -> str:
+    return tr(_OVERRIDE_KIND_NAMES[OverrideKind(kind)], lang)
+
+
+def holiday_name(library_name: str, lang: str | None = None) -> str:
+    """One holidays.KZ name (in English) in `lang`."""
+    moved = _SUBSTITUTED.match(library_name)
+    if moved:
+        return tr("Day off moved from {date}", lang, date="{d}.{m}.{y}".format(**moved.groupdict()))
+    suffixed = _SUFFIXED.match(library_name)
+    if suffixed:
+        template = _SUFFIX_TEMPLATES[suffixed["suffix"]]
+        return tr(template, lang, holiday=holiday_name(suffixed["name"], lang))
+    return tr(library_name, lang) if library_name in _HOLIDAY_NAMES else library_name
