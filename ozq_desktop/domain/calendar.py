@@ -80,15 +80,23 @@ class OfficeHours:
 @dataclass(frozen=True, slots=True)
 class _LibraryYear:
     names: dict[date, tuple[str, ...]]  # English names, as the library gives them
-    weekend_workdays: frozenset[date]  # weekend days a decree made working days
+    days_off: frozenset[date]  # weekends and holidays, less the weekend days decreed working
 
 
 @cache
 def _library_year(year: int) -> _LibraryYear:
     kz = holidays.KZ(years=year, language="en_US")
     names = {day: tuple(kz.get_list(day)) for day in sorted(kz) if day.year == year}
-    workdays = frozenset(d for d in getattr(kz, "weekend_workdays", ()) if d.year == year)
-    return _LibraryYear(names=names, weekend_workdays=workdays)
+    worked = frozenset(getattr(kz, "weekend_workdays", ()))
+    weekends = {
+        day
+        for day in map(
+            date.fromordinal,
+            range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1),
+        )
+        if day.weekday() in _WEEKEND and day not in worked
+    }
+    return _LibraryYear(names=names, days_off=frozenset(weekends | names.keys()))
 
 
 # --- the calendar ------------------------------------------------------------------------------
@@ -114,21 +122,11 @@ class WorkingCalendar:
         return days_off
 
     def _compute_days_off(self, year: int) -> frozenset[date]:
-        library = _library_year(year)
-        days_off = set(library.names)
-        day, last = date(year, 1, 1), date(year, 12, 31)
-        while day <= last:
-            if day.weekday() in _WEEKEND and day not in library.weekend_workdays:
-                days_off.add(day)
-            day += _ONE_DAY
+        added, removed = set(), set()
         for override in self._overrides.values():
-            if override.day.year != year:
-                continue
-            if override.kind is OverrideKind.DAY_OFF:
-                days_off.add(override.day)
-            else:
-                days_off.discard(override.day)
-        return frozenset(days_off)
+            if override.day.year == year:
+                (added if override.kind is OverrideKind.DAY_OFF else removed).add(override.day)
+        return (_library_year(year).days_off | added) - removed
 
     # -- single days
 
