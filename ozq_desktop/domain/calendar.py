@@ -122,7 +122,8 @@ class WorkingCalendar:
         return days_off
 
     def _compute_days_off(self, year: int) -> frozenset[date]:
-        added, removed = set(), set()
+        added: set[date] = set()
+        removed: set[date] = set()
         for override in self._overrides.values():
             if override.day.year == year:
                 (added if override.kind is OverrideKind.DAY_OFF else removed).add(override.day)
@@ -173,7 +174,11 @@ class WorkingCalendar:
     # -- terms
 
     def effective_acceptance_day(self, accepted_at: datetime) -> date:
-        """The day documents count as accepted on (rule 1). Wall-clock time at the centre."""
+        """The day documents count as accepted on (rule 1).
+
+        `accepted_at` is the wall-clock time at the service centre; an aware datetime is read
+        in its own offset, so convert it to the centre's zone first.
+        """
         day = accepted_at.date()
         if self.is_day_off(day) or self.hours.is_after_closing(accepted_at.time()):
             return self.next_working_day(day)
