@@ -6,8 +6,7 @@ Annex 2 refusal-to-accept receipt."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +23,7 @@ from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
 from ozq_desktop.domain.receipts import next_receipt_number
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import OutboxItem, Package, PackageDocument, PackageFile, User
+from ozq_desktop.sync import protocol
 
 # An identifier's kind each applicant type must present; a non-resident may have none.
 IDN_KIND = {
@@ -79,28 +79,34 @@ def judge(catalog: Catalog, draft: PackageDraft, today: date) -> ChecklistDecisi
 
 
 def manifest_of(draft: PackageDraft) -> list[dict[str, object]]:
-    return [
-        {
-            "document": code,
-            "name": scan.name,
-            "sha256": scan.sha256,
-            "size": scan.size,
-            "mime": scan.mime,
-        }
-        for code, doc in draft.documents.items()
-        if doc.presented
-        for scan in doc.scans
-    ]
+    """The package's files as the hub will see them. Each entry's name is unique within the
+    package: the document code, the scan's place, and the file's own name."""
+    entries = []
+    for code, doc in draft.documents.items():
+        if not doc.presented:
+            continue
+        for index, scan in enumerate(doc.scans, start=1):
+            safe = re.sub(r"[/\\\x00-\x1f]", "_", scan.name)[:200] or "scan"
+            entries.append(
+                {
+                    "document": code,
+                    "name": f"{code}.{index}.{safe}",
+                    "sha256": scan.sha256,
+                    "size": scan.size,
+                    "mime": scan.mime,
+                }
+            )
+    return entries
 
 
 def manifest_hash(manifest: list[dict[str, object]]) -> str:
-    canonical = json.dumps(
-        sorted(manifest, key=lambda e: (str(e["document"]), str(e["sha256"]), str(e["name"]))),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
+    """The same hash the hub computes (ozq_desktop.sync.protocol.manifest_hash)."""
+    return protocol.manifest_hash(
+        protocol.ManifestEntry(
+            name=str(e["name"]), sha256=str(e["sha256"]), size=int(e["size"]), mime=str(e["mime"])
+        )  # type: ignore[arg-type]
+        for e in manifest
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def fold_name(name: str) -> str:
