@@ -1,0 +1,204 @@
+"""The acceptance receipt (қолхат), in two copies: the applicant's and the service centre's.
+
+Seed, §9 2) of each service: the receipt shows the number and date of acceptance, the service,
+the number and names of the documents, the date (time) and place of issue of the result, the
+clerk's full name, and the applicant's name with contact details.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer, Table
+
+from ozq_desktop.i18n import tr
+from ozq_desktop.printing.data import ReceiptData, Representative, local
+from ozq_desktop.printing.dates import format_date, format_datetime, format_time
+from ozq_desktop.printing.layout import (
+    TEXT_WIDTH,
+    Metadata,
+    QrCodeFlowable,
+    branch_lines,
+    build_pdf,
+    check_language,
+    copies,
+    grid_style,
+    labelled,
+    para,
+    signature_line,
+    styles,
+)
+
+COPY_MARKS = ("Applicant's copy", "Service centre's copy")
+
+
+def render_receipt(data: ReceiptData, lang: str) -> bytes:
+    """The receipt as A4 PDF bytes: the applicant's copy, then the service centre's."""
+    check_language(lang)
+    qr = QrCodeFlowable(data.receipt_no)
+    marks = [tr(mark, lang) for mark in COPY_MARKS]
+    story = copies(lambda: receipt_copy(data, lang, qr), marks, "receipt")
+    title = tr("Receipt of acceptance of documents", lang)
+    meta = Metadata(
+        title=f"{title} № {data.receipt_no}",
+        author=local(data.branch.name, lang),
+        subject=data.receipt_no,
+        lang=lang,
+    )
+    return build_pdf(story, meta)
+
+
+def receipt_copy(data: ReceiptData, lang: str, qr: Flowable) -> list[Flowable]:
+    """One copy's content, the same on both."""
+    s = styles()
+    return [
+        _heading(data, lang, qr),
+        para(tr("Receipt of acceptance of documents", lang), s.title),
+        para(f"№ {data.receipt_no}", s.subtitle),
+        *_six_items(data, lang),
+        Spacer(0, 8 * mm),
+        signature_line(tr("Service centre clerk (signs)", lang), data.clerk_full_name, lang),
+        Spacer(0, 4 * mm),
+        signature_line(tr("Applicant (signs)", lang), _signing_applicant(data), lang),
+    ]
+
+
+def _heading(data: ReceiptData, lang: str, qr: Flowable) -> Table:
+    s = styles()
+    qr_cell = [qr, para(data.receipt_no, s.caption)]
+    table = Table(
+        [[branch_lines(data.branch, lang), qr_cell]],
+        colWidths=[TEXT_WIDTH - qr.width - 4 * mm, qr.width + 4 * mm],
+    )
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
+    return table
+
+
+def _six_items(data: ReceiptData, lang: str) -> list[Flowable]:
+    s = styles()
+    accepted = format_datetime(data.accepted_at, lang, "plain")
+    pages = sum(d.pages or 0 for d in data.documents)
+    return [
+        labelled(
+            tr("1. Number and date of acceptance of the documents:", lang),
+            f"№ {data.receipt_no}, {accepted}",
+            s.body,
+        ),
+        labelled(
+            tr("2. State service requested:", lang), f"«{local(data.service_name, lang)}»", s.body
+        ),
+        labelled(
+            tr("3. Number and names of the documents attached:", lang),
+            tr(
+                "{count} documents, {pages} pages in all",
+                lang,
+                count=len(data.documents),
+                pages=pages,
+            ),
+            s.body,
+        ),
+        _documents_table(data, lang),
+        labelled(tr("4. Date, time and place of issue of the documents:", lang), "", s.body),
+        *_result_lines(data, lang),
+        labelled(
+            tr("5. Full name of the clerk who accepted the documents:", lang),
+            data.clerk_full_name,
+            s.body,
+        ),
+        labelled(tr("6. Applicant (full name or organisation name), contacts:", lang), "", s.body),
+        *_applicant_lines(data, lang),
+    ]
+
+
+def _documents_table(data: ReceiptData, lang: str) -> Table:
+    s = styles()
+    rows = [
+        [
+            para("№", s.cell_bold),
+            para(tr("Name of the document", lang), s.cell_bold),
+            para(tr("Number of pages", lang), s.cell_bold),
+            para(tr("Number of copies", lang), s.cell_bold),
+        ]
+    ]
+    for number, doc in enumerate(data.documents, start=1):
+        rows.append(
+            [
+                para(str(number), s.cell),
+                para(local(doc.name, lang), s.cell),
+                para("" if doc.pages is None else str(doc.pages), s.cell_right),
+                para(str(doc.copies), s.cell_right),
+            ]
+        )
+    table = Table(
+        rows,
+        colWidths=[9 * mm, TEXT_WIDTH - 9 * mm - 2 * 20 * mm, 20 * mm, 20 * mm],
+        repeatRows=1,
+        spaceBefore=3,
+        spaceAfter=5,
+    )
+    table.setStyle(grid_style())
+    return table
+
+
+def _result_lines(data: ReceiptData, lang: str) -> list[Flowable]:
+    s = styles().field
+    when = data.result_date
+    day = when.date() if isinstance(when, datetime) else when
+    hour = (
+        format_time(when)
+        if isinstance(when, datetime)
+        else tr("during the service centre's working hours", lang)
+    )
+    return [
+        labelled(tr("Date:", lang), format_date(day, lang, "plain"), s),
+        labelled(tr("Time:", lang), hour, s),
+        labelled(tr("Place:", lang), local(data.result_place, lang), s),
+    ]
+
+
+def _applicant_lines(data: ReceiptData, lang: str) -> list[Flowable]:
+    s = styles().field
+    lines = [para(data.applicant_name, s)]
+    contacts = [
+        (tr("IIN/BIN:", lang), data.applicant_idn),
+        (tr("Address:", lang), data.applicant_address),
+        (tr("Phone:", lang), data.applicant_phone),
+        (tr("E-mail:", lang), data.applicant_email),
+    ]
+    lines += [labelled(label, value, s) for label, value in contacts if value]
+    if data.representative:
+        lines.append(
+            labelled(tr("Representative:", lang), representative_text(data.representative, lang), s)
+        )
+    if data.home_visit_address:
+        lines.append(
+            labelled(tr("Documents accepted at home, address:", lang), data.home_visit_address, s)
+        )
+    return lines
+
+
+def representative_text(rep: Representative, lang: str) -> str:
+    """«Name, IIN …, power of attorney № … of …»."""
+    parts = [rep.name]
+    if rep.iin:
+        parts.append(tr("IIN {iin}", lang, iin=rep.iin))
+    if rep.poa_number or rep.poa_date:
+        when = format_date(rep.poa_date, lang, "long") if rep.poa_date else ""
+        if when:
+            parts.append(
+                tr("power of attorney № {number} of {date}", lang, number=rep.poa_number, date=when)
+            )
+        else:
+            parts.append(tr("power of attorney № {number}", lang, number=rep.poa_number))
+    return ", ".join(parts)
+
+
+def _signing_applicant(data: ReceiptData) -> str:
+    return data.representative.name if data.representative else data.applicant_name
