@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError as PydanticValidationError
 
-from ozq_desktop.catalog.schema import Service
+from ozq_desktop.catalog.schema import RuleViolation, Service
 from ozq_desktop.errors import CatalogError, NotFoundError
 from ozq_desktop.paths import resource
 
@@ -27,6 +27,11 @@ def load_service_file(path: Path) -> Service:
         raise CatalogError(
             "Catalog file {file} cannot be read: {reason}", file=path.name, reason=str(exc)
         ) from exc
+    except RecursionError as exc:
+        raise CatalogError(
+            "Catalog file {file} is nested too deeply to be a service description.",
+            file=path.name,
+        ) from exc
     except json.JSONDecodeError as exc:
         raise CatalogError(
             "Catalog file {file} is not valid JSON (line {line}): {reason}",
@@ -38,11 +43,19 @@ def load_service_file(path: Path) -> Service:
         return Service.model_validate(raw)
     except PydanticValidationError as exc:
         first = exc.errors()[0]
+        rule = (first.get("ctx") or {}).get("error")
+        loc = rule.loc if isinstance(rule, RuleViolation) else tuple(first["loc"])
+        reason = str(rule) if isinstance(rule, RuleViolation) else first["msg"]
         raise CatalogError(
             "Catalog file {file}, field {field}: {reason}",
             file=path.name,
-            field=_field_path(tuple(first["loc"])),
-            reason=first["msg"],
+            field=_field_path(loc),
+            reason=reason,
+        ) from exc
+    except RecursionError as exc:
+        raise CatalogError(
+            "Catalog file {file} is nested too deeply to be a service description.",
+            file=path.name,
         ) from exc
 
 

@@ -12,6 +12,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+class RuleViolation(ValueError):
+    """A rule across fields, raised with the path of the field that breaks it."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -113,24 +121,30 @@ class Service(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Service:
-        codes = [d.code for d in self.documents]
-        if len(codes) != len(set(codes)):
-            raise ValueError("document codes must be unique")
-        for doc in self.documents:
+        seen: set[str] = set()
+        for index, doc in enumerate(self.documents):
+            if doc.code in seen:
+                raise RuleViolation(
+                    ("documents", index, "code"), f"document code {doc.code!r} is used twice"
+                )
+            seen.add(doc.code)
             stray = set(doc.applicant_types) - set(self.applicant_types)
             if stray:
-                raise ValueError(
+                raise RuleViolation(
+                    ("documents", index, "applicant_types"),
                     f"document {doc.code!r} names applicant types the service does not admit: "
-                    + ", ".join(sorted(stray))
+                    + ", ".join(sorted(stray)),
                 )
         for kind in self.applicant_types:
             if not self.documents_for(kind):
-                raise ValueError(f"no documents listed for applicant type {kind.value!r}")
+                raise RuleViolation(
+                    ("documents",), f"no documents listed for applicant type {kind.value!r}"
+                )
         if ResultKind.REASONED_REFUSAL not in self.results:
-            raise ValueError("every service can end in a reasoned refusal")
+            raise RuleViolation(("results",), "every service can end in a reasoned refusal")
         keys = [f.key for f in self.annex1_fields]
         if len(keys) != len(set(keys)):
-            raise ValueError("Annex 1 field keys must be unique")
+            raise RuleViolation(("annex1_fields",), "Annex 1 field keys must be unique")
         return self
 
     def documents_for(self, applicant_type: ApplicantType | str) -> list[DocumentSpec]:

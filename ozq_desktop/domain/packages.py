@@ -42,7 +42,7 @@ def _summary(p: Package) -> PackageSummary:
     )
 
 
-_COLUMNS = (
+COLUMNS = (
     Package.id,
     Package.receipt_no,
     Package.service_id,
@@ -55,7 +55,7 @@ _COLUMNS = (
 )
 
 
-def _rows(session: Session, stmt) -> list[PackageSummary]:
+def rows_of(session: Session, stmt) -> list[PackageSummary]:
     return [PackageSummary(*row) for row in session.execute(stmt)]
 
 
@@ -70,12 +70,12 @@ def by_receipt(*, session: Session, receipt_no: str) -> Package:
 
 def by_idn(*, session: Session, idn: str, limit: int = SEARCH_LIMIT) -> list[PackageSummary]:
     stmt = (
-        select(*_COLUMNS)
+        select(*COLUMNS)
         .where(Package.applicant_idn == idn.strip())
         .order_by(Package.accepted_at.desc())
         .limit(limit)
     )
-    return _rows(session, stmt)
+    return rows_of(session, stmt)
 
 
 def by_name(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[PackageSummary]:
@@ -84,7 +84,7 @@ def by_name(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[P
     if not prefix:
         return []
     stmt = (
-        select(*_COLUMNS)
+        select(*COLUMNS)
         .where(
             Package.applicant_name_fold >= prefix,
             Package.applicant_name_fold < prefix + "\U0010ffff",
@@ -92,7 +92,7 @@ def by_name(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[P
         .order_by(Package.applicant_name_fold)
         .limit(limit)
     )
-    return _rows(session, stmt)
+    return rows_of(session, stmt)
 
 
 def search(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[PackageSummary]:
@@ -113,7 +113,7 @@ def search(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[Pa
 def day_listing(
     *, session: Session, day: date, clerk_id: int | None = None
 ) -> list[PackageSummary]:
-    stmt = select(*_COLUMNS).where(Package.accepted_day == day)
+    stmt = select(*COLUMNS).where(Package.accepted_day == day)
     if clerk_id is not None:
         stmt = stmt.where(Package.clerk_id == clerk_id)
-    return _rows(session, stmt.order_by(Package.accepted_at))
+    return rows_of(session, stmt.order_by(Package.accepted_at))

@@ -4,6 +4,7 @@ from ozq_desktop.models.base import Base
 from ozq_desktop.models.branch import BranchSettings, User
 from ozq_desktop.models.calendar import CalendarOverrideRow
 from ozq_desktop.models.package import Package, PackageDocument, PackageFile
+from ozq_desktop.models.supervision import Complaint, DaySignOff
 from ozq_desktop.models.system import AuditRow, Draft, OutboxItem, ReceiptCounter, SyncState
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "Base",
     "BranchSettings",
     "CalendarOverrideRow",
+    "Complaint",
+    "DaySignOff",
     "Draft",
     "OutboxItem",
     "Package",
