@@ -1,0 +1,210 @@
+"""What each printed document says about a stored package: the bridge from the database's
+packages to the printing layer's plain data. Qt-free; the UI and the CLI call these, then
+hand the result to `ozq_desktop.printing`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy.orm import Session
+
+from ozq_desktop.catalog import Catalog, Service
+from ozq_desktop.domain.accounts import branch as branch_settings
+from ozq_desktop.domain.calendar import OfficeHours
+from ozq_desktop.domain.lifecycle import PackageStatus
+from ozq_desktop.domain.registers import DailyRegister
+from ozq_desktop.errors import NotFoundError, ValidationError
+from ozq_desktop.models import BranchSettings, Package, User
+from ozq_desktop.printing import data as pd
+
+
+def branch_info(settings: BranchSettings) -> pd.BranchInfo:
+    return pd.BranchInfo(
+        name=settings.branch_name,
+        department_no=settings.department_no,
+        address=settings.address,
+        desk_code=settings.desk_code,
+        phone=settings.phone,
+    )
+
+
+def _package(session: Session, package_id: str) -> Package:
+    package = session.get(Package, package_id)
+    if package is None:
+        raise NotFoundError("No such package.")
+    return package
+
+
+def _names(service: Service) -> dict[str, str]:
+    return {"kk": service.name.kk, "ru": service.name.ru}
+
+
+def _representative(raw: dict | None) -> pd.Representative | None:
+    if not raw:
+        return None
+    poa = raw.get("poa_date")
+    return pd.Representative(
+        name=raw.get("full_name", ""),
+        iin=raw.get("iin", ""),
+        poa_number=raw.get("poa_number", ""),
+        poa_date=date.fromisoformat(poa) if poa else None,
+    )
+
+
+def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.ReceiptData:
+    """The acceptance receipt: seed §9 2), its six items and the branch's details."""
+    package = _package(session, package_id)
+    if package.status == PackageStatus.REFUSED_AT_COUNTER or package.result_date is None:
+        raise ValidationError("This package was refused at the counter: print the refusal receipt.")
+    service = catalog.get(package.service_id)
+    desk = branch_settings(session=session)
+    clerk = session.get(User, package.clerk_id)
+    documents = [
+        pd.DocumentLine(name={"kk": d.name_kk, "ru": d.name_ru}, pages=d.pages or None)
+        for d in package.documents
+        if d.presented
+    ]
+    return pd.ReceiptData(
+        receipt_no=package.receipt_no,
+        accepted_at=package.accepted_at,
+        branch=branch_info(desk),
+        service_name=_names(service),
+        documents=documents,
+        result_date=datetime.combine(package.result_date, OfficeHours().opens),
+        result_place=desk.address,
+        clerk_full_name=clerk.full_name if clerk else "",
+        applicant_name=package.applicant_name,
+        applicant_idn=package.applicant_idn,
+        applicant_address=package.applicant_address,
+        applicant_phone=package.applicant_phone,
+        applicant_email=package.applicant_email,
+        representative=_representative(package.representative),
+        home_visit_address=package.visit_address if package.place == "home_visit" else None,
+    )
+
+
+def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.RefusalData:
+    """The Annex 2 refusal-to-accept receipt: seed §10 and Annex 2."""
+    package = _package(session, package_id)
+    if package.status != PackageStatus.REFUSED_AT_COUNTER:
+        raise ValidationError("This package was accepted: print the acceptance receipt.")
+    service = catalog.get(package.service_id)
+    desk = branch_settings(session=session)
+    clerk = session.get(User, package.clerk_id)
+    missing = [{"kk": d.name_kk, "ru": d.name_ru} for d in package.documents if not d.presented]
+    return pd.RefusalData(
+        applicant_name=package.applicant_name,
+        applicant_address=package.applicant_address,
+        service_name=_names(service),
+        branch=branch_info(desk),
+        missing_documents=missing,
+        clerk_full_name=clerk.full_name if clerk else "",
+        executed_by_name=clerk.full_name if clerk else "",
+        executed_by_phone=(clerk.phone if clerk and clerk.phone else desk.phone),
+        copies_sentence={
+            "kk": service.annex2.copies_sentence.kk,
+            "ru": service.annex2.copies_sentence.ru,
+        },
+        date=package.accepted_at.date(),
+        number=package.receipt_no,
+    )
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    class Blank(dict):
+        def __missing__(self, key: str) -> str:
+            return "________"
+
+    return template.format_map(Blank({k: v for k, v in values.items() if v}))
+
+
+def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.Annex1Data:
+    """The service's Annex 1 application, filled from what the clerk typed."""
+    package = _package(session, package_id)
+    service = catalog.get(package.service_id)
+    annex = service.annex1
+    values = {"organisation": package.applicant_name, **(package.annex1 or {})}
+    requisites = [
+        package.applicant_name,
+        package.applicant_address,
+        package.applicant_idn,
+        package.applicant_phone,
+        package.applicant_email,
+    ]
+    return pd.Annex1Data(
+        service_name=_names(service),
+        header={"kk": annex.header.kk, "ru": annex.header.ru},
+        applicant_requisites=[r for r in requisites if r],
+        title={"kk": annex.title.kk, "ru": annex.title.ru},
+        body={"kk": _fill(annex.body.kk, values), "ru": _fill(annex.body.ru, values)},
+        attachments=[{"kk": a.kk, "ru": a.ru} for a in annex.attachments],
+        date=package.accepted_at.date(),
+        head_position=(package.annex1 or {}).get("head_position", ""),
+        head_name=(package.annex1 or {}).get("head_name", ""),
+        receipt_no=package.receipt_no,
+        branch=branch_info(branch_settings(session=session)),
+    )
+
+
+def handover_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.HandoverData:
+    """The receipt for the committee's result given to the applicant."""
+    package = _package(session, package_id)
+    if package.handed_over_at is None or not package.handed_over_to:
+        raise ValidationError("The result of this package has not been handed over yet.")
+    service = catalog.get(package.service_id)
+    to = package.handed_over_to
+    clerk = session.get(User, int(to.get("clerk_id", package.clerk_id)))
+    granted = package.status == PackageStatus.ISSUED and package.decision_kind != "reasoned_refusal"
+    rep = _representative(to) if to.get("is_representative") else None
+    return pd.HandoverData(
+        receipt_no=package.receipt_no,
+        branch=branch_info(branch_settings(session=session)),
+        service_name=_names(service),
+        decision=pd.Decision.GRANTED if granted else pd.Decision.REFUSED,
+        clerk_full_name=clerk.full_name if clerk else "",
+        recipient_name=package.applicant_name,
+        handed_over_at=package.handed_over_at,
+        recipient_idn=package.applicant_idn,
+        result_document=pd.ResultDocument(package.decision_kind) if granted else None,
+        result_number=package.decision_number or "",
+        refusal_reasons=[package.decision_reason]
+        if not granted and package.decision_reason
+        else [],
+        decision_date=package.decision_date,
+        accepted_at=package.accepted_at,
+        representative=rep,
+    )
+
+
+def register_data(
+    *,
+    session: Session,
+    catalog: Catalog,
+    register: DailyRegister,
+    supervisor_name: str = "",
+    printed_at: datetime | None = None,
+) -> pd.RegisterData:
+    names = {s.id: _names(s) for s in catalog}
+    outcome = {
+        "accepted": pd.Outcome.ACCEPTED,
+        "refused": pd.Outcome.REFUSED,
+        "handed_over": pd.Outcome.HANDED_OVER,
+    }
+    rows = [
+        pd.RegisterRow(
+            clerk=e.clerk_name,
+            receipt_no=e.receipt_no,
+            time=time.fromisoformat(e.time),
+            service=names.get(e.service_id, e.service_id),
+            applicant=e.applicant,
+            outcome=outcome[e.outcome],
+        )
+        for e in register.entries
+    ]
+    return pd.RegisterData(
+        branch=branch_info(branch_settings(session=session)),
+        date=register.day,
+        rows=rows,
+        supervisor_name=register.signed_by or supervisor_name,
+        printed_at=printed_at,
+    )
