@@ -94,6 +94,11 @@ def styles() -> Styles:
     )
 
 
+def keep(text: str) -> str:
+    """`text` with non-breaking spaces, so a date or «№ 12» never splits across lines."""
+    return text.replace(" ", "\u00a0")
+
+
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text: markup characters in user data are escaped."""
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
@@ -157,6 +162,45 @@ def signature_line(label: str, name: str, lang: str, caption: str | None = None)
         ]
     )
     table.keepWithNext = False
+    return table
+
+
+def filled_blank(value: str, caption: str, width: float, h_align: str = "LEFT") -> Table:
+    """A form's blank filled in: the value on an underline, the blank's caption beneath."""
+    s = styles()
+    table = Table(
+        [[para(value, s.body)], [para(caption, s.caption)]], colWidths=[width], hAlign=h_align
+    )
+    table.setStyle(
+        [
+            ("LINEBELOW", (0, 0), (0, 0), 0.6, colors.black),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 1), (0, 1), 1),
+            ("BOTTOMPADDING", (0, 0), (0, 0), 1),
+        ]
+    )
+    return table
+
+
+def blanks_in_a_row(cells: Sequence[tuple[str, str, float]], gap: float = 10 * mm) -> Table:
+    """Several filled blanks side by side: (value, caption, width) each."""
+    row = []
+    widths = []
+    for index, (value, caption, width) in enumerate(cells):
+        if index:
+            row.append("")
+            widths.append(gap)
+        row.append(filled_blank(value, caption, width))
+        widths.append(width)
+    table = Table([row], colWidths=widths, hAlign="LEFT")
+    table.setStyle(
+        [
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ]
+    )
     return table
 
 

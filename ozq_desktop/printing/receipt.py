@@ -12,8 +12,8 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
-from ozq_desktop.i18n import tr
-from ozq_desktop.printing.data import ReceiptData, Representative, local
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.printing.data import BranchInfo, ReceiptData, Representative, local
 from ozq_desktop.printing.dates import format_date, format_datetime, format_time
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
@@ -24,13 +24,14 @@ from ozq_desktop.printing.layout import (
     check_language,
     copies,
     grid_style,
+    keep,
     labelled,
     para,
     signature_line,
     styles,
 )
 
-COPY_MARKS = ("Applicant's copy", "Service centre's copy")
+COPY_MARKS = (N_("Applicant's copy"), N_("Service centre's copy"))
 
 
 def render_receipt(data: ReceiptData, lang: str) -> bytes:
@@ -53,7 +54,7 @@ def receipt_copy(data: ReceiptData, lang: str, qr: Flowable) -> list[Flowable]:
     """One copy's content, the same on both."""
     s = styles()
     return [
-        _heading(data, lang, qr),
+        heading_with_qr(data.branch, lang, qr, data.receipt_no),
         para(tr("Receipt of acceptance of documents", lang), s.title),
         para(f"№ {data.receipt_no}", s.subtitle),
         *_six_items(data, lang),
@@ -64,11 +65,12 @@ def receipt_copy(data: ReceiptData, lang: str, qr: Flowable) -> list[Flowable]:
     ]
 
 
-def _heading(data: ReceiptData, lang: str, qr: Flowable) -> Table:
+def heading_with_qr(branch: BranchInfo, lang: str, qr: Flowable, number: str) -> Table:
+    """The branch block on the left, the QR code of the receipt number on the right."""
     s = styles()
-    qr_cell = [qr, para(data.receipt_no, s.caption)]
+    qr_cell = [qr, para(number, s.caption)]
     table = Table(
-        [[branch_lines(data.branch, lang), qr_cell]],
+        [[branch_lines(branch, lang), qr_cell]],
         colWidths=[TEXT_WIDTH - qr.width - 4 * mm, qr.width + 4 * mm],
     )
     table.setStyle(
@@ -83,7 +85,7 @@ def _heading(data: ReceiptData, lang: str, qr: Flowable) -> Table:
 
 def _six_items(data: ReceiptData, lang: str) -> list[Flowable]:
     s = styles()
-    accepted = format_datetime(data.accepted_at, lang, "plain")
+    accepted = keep(format_datetime(data.accepted_at, lang, "plain"))
     pages = sum(d.pages or 0 for d in data.documents)
     return [
         labelled(
@@ -157,7 +159,7 @@ def _result_lines(data: ReceiptData, lang: str) -> list[Flowable]:
         else tr("during the service centre's working hours", lang)
     )
     return [
-        labelled(tr("Date:", lang), format_date(day, lang, "plain"), s),
+        labelled(tr("Date:", lang), keep(format_date(day, lang, "plain")), s),
         labelled(tr("Time:", lang), hour, s),
         labelled(tr("Place:", lang), local(data.result_place, lang), s),
     ]
@@ -190,7 +192,7 @@ def representative_text(rep: Representative, lang: str) -> str:
     if rep.iin:
         parts.append(tr("IIN {iin}", lang, iin=rep.iin))
     if rep.poa_number or rep.poa_date:
-        when = format_date(rep.poa_date, lang, "long") if rep.poa_date else ""
+        when = keep(format_date(rep.poa_date, lang, "long")) if rep.poa_date else ""
         if when:
             parts.append(
                 tr("power of attorney № {number} of {date}", lang, number=rep.poa_number, date=when)

@@ -1,0 +1,128 @@
+"""The Annex 2 receipt refusing to accept an incomplete package, in two copies.
+
+Seed, §10 and Annex 2 of each service: issued under Article 20(2) of the Law «On State
+Services» of 15 April 2013, it lists the missing documents and is made in 2 copies, one for
+each party. The Kazakh wording is the seed's; the Russian is a faithful rendering of it.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer, Table
+
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.printing.data import RefusalData, local
+from ozq_desktop.printing.dates import format_date
+from ozq_desktop.printing.layout import (
+    TEXT_WIDTH,
+    Metadata,
+    blanks_in_a_row,
+    branch_lines,
+    build_pdf,
+    check_language,
+    copies,
+    corner_note,
+    filled_blank,
+    para,
+    styles,
+)
+from ozq_desktop.printing.receipt import COPY_MARKS
+
+APPLICANT_CAPTION = N_(
+    "(Surname, name, patronymic if any (hereinafter - full name), "
+    "or the applicant organisation's name)"
+)
+REFUSAL_SENTENCE = N_(
+    "Guided by paragraph 2 of Article 20 of the Law of the Republic of Kazakhstan «On State "
+    "Services» of 15 April 2013, department No. {department_no} of the branch of the RSE "
+    "«Public Service Centre» ({address}) refuses to accept the documents for the state service "
+    "«{service}» because you did not submit the complete set of documents under the list "
+    "provided for by the state service standard, namely:"
+)
+
+
+def render_refusal(data: RefusalData, lang: str) -> bytes:
+    """The Annex 2 refusal receipt as A4 PDF bytes: the applicant's copy, then the centre's."""
+    check_language(lang)
+    marks = [tr(mark, lang) for mark in COPY_MARKS]
+    story = copies(lambda: refusal_copy(data, lang), marks, "refusal")
+    meta = Metadata(
+        title=tr("Receipt of refusal to accept documents", lang),
+        author=local(data.branch.name, lang),
+        subject=data.number,
+        lang=lang,
+    )
+    return build_pdf(story, meta)
+
+
+def refusal_copy(data: RefusalData, lang: str) -> list[Flowable]:
+    s = styles()
+    service = local(data.service_name, lang)
+    sentence = tr(
+        REFUSAL_SENTENCE,
+        lang,
+        department_no=data.branch.department_no,
+        address=local(data.branch.address, lang),
+        service=service,
+    )
+    story: list[Flowable] = [
+        _heading(data, lang, service),
+        Spacer(0, 3 * mm),
+        filled_blank(data.applicant_name, tr(APPLICANT_CAPTION, lang), 95 * mm, "RIGHT"),
+        Spacer(0, 2 * mm),
+        filled_blank(
+            data.applicant_address, tr("(the applicant's address)", lang), 95 * mm, "RIGHT"
+        ),
+        Spacer(0, 5 * mm),
+        para(tr("Receipt of refusal to accept documents", lang), s.title),
+    ]
+    if data.number:
+        story.append(para(f"№ {data.number}", s.subtitle))
+    story += [
+        para(sentence, s.indented),
+        para(tr("Names of the missing documents:", lang), s.indented),
+        *_numbered(data, lang),
+        para(local(data.copies_sentence, lang), s.indented),
+        Spacer(0, 6 * mm),
+        blanks_in_a_row(
+            [
+                (data.clerk_full_name, tr("Full name (service centre clerk)", lang), 95 * mm),
+                ("", tr("(signature)", lang), 45 * mm),
+            ]
+        ),
+        Spacer(0, 4 * mm),
+        para(tr("Executed by: {name}", lang, name=data.executed_by_name), s.indented),
+        para(tr("Phone {phone}", lang, phone=data.executed_by_phone), s.indented),
+        Spacer(0, 4 * mm),
+        para(tr("Received: full name / signature of the applicant", lang), s.indented),
+        Spacer(0, 6 * mm),
+        blanks_in_a_row([("", "", 95 * mm)]),
+        para(format_date(data.date, lang, "form"), s.indented),
+    ]
+    return story
+
+
+def _heading(data: RefusalData, lang: str, service: str) -> Table:
+    note = corner_note(
+        tr("Annex 2 to the state service standard «{service}»", lang, service=service)
+    )
+    left = TEXT_WIDTH - note._colWidths[0]
+    table = Table([[branch_lines(data.branch, lang), note]], colWidths=[left, None])
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, 0), 6 * mm),
+            ("RIGHTPADDING", (1, 0), (1, 0), 0),
+        ]
+    )
+    return table
+
+
+def _numbered(data: RefusalData, lang: str) -> list[Flowable]:
+    style = styles().indented
+    count = len(data.missing_documents)
+    return [
+        para(f"{n}) {local(doc, lang)}{';' if n < count else '.'}", style)
+        for n, doc in enumerate(data.missing_documents, start=1)
+    ]
