@@ -1,0 +1,405 @@
+"""The desk-hub wire protocol, version 1: every request and response body, defined once.
+
+Both the desk (`ozq_desktop.sync`) and the hub (`ozq_hub`) import this module, so
+it depends on pydantic only. Requests forbid unknown fields; responses ignore
+them, so an older desk still reads a newer hub. `docs/hub.md` walks through the
+conversation; `handling_for()` says what a desk does with each failure.
+
+Push (shared/domain/sync.md): declare -> upload each missing blob -> commit, each
+step idempotent. Pull: `GET changes?after=<cursor>`; a 410 `must_refetch`
+answer sends the desk to `GET state` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+
+def N_(msgid: str) -> str:
+    """Mark a clerk-facing message; the desk translates it with `ozq_desktop.i18n.tr`."""
+    return msgid
+
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+
+# Upload headers (after tus): the byte offset a chunk starts at, and the blob's size.
+UPLOAD_OFFSET = "Upload-Offset"
+UPLOAD_LENGTH = "Upload-Length"
+UPLOAD_COMPLETE = "Upload-Complete"
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex SHA-256")]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+ServiceId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorCode(StrEnum):
+    INVALID_REQUEST = "invalid_request"  # 422: the body or a parameter breaks the schema
+    UNAUTHENTICATED = "unauthenticated"  # 401: no token, or one the hub does not know
+    REVOKED = "revoked"  # 401: the device was revoked; re-enrolment needed
+    FORBIDDEN_BRANCH = "forbidden_branch"  # 403: another branch's package
+    ENROLMENT_CODE_INVALID = "enrolment_code_invalid"  # 403
+    ENROLMENT_CODE_USED = "enrolment_code_used"  # 403
+    ENROLMENT_CODE_EXPIRED = "enrolment_code_expired"  # 403
+    NOT_FOUND = "not_found"  # 404: no such package (or route)
+    BLOB_NOT_DECLARED = "blob_not_declared"  # 404: no manifest of this branch names the blob
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
+    MANIFEST_CONFLICT = "manifest_conflict"  # 409: same UUID, different manifest
+    PACKAGE_NOT_RECEIVED = "package_not_received"  # 409: a decision before the commit
+    MUST_REFETCH = "must_refetch"  # 410: the cursor is no longer honoured
+    BLOBS_MISSING = "blobs_missing"  # 412: commit before every blob is up
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # 413: the request body is over the limit
+    BLOB_TOO_LARGE = "blob_too_large"  # 413: a manifest entry is over the blob limit
+    OFFSET_MISMATCH = "offset_mismatch"  # 416: the chunk does not start at the hub's offset
+    MANIFEST_HASH_MISMATCH = "manifest_hash_mismatch"  # 422
+    BLOB_HASH_MISMATCH = "blob_hash_mismatch"  # 422: the partial upload was discarded
+    UPLOAD_OVERFLOW = "upload_overflow"  # 422: the chunk runs past the declared size
+    CURSOR_INVALID = "cursor_invalid"  # 422
+    RATE_LIMITED = "rate_limited"  # 429, with Retry-After
+    INTERNAL = "internal"  # 500
+    UNAVAILABLE = "unavailable"  # 503, with Retry-After
+
+
+class ApiError(_Response):
+    """Every 4xx/5xx body. `detail` is English, for logs; show the clerk `ERROR_MESSAGES`."""
+
+    code: str
+    detail: str
+    offset: int | None = None  # offset_mismatch: where the next chunk must start
+    missing_blobs: list[str] | None = None  # blobs_missing
+    retry_after: int | None = None  # seconds, also sent as the Retry-After header
+
+
+ERROR_MESSAGES: dict[str, str] = {
+    ErrorCode.REVOKED: N_("This desk was disconnected from the hub: re-enrolment needed."),
+    ErrorCode.UNAUTHENTICATED: N_("The hub does not recognise this desk: re-enrolment needed."),
+    ErrorCode.FORBIDDEN_BRANCH: N_("The package belongs to another branch."),
+    ErrorCode.ENROLMENT_CODE_INVALID: N_("The enrolment code is wrong."),
+    ErrorCode.ENROLMENT_CODE_USED: N_("The enrolment code was already used: ask for a new one."),
+    ErrorCode.ENROLMENT_CODE_EXPIRED: N_("The enrolment code has expired: ask for a new one."),
+    ErrorCode.MANIFEST_CONFLICT: N_(
+        "The hub already holds a different package under this identifier."
+    ),
+    ErrorCode.MANIFEST_HASH_MISMATCH: N_("The package's list of files is damaged."),
+    ErrorCode.BLOB_HASH_MISMATCH: N_("A scan arrived damaged at the hub."),
+    ErrorCode.BLOB_TOO_LARGE: N_("A scan is larger than the hub accepts."),
+    ErrorCode.PAYLOAD_TOO_LARGE: N_("The data sent is larger than the hub accepts."),
+    ErrorCode.INVALID_REQUEST: N_("The hub rejected the data as malformed."),
+    ErrorCode.RATE_LIMITED: N_("The hub is busy; the desk will try again."),
+    ErrorCode.UNAVAILABLE: N_("The hub is busy; the desk will try again."),
+    ErrorCode.INTERNAL: N_("The hub failed; the desk will try again."),
+}
+
+
+class Handling(StrEnum):
+    """What a desk does with a failed call (shared/domain/sync.md, "How errors are treated")."""
+
+    RETRY = "retry"  # backoff with full jitter, no attempt limit, honour Retry-After
+    REFRESH_CREDENTIALS = "refresh_credentials"  # re-read the keyring token, then re-enrol
+    REENROL = "reenrol"  # show "re-enrolment needed"; keep every unsent package
+    RESUME_UPLOAD = "resume_upload"  # continue at ApiError.offset
+    REDECLARE = "redeclare"  # declare again, upload what it lists, commit again
+    VERIFY_AND_REUPLOAD = "verify_and_reupload"  # local hash still right: upload from 0 once more
+    REFETCH = "refetch"  # read GET state, then follow the feed from its cursor
+    PERMANENT = "permanent"  # "needs attention" with the reason; never retried, never deleted
+
+
+def handling_for(status: int, code: str | None = None) -> Handling:
+    """The desk's reaction to an HTTP status and the `ApiError.code` in its body."""
+    if code == ErrorCode.REVOKED:
+        return Handling.REENROL
+    if status == 401:
+        return Handling.REFRESH_CREDENTIALS
+    if status in (408, 429) or status >= 500:
+        return Handling.RETRY
+    special = {
+        ErrorCode.OFFSET_MISMATCH: Handling.RESUME_UPLOAD,
+        ErrorCode.BLOBS_MISSING: Handling.REDECLARE,
+        ErrorCode.NOT_FOUND: Handling.REDECLARE,
+        ErrorCode.BLOB_NOT_DECLARED: Handling.REDECLARE,
+        ErrorCode.BLOB_HASH_MISMATCH: Handling.VERIFY_AND_REUPLOAD,
+        ErrorCode.MUST_REFETCH: Handling.REFETCH,
+    }
+    return special.get(code or "", Handling.PERMANENT)
+
+
+# ---------------------------------------------------------------- enrolment
+
+
+class Health(_Response):
+    status: Literal["ok"] = "ok"
+    protocol_version: int = PROTOCOL_VERSION
+    hub_epoch: str
+
+
+class EnrolRequest(_Request):
+    code: Annotated[str, Field(min_length=4, max_length=64)]  # the one-time code, dashes optional
+    desk_code: Code  # the desk's own name within the branch, e.g. "window-3"
+    device_name: ShortText  # the computer, e.g. its host name
+
+
+class EnrolResponse(_Response):
+    """The token is shown once: the desk keeps it in the OS keyring, the hub only its hash."""
+
+    device_id: UUID
+    token: str
+    branch_code: str
+    branch_name: str
+    desk_code: str
+    hub_epoch: str
+
+
+class DeviceInfo(_Response):
+    device_id: UUID
+    branch_code: str
+    branch_name: str
+    desk_code: str
+    device_name: str
+    enrolled_at: AwareDatetime
+    hub_epoch: str
+
+
+# ---------------------------------------------------------------- push
+
+
+class ManifestEntry(_Request):
+    name: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")]
+    sha256: Sha256
+    size: Annotated[int, Field(ge=0)]
+    mime: Annotated[str, Field(pattern=r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*$")]
+
+
+def manifest_hash(entries: Iterable[ManifestEntry]) -> str:
+    """SHA-256 of the canonical manifest: entries sorted by name, compact sorted-key UTF-8 JSON."""
+    rows = sorted((e.model_dump(mode="json") for e in entries), key=lambda row: row["name"])
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Clerk(_Request):
+    login: Annotated[str, Field(min_length=1, max_length=64)]
+    full_name: ShortText
+
+
+class DeclareRequest(_Request):
+    """Step 1. The UUID is made on the desk; the hub never invents one."""
+
+    package_uuid: UUID
+    receipt_no: Annotated[str, Field(min_length=1, max_length=64)]
+    service_id: ServiceId
+    clerk: Clerk
+    device_time: AwareDatetime  # for information only; the hub orders by its own clock
+    manifest: Annotated[list[ManifestEntry], Field(min_length=1, max_length=1000)]
+    manifest_hash: Sha256  # must equal manifest_hash(manifest)
+    metadata: dict[str, Any] = Field(default_factory=dict)  # the package as the desk holds it
+    supersedes: UUID | None = None  # a correction names the package it replaces
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> DeclareRequest:
+        names = [entry.name for entry in self.manifest]
+        if len(names) != len(set(names)):
+            raise ValueError("manifest entry names must be unique")
+        return self
+
+
+class PackageStatus(StrEnum):
+    DECLARED = "declared"
+    RECEIVED = "received"
+
+
+class DeclareResponse(_Response):
+    """The same answer for an identical replay; `missing_blobs` shrinks as blobs arrive."""
+
+    package_uuid: UUID
+    status: PackageStatus
+    manifest_hash: str
+    missing_blobs: list[str]
+    received_at: AwareDatetime | None = None
+
+
+class UploadStatus(_Response):
+    """GET/HEAD/PATCH /uploads/{sha256}. `offset == size` and `complete` once verified."""
+
+    sha256: str
+    size: int
+    offset: int
+    complete: bool
+
+
+class CommitResponse(_Response):
+    """Step 3; a replay returns the same answer, `received_at` included."""
+
+    package_uuid: UUID
+    status: Literal[PackageStatus.RECEIVED] = PackageStatus.RECEIVED
+    manifest_hash: str
+    received_at: AwareDatetime
+
+
+# ---------------------------------------------------------------- decisions
+
+
+class Outcome(StrEnum):
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class GrantKind(StrEnum):
+    """What was granted; the values are the catalog's `ResultKind` ones."""
+
+    ATTESTATION_CERTIFICATE = "attestation_certificate"
+    PERMISSION = "permission"
+    REGISTRATION = "registration"  # the number is the registration cipher
+
+
+class DecisionRequest(_Request):
+    """Granted: kind + number + date. Refused: a reason (a reasoned refusal)."""
+
+    outcome: Outcome
+    kind: GrantKind | None = None
+    number: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    date: dt.date | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=10_000)] | None = None
+    decided_by: Annotated[str, Field(max_length=200)] = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> DecisionRequest:
+        if self.outcome is Outcome.GRANTED:
+            if self.kind is None or self.number is None or self.date is None:
+                raise ValueError("a grant needs kind, number and date")
+            if self.reason is not None:
+                raise ValueError("a grant carries no refusal reason")
+        else:
+            if self.reason is None or not self.reason.strip():
+                raise ValueError("a refusal needs its reason")
+            if self.kind is not None or self.number is not None:
+                raise ValueError("a refusal carries no kind or number")
+        return self
+
+
+class Decision(_Response):
+    """The committee's decision; a revision has a higher `version`. Keep the latest."""
+
+    package_uuid: UUID
+    receipt_no: str
+    version: int
+    outcome: Outcome
+    kind: GrantKind | None = None
+    number: str | None = None
+    date: dt.date | None = None
+    reason: str | None = None
+    decided_by: str = ""
+    decided_at: AwareDatetime
+
+
+# ---------------------------------------------------------------- pull
+
+
+class CalendarDay(StrEnum):
+    DAY_OFF = "day_off"
+    WORKING_DAY = "working_day"
+    STANDARD = "standard"  # the override is withdrawn: the standard calendar applies
+
+
+class CalendarOverride(_Response):
+    date: dt.date
+    kind: CalendarDay
+    note: str = ""
+    updated_at: AwareDatetime
+
+
+class PackageReceivedChange(_Response):
+    kind: Literal["package_received"] = "package_received"
+    seq: int
+    package_uuid: UUID
+    receipt_no: str
+    manifest_hash: str
+    received_at: AwareDatetime
+
+
+class DecisionChange(_Response):
+    kind: Literal["decision"] = "decision"
+    seq: int
+    decision: Decision
+
+
+class CalendarOverrideChange(_Response):
+    kind: Literal["calendar_override"] = "calendar_override"
+    seq: int
+    override: CalendarOverride
+
+
+Change = Annotated[
+    PackageReceivedChange | DecisionChange | CalendarOverrideChange,
+    Field(discriminator="kind"),
+]
+
+
+class ChangesPage(_Response):
+    """Apply the changes and store `next_cursor` in one local transaction."""
+
+    changes: list[Change]
+    next_cursor: str
+    has_more: bool
+
+
+class PackageState(_Response):
+    package_uuid: UUID
+    receipt_no: str
+    service_id: str
+    status: PackageStatus
+    manifest_hash: str
+    declared_at: AwareDatetime
+    received_at: AwareDatetime | None = None
+    supersedes: UUID | None = None
+    decision: Decision | None = None  # the latest version
+
+
+class BranchState(_Response):
+    """GET state, paged by package UUID. Keep `cursor` from the FIRST page; after the last
+    page, follow the feed from it (changes since the first page replay harmlessly)."""
+
+    cursor: str
+    packages: list[PackageState]
+    calendar_overrides: list[CalendarOverride]  # on the first page only
+    has_more: bool
+    next_after: UUID | None = None
+
+
+# ---------------------------------------------------------------- committee
+
+
+class CommitteePackage(PackageState):
+    branch_code: str
+    desk_code: str
+    device_id: UUID
+    clerk_login: str
+    clerk_name: str
+    device_time: AwareDatetime
+    manifest: list[ManifestEntry]
+    metadata: dict[str, Any]
+
+
+class CommitteePackageList(_Response):
+    packages: list[CommitteePackage]
+    has_more: bool
+    next_after: UUID | None = None

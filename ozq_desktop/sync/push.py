@@ -1,0 +1,199 @@
+"""Push: an accepted package goes to the hub in three idempotent steps (sync.md):
+declare (UUID + manifest), upload each missing blob in resumable chunks, commit.
+
+"Attempting" is recorded before any network call; the package's local state follows the
+hub's answers; permanent failures wait in "needs attention" with their reason and are never
+deleted or retried forever."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from uuid import UUID
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ozq_desktop.domain import audit
+from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
+from ozq_desktop.models import OutboxItem, Package, User
+from ozq_desktop.models.base import now as wall_clock
+from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.storage.scans import ScanStore
+from ozq_desktop.sync import protocol as p
+from ozq_desktop.sync.client import HubCallError, HubClient
+
+CHUNK_BYTES = 4 * 1024 * 1024
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 15 * 60.0
+
+PENDING, ATTEMPTING, DONE, FAILED = "pending", "attempting", "done", "failed"
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    package_id: str
+    ok: bool
+    handling: p.Handling | None = None
+    error: str = ""
+
+
+def backoff_delay(attempts: int, retry_after: float | None, rng: random.Random) -> float:
+    """Exponential backoff with full jitter, never sooner than the hub's Retry-After."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+    delay = rng.uniform(0, ceiling)
+    return max(delay, retry_after or 0.0)
+
+
+def due_items(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
+    """Package ids whose turn has come. An item left "attempting" by a crash is due again."""
+    stmt = (select(OutboxItem.package_id)
+            .where(OutboxItem.state.in_((PENDING, ATTEMPTING)),
+                   or_(OutboxItem.next_attempt_at.is_(None), OutboxItem.next_attempt_at <= now))
+            .order_by(OutboxItem.id).limit(limit))
+    return list(session.scalars(stmt))
+
+
+def reset_backoff(*, session: Session) -> None:
+    """The network came back, the app started, or the clerk pressed "Sync now"."""
+    for item in session.scalars(select(OutboxItem).where(OutboxItem.state == PENDING)):
+        item.next_attempt_at = None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.astimezone() if moment.tzinfo is None else moment
+
+
+def declaration(package: Package, clerk: User) -> p.DeclareRequest:
+    return p.DeclareRequest(
+        package_uuid=UUID(package.id), receipt_no=package.receipt_no,
+        service_id=package.service_id,
+        clerk=p.Clerk(login=clerk.login, full_name=clerk.full_name),
+        device_time=_aware(package.accepted_at),
+        manifest=[p.ManifestEntry(name=f.name, sha256=f.sha256, size=f.size, mime=f.mime)
+                  for f in package.files],
+        manifest_hash=package.manifest_hash,
+        metadata={
+            "applicant_type": package.applicant_type, "applicant_idn": package.applicant_idn,
+            "applicant_name": package.applicant_name, "place": package.place,
+            "result_date": package.result_date.isoformat() if package.result_date else None,
+            "accepted_at": package.accepted_at.isoformat(), "annex1": package.annex1,
+            "documents": [{"code": d.code, "presented": d.presented, "pages": d.pages,
+                           "expertise_date": d.expertise_date.isoformat() if d.expertise_date else None,
+                           "expired_choice": d.expired_choice} for d in package.documents],
+        },
+        supersedes=UUID(package.supersedes_id) if package.supersedes_id else None,
+    )
+
+
+def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
+    status = client.upload_status(sha256)
+    if status.complete:
+        return
+    path = store.path_of(sha256)
+    with path.open("rb") as blob:
+        offset = status.offset
+        while offset < status.size:
+            blob.seek(offset)
+            chunk = blob.read(CHUNK_BYTES)
+            try:
+                status = client.upload_chunk(sha256, offset, chunk)
+            except HubCallError as err:
+                if err.handling is p.Handling.RESUME_UPLOAD and err.offset is not None:
+                    offset = err.offset
+                    continue
+                raise
+            offset = status.offset
+            if status.complete:
+                return
+
+
+def _set_status(package: Package, target: PackageStatus) -> None:
+    current = PackageStatus(package.status)
+    if current is target:
+        return
+    if current is PackageStatus.QUEUED and target is PackageStatus.RECEIVED:
+        current = check_transition(current, PackageStatus.SENT)
+    if current in (PackageStatus.QUEUED, PackageStatus.SENT):
+        package.status = check_transition(current, target).value
+
+
+def _mark(factory: sessionmaker[Session], package_id: str, **changes) -> None:
+    with transaction(factory) as s:
+        item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+        for key, value in changes.items():
+            setattr(item, key, value)
+
+
+def push_package(
+    *, factory: sessionmaker[Session], store: ScanStore, client: HubClient, package_id: str,
+    rng: random.Random | None = None,
+) -> PushOutcome:
+    rng = rng or random.Random()
+    with transaction(factory) as s:
+        item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+        item.state, item.attempts = ATTEMPTING, item.attempts + 1
+        attempts = item.attempts
+    with reading(factory) as s:
+        package = s.get(Package, package_id)
+        request = declaration(package, s.get(User, package.clerk_id))
+    try:
+        declared = client.declare(request)
+        with transaction(factory) as s:
+            _set_status(s.get(Package, package_id), PackageStatus.SENT)
+        for sha in declared.missing_blobs:
+            _upload(client, store, sha)
+        committed = client.commit(UUID(package_id))
+    except HubCallError as err:
+        return _failed(factory, package_id, err, attempts, rng)
+    except OSError as err:  # a scan missing from the local store: a person must look
+        err_text = f"local scan unreadable: {err}"
+        _mark(factory, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
+        return PushOutcome(package_id, False, p.Handling.PERMANENT, err_text)
+    with transaction(factory) as s:
+        _set_status(s.get(Package, package_id), PackageStatus.RECEIVED)
+        item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+        item.state, item.last_error, item.next_attempt_at = DONE, None, None
+        audit.record(session=s, action="package_synced", user_id=None, object_id=package_id,
+                     details={"received_at": committed.received_at.isoformat()})
+    return PushOutcome(package_id, True)
+
+
+def _failed(factory, package_id: str, err: HubCallError, attempts: int,
+            rng: random.Random) -> PushOutcome:
+    handling = err.handling
+    if handling is p.Handling.PERMANENT:
+        _mark(factory, package_id, state=FAILED, last_error=str(err), next_attempt_at=None)
+    elif handling in (p.Handling.REENROL, p.Handling.REFRESH_CREDENTIALS):
+        # Keep everything; it goes once the desk is enrolled again.
+        _mark(factory, package_id, state=PENDING, last_error=str(err), next_attempt_at=None)
+    else:
+        delay = backoff_delay(attempts, err.retry_after, rng)
+        _mark(factory, package_id, state=PENDING, last_error=str(err),
+              next_attempt_at=wall_clock() + timedelta(seconds=delay))
+    return PushOutcome(package_id, False, handling, str(err))
+
+
+def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
+    """(receipt number, package id, reason) of every package that failed for good."""
+    stmt = (select(Package.receipt_no, Package.id, OutboxItem.last_error)
+            .join(OutboxItem, OutboxItem.package_id == Package.id)
+            .where(OutboxItem.state == FAILED).order_by(OutboxItem.id))
+    return [(r, i, e or "") for r, i, e in session.execute(stmt)]
+
+
+def retry_failed(*, session: Session, package_id: str) -> None:
+    """A person fixed the cause: send the package again."""
+    item = session.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+    item.state, item.next_attempt_at = PENDING, None
+
+
+def queued_count(*, session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(OutboxItem)
+                          .where(OutboxItem.state.in_((PENDING, ATTEMPTING)))) or 0
+
+
+UTC = timezone.utc

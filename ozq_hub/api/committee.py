@@ -1,0 +1,79 @@
+"""Routes the committee calls with its token: read packages and scans, record decisions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import FileResponse
+
+from ozq_desktop.sync import protocol as p
+from ozq_hub.api.deps import Hub, committee_member, errors
+from ozq_hub.db import utcnow
+from ozq_hub.problems import HubProblem
+from ozq_hub.service import decisions, state
+
+router = APIRouter(
+    prefix="/committee", tags=["committee"], dependencies=[Depends(committee_member)]
+)
+
+
+@router.get("/packages", response_model=p.CommitteePackageList, responses=errors(401, 422))
+def list_packages(
+    hub: Hub,
+    branch: str | None = None,
+    status: p.PackageStatus | None = None,
+    receipt_no: str | None = None,
+    after: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> p.CommitteePackageList:
+    """Packages, paged by UUID, filtered by branch, status or receipt number."""
+    with hub.db.reading() as session:
+        return state.committee_list(
+            session,
+            branch_code=branch,
+            status=status,
+            receipt_no=receipt_no,
+            after=after,
+            limit=min(limit, hub.limits.max_page),
+        )
+
+
+@router.get(
+    "/packages/{package_uuid}",
+    response_model=p.CommitteePackage,
+    responses=errors(401, 404, 422),
+)
+def get_package(package_uuid: uuid.UUID, hub: Hub) -> p.CommitteePackage:
+    with hub.db.reading() as session:
+        return state.committee_package(session, package_uuid)
+
+
+@router.post(
+    "/packages/{package_uuid}/decisions",
+    response_model=p.Decision,
+    responses=errors(401, 404, 409, 422),
+)
+def record_decision(package_uuid: uuid.UUID, body: p.DecisionRequest, hub: Hub) -> p.Decision:
+    """Record a grant or a reasoned refusal, or revise the last one (next version).
+    The same content as the latest version is a replay and changes nothing."""
+    with hub.db.writing() as session:
+        return decisions.record_decision(
+            session, package_uuid=package_uuid, request=body, now=utcnow()
+        )
+
+
+@router.get(
+    "/blobs/{sha256}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}, **errors(401, 404, 422)},
+)
+def download_blob(
+    sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")], hub: Hub
+) -> FileResponse:
+    """A stored scan's bytes."""
+    path = hub.store.path(sha256)
+    if not path.is_file():
+        raise HubProblem(404, p.ErrorCode.NOT_FOUND, "no such blob")
+    return FileResponse(path, media_type="application/octet-stream")

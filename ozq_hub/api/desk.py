@@ -1,0 +1,141 @@
+"""Routes a desk calls: enrol, declare and commit packages, pull the change feed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from ozq_desktop.sync import protocol as p
+from ozq_hub import faults
+from ozq_hub.api.deps import CurrentDevice, Hub, errors
+from ozq_hub.db import utcnow
+from ozq_hub.problems import HubProblem
+from ozq_hub.service import changelog, enrolment, packages, state
+
+router = APIRouter()
+
+_AUTH = (401, 422, 503)
+
+
+@router.get("/health", response_model=p.Health, tags=["desk"])
+def health(hub: Hub) -> p.Health:
+    """No token needed: whether the hub answers, and its epoch."""
+    with hub.db.reading() as session:
+        return p.Health(hub_epoch=changelog.hub_meta(session).epoch)
+
+
+@router.post(
+    "/enrol", response_model=p.EnrolResponse, tags=["desk"], responses=errors(403, 422, 429)
+)
+def enrol(body: p.EnrolRequest, request: Request, hub: Hub) -> p.EnrolResponse:
+    """Spend a one-time enrolment code; the token in the answer is never shown again."""
+    client = request.client.host if request.client else "?"
+    wait = hub.enrol_throttle.wait_seconds(client)
+    if wait:
+        raise HubProblem(
+            429, p.ErrorCode.RATE_LIMITED, "too many wrong enrolment codes", retry_after=wait
+        )
+    try:
+        with hub.db.writing() as session:
+            return enrolment.enrol(session, request=body, now=utcnow())
+    except HubProblem as problem:
+        if problem.status == 403:
+            hub.enrol_throttle.record_failure(client)
+        raise
+
+
+@router.get("/device", response_model=p.DeviceInfo, tags=["desk"], responses=errors(*_AUTH))
+def device_info(device: CurrentDevice, hub: Hub) -> p.DeviceInfo:
+    """Who the token belongs to; 401 `revoked` once the device was revoked."""
+    with hub.db.reading() as session:
+        epoch = changelog.hub_meta(session).epoch
+    return p.DeviceInfo(
+        device_id=device.id,
+        branch_code=device.branch_code,
+        branch_name=device.branch_name,
+        desk_code=device.desk_code,
+        device_name=device.name,
+        enrolled_at=device.enrolled_at,
+        hub_epoch=epoch,
+    )
+
+
+@router.post(
+    "/packages",
+    response_model=p.DeclareResponse,
+    tags=["push"],
+    responses=errors(*_AUTH, 403, 409, 413),
+)
+def declare_package(body: p.DeclareRequest, device: CurrentDevice, hub: Hub) -> p.DeclareResponse:
+    """Step 1: declare the package. Idempotent on its UUID and manifest hash; a different
+    manifest under the same UUID is 409. The answer lists the blobs still to upload."""
+    with hub.db.writing() as session:
+        return packages.declare(
+            session, device=device, request=body, limits=hub.limits, now=utcnow()
+        )
+
+
+@router.get(
+    "/packages/{package_uuid}",
+    response_model=p.PackageState,
+    tags=["push"],
+    responses=errors(*_AUTH, 403, 404),
+)
+def get_package(package_uuid: uuid.UUID, device: CurrentDevice, hub: Hub) -> p.PackageState:
+    """The package as the hub holds it, with its latest decision."""
+    with hub.db.reading() as session:
+        package = packages.owned_package(session, package_uuid, device)
+        return state.device_package_state(session, package)
+
+
+@router.post(
+    "/packages/{package_uuid}/commit",
+    response_model=p.CommitResponse,
+    tags=["push"],
+    responses=errors(*_AUTH, 403, 404, 412),
+)
+def commit_package(package_uuid: uuid.UUID, device: CurrentDevice, hub: Hub) -> p.CommitResponse:
+    """Step 3: every blob present -> received, in one transaction; a replay gets the same
+    answer. 412 `blobs_missing` lists what is still to upload."""
+    with hub.db.writing() as session:
+        answer = packages.commit(session, device=device, package_uuid=package_uuid, now=utcnow())
+    faults.crash_if(faults.CRASH_AFTER_COMMIT)
+    return answer
+
+
+@router.get("/changes", response_model=p.ChangesPage, tags=["pull"], responses=errors(*_AUTH, 410))
+def changes(
+    device: CurrentDevice,
+    hub: Hub,
+    after: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> p.ChangesPage:
+    """The branch's changes after the cursor, in commit order. 410 `must_refetch`: read
+    GET /state instead and continue from the cursor it gives."""
+    with hub.db.reading() as session:
+        return changelog.read_changes(
+            session,
+            branch_code=device.branch_code,
+            after=after,
+            limit=min(limit, hub.limits.max_page),
+        )
+
+
+@router.get("/state", response_model=p.BranchState, tags=["pull"], responses=errors(*_AUTH))
+def branch_state(
+    device: CurrentDevice,
+    hub: Hub,
+    after: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> p.BranchState:
+    """Every package of the branch with its latest decision, paged by UUID, plus the
+    calendar overrides on the first page and the cursor to follow the feed from."""
+    with hub.db.reading() as session:
+        return state.branch_state(
+            session,
+            branch_code=device.branch_code,
+            after=after,
+            limit=min(limit, hub.limits.max_page),
+        )

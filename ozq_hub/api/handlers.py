@@ -1,0 +1,106 @@
+"""Every failure leaves the hub as JSON: a machine `code`, an English `detail`.
+
+Malformed requests become 4xx; a busy or unreachable database becomes 503 with
+Retry-After; only a bug is a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ozq_desktop.sync.protocol import ApiError, ErrorCode
+from ozq_hub.problems import HubProblem
+
+log = logging.getLogger(__name__)
+
+BUSY_RETRY_SECONDS = 2
+
+_CODES_BY_STATUS = {
+    401: ErrorCode.UNAUTHENTICATED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    429: ErrorCode.RATE_LIMITED,
+    503: ErrorCode.UNAVAILABLE,
+}
+
+
+class PayloadTooLarge(StarletteHTTPException):
+    """Raised while a body is read; FastAPI lets HTTPException through its body parser."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit} bytes")
+
+
+def problem_response(
+    status: int,
+    code: ErrorCode | str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: object,
+) -> JSONResponse:
+    headers = dict(headers or {})
+    retry_after = extra.get("retry_after")
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    body = ApiError(code=str(code), detail=detail, **extra)  # type: ignore[arg-type]
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:10]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is malformed"
+
+
+async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HubProblem)
+    return problem_response(exc.status, exc.code, exc.detail, exc.headers, **exc.extra)
+
+
+async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(422, ErrorCode.INVALID_REQUEST, _validation_detail(exc))
+
+
+async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _CODES_BY_STATUS.get(exc.status_code, ErrorCode.INVALID_REQUEST)
+    if exc.status_code >= 500:
+        code = ErrorCode.INTERNAL
+    return problem_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def _on_database_busy(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", exc)
+    return problem_response(
+        503,
+        ErrorCode.UNAVAILABLE,
+        "the database is busy or unreachable",
+        retry_after=BUSY_RETRY_SECONDS,
+    )
+
+
+async def _on_bug(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, ErrorCode.INTERNAL, "internal error")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HubProblem, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(OperationalError, _on_database_busy)
+    app.add_exception_handler(PoolTimeout, _on_database_busy)
+    app.add_exception_handler(Exception, _on_bug)

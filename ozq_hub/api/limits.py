@@ -1,0 +1,80 @@
+"""Request-size limits and the enrolment throttle."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict, deque
+
+from ozq_desktop.sync.protocol import ErrorCode
+from ozq_hub.api.handlers import PayloadTooLarge, problem_response
+
+
+class BodyLimitMiddleware:
+    """Caps request bodies: `upload_limit` under `upload_prefix`, `default_limit` elsewhere.
+
+    A declared Content-Length over the cap is refused before reading; a body that
+    grows past it while streaming raises PayloadTooLarge (a 413)."""
+
+    def __init__(self, app, *, default_limit: int, upload_limit: int, upload_prefix: str) -> None:
+        self.app = app
+        self.default_limit = default_limit
+        self.upload_limit = upload_limit
+        self.upload_prefix = upload_prefix
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"].startswith(self.upload_prefix)
+        limit = self.upload_limit if upload else self.default_limit
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            response = problem_response(
+                413, ErrorCode.PAYLOAD_TOO_LARGE, f"the request body is larger than {limit} bytes"
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class FailureThrottle:
+    """Counts failures per client address; after `limit` within `window` seconds, says wait."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _prune(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def wait_seconds(self, key: str) -> int:
+        """0 when the address may try; otherwise seconds until its oldest failure expires."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._prune(key, now)
+            if len(times) < self.limit:
+                return 0
+            return max(1, math.ceil(times[0] + self.window - now))
+
+    def record_failure(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._prune(key, now).append(now)

@@ -1,0 +1,94 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+
+from ozq_desktop.sync.protocol import API_PREFIX, PROTOCOL_VERSION
+from ozq_hub import migrate
+from ozq_hub.api import committee, desk, uploads
+from ozq_hub.api.deps import HubContext
+from ozq_hub.api.handlers import install_problem_handlers
+from ozq_hub.api.limits import BodyLimitMiddleware, FailureThrottle
+from ozq_hub.db import Database
+from ozq_hub.service.blobs import BlobStore
+from ozq_hub.settings import HubLimits
+
+ENV_DB = "OZQ_HUB_DB"
+ENV_BLOB_DIR = "OZQ_HUB_BLOB_DIR"
+ENV_COMMITTEE_TOKEN = "OZQ_HUB_COMMITTEE_TOKEN"
+
+
+def default_blob_dir(database_url: str) -> Path:
+    """Next to the SQLite file; a PostgreSQL hub must be told where its blobs go."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise ValueError("give a blob directory for a PostgreSQL hub")
+    return Path(url.database).resolve().parent / "blobs"
+
+
+def create_app(
+    database_url: str,
+    *,
+    committee_token: str | None = None,
+    blob_dir: str | Path | None = None,
+    limits: HubLimits | None = None,
+    migrate_schema: bool = False,
+) -> FastAPI:
+    """The hub as an ASGI app.
+
+    `committee_token`: a token accepted on /committee routes besides those issued with
+    `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
+    first; otherwise the schema must already be at head (`ozq-hub migrate`).
+    """
+    limits = limits or HubLimits()
+    database = Database(database_url)
+    if migrate_schema:
+        migrate.upgrade(database)
+    elif not migrate.is_current(database):
+        database.dispose()
+        raise RuntimeError("the hub database is not at the current schema: run `ozq-hub migrate`")
+    context = HubContext(
+        db=database,
+        store=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(database_url)),
+        limits=limits,
+        committee_token=committee_token or None,
+        enrol_throttle=FailureThrottle(limits.enrol_failures, limits.enrol_window_seconds),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="OZQ hub",
+        version=f"{PROTOCOL_VERSION}",
+        summary="Receives accepted packages from service-centre desks; returns decisions.",
+        lifespan=lifespan,
+    )
+    app.state.hub = context
+    install_problem_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=limits.max_json_bytes,
+        upload_limit=limits.max_chunk_bytes,
+        upload_prefix=f"{API_PREFIX}/uploads/",
+    )
+    for router in (desk.router, uploads.router, committee.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """For `uvicorn --factory ozq_hub.app:app_from_environment` (several workers)."""
+    return create_app(
+        os.environ[ENV_DB],
+        committee_token=os.environ.get(ENV_COMMITTEE_TOKEN),
+        blob_dir=os.environ.get(ENV_BLOB_DIR) or None,
+    )

@@ -1,0 +1,346 @@
+"""The `ozq-hub` command: serve the hub and administer it from the shell.
+
+Every sub-command takes `--db URL` (a SQLite file in the data folder by default;
+`postgresql+psycopg://user@host:port/name` for PostgreSQL). The hub's operator
+works in English; the desks translate the hub's error codes for the clerks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import ValidationError as PydanticValidationError
+
+from ozq_desktop.sync import protocol as p
+from ozq_hub.db import Database, sqlite_url, utcnow
+from ozq_hub.problems import HubProblem
+
+ENV_DATA = "OZQ_HUB_DATA"
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir:
+        return Path(args.data_dir)
+    return Path(os.environ.get(ENV_DATA) or user_data_path("OZQHub", "OZQ"))
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    from ozq_hub.app import ENV_DB
+
+    return args.db or os.environ.get(ENV_DB) or sqlite_url(_data_dir(args) / "hub.sqlite3")
+
+
+@contextmanager
+def _open(args: argparse.Namespace) -> Iterator[Database]:
+    from ozq_hub import migrate
+
+    database = Database(_database_url(args))
+    try:
+        if not migrate.is_current(database):
+            raise SystemExit("the hub database is not at the current schema: run `ozq-hub migrate`")
+        yield database
+    finally:
+        database.dispose()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, create_app
+
+    url = _database_url(args)
+    blob_dir = args.blob_dir or (
+        _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
+    )
+    token = os.environ.get(ENV_COMMITTEE_TOKEN)
+    common = {"host": args.host, "port": args.port, "log_level": args.log_level}
+    if args.workers > 1:
+        from ozq_hub import migrate
+
+        database = Database(url)
+        if not args.no_migrate:
+            migrate.upgrade(database)
+        database.dispose()
+        os.environ[ENV_DB] = url
+        if blob_dir:
+            os.environ[ENV_BLOB_DIR] = str(blob_dir)
+        uvicorn.run(
+            "ozq_hub.app:app_from_environment", factory=True, workers=args.workers, **common
+        )
+        return 0
+    app = create_app(
+        url, committee_token=token, blob_dir=blob_dir, migrate_schema=not args.no_migrate
+    )
+    uvicorn.run(app, **common)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from ozq_hub import migrate
+
+    database = Database(_database_url(args))
+    migrate.upgrade(database)
+    database.dispose()
+    print("the hub database is at the current schema")
+    return 0
+
+
+def cmd_enrol_code(args: argparse.Namespace) -> int:
+    from ozq_hub.service import enrolment
+
+    with _open(args) as database, database.writing() as session:
+        code = enrolment.issue_enrolment_code(
+            session,
+            branch_code=args.branch,
+            branch_name=args.branch_name,
+            hours=args.valid_hours,
+            now=utcnow(),
+        )
+    print(code)
+    return 0
+
+
+def _grant_kind(service_id: str) -> p.GrantKind:
+    """The one grant the service can end in, read from the service catalog."""
+    from ozq_desktop.catalog import ResultKind, load_catalog
+    from ozq_desktop.errors import OzqError
+
+    try:
+        results = load_catalog().get(service_id).results
+    except OzqError as exc:
+        raise SystemExit(
+            f"cannot tell the grant kind for service {service_id!r}: give --kind"
+        ) from exc
+    grants = [r for r in results if r is not ResultKind.REASONED_REFUSAL]
+    if len(grants) != 1:
+        raise SystemExit(f"service {service_id!r} has several grant kinds: give --kind")
+    return p.GrantKind(grants[0].value)
+
+
+def _package_for(session, args: argparse.Namespace) -> uuid.UUID:
+    from ozq_hub.service import decisions
+
+    if args.package:
+        return uuid.UUID(args.package)
+    found = decisions.packages_with_receipt(session, args.receipt)
+    if len(found) != 1:
+        what = "no package" if not found else f"{len(found)} packages"
+        raise SystemExit(f"{what} with receipt {args.receipt!r}: give --package UUID")
+    return found[0]
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from ozq_hub.models import Package
+    from ozq_hub.service import decisions
+
+    with _open(args) as database, database.writing() as session:
+        package_uuid = _package_for(session, args)
+        if args.outcome == "granted":
+            package = session.get(Package, package_uuid)
+            kind = args.kind or (_grant_kind(package.service_id) if package else None)
+            request = p.DecisionRequest(
+                outcome=p.Outcome.GRANTED,
+                kind=kind,
+                number=args.number,
+                date=args.date,
+                decided_by=args.by,
+            )
+        else:
+            request = p.DecisionRequest(
+                outcome=p.Outcome.REFUSED, reason=args.reason, decided_by=args.by
+            )
+        decision = decisions.record_decision(
+            session, package_uuid=package_uuid, request=request, now=utcnow()
+        )
+    print(decision.model_dump_json(indent=2, exclude_none=True))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ozq_hub.service import state
+
+    status = p.PackageStatus(args.status) if args.status else None
+    with _open(args) as database, database.reading() as session:
+        page = state.committee_list(
+            session, branch_code=args.branch, status=status, limit=args.limit
+        )
+    if args.json:
+        print(page.model_dump_json(indent=2))
+        return 0
+    for pkg in page.packages:
+        decided = "-"
+        if pkg.decision:
+            d = pkg.decision
+            decided = f"v{d.version} {d.outcome.value} {d.number or d.reason or ''}".strip()
+        print(
+            f"{pkg.package_uuid}  {pkg.branch_code:<10} {pkg.receipt_no:<20} "
+            f"{pkg.service_id:<26} {pkg.status.value:<9} {decided}"
+        )
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from ozq_hub.service import enrolment
+
+    with _open(args) as database, database.reading() as session:
+        for device in enrolment.list_devices(session, branch_code=args.branch):
+            state = f"revoked {device.revoked_at:%Y-%m-%d}" if device.revoked_at else "active"
+            seen = f"{device.last_seen_at:%Y-%m-%d %H:%M}" if device.last_seen_at else "never"
+            print(
+                f"{device.id}  {device.branch_code:<10} {device.desk_code:<12} {state:<18} seen {seen}  {device.name}"
+            )
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from ozq_hub.service import enrolment
+
+    with _open(args) as database, database.writing() as session:
+        revoked = enrolment.revoke_device(session, device_id=uuid.UUID(args.device), now=utcnow())
+    print("revoked" if revoked else "no such active device")
+    return 0 if revoked else 1
+
+
+def cmd_calendar_override(args: argparse.Namespace) -> int:
+    from ozq_hub.service import calendar
+
+    with _open(args) as database, database.writing() as session:
+        override = calendar.set_override(
+            session, day=args.date, kind=p.CalendarDay(args.kind), note=args.note, now=utcnow()
+        )
+    print(override.model_dump_json())
+    return 0
+
+
+def cmd_committee_token(args: argparse.Namespace) -> int:
+    from ozq_hub.service import enrolment
+
+    with _open(args) as database, database.writing() as session:
+        token = enrolment.issue_committee_token(session, name=args.name, now=utcnow())
+    print(token)
+    return 0
+
+
+def cmd_prune_changes(args: argparse.Namespace) -> int:
+    from ozq_hub.service import changelog
+
+    cutoff = utcnow() - dt.timedelta(days=args.keep_days)
+    with _open(args) as database, database.writing() as session:
+        deleted = changelog.prune_changes(session, older_than=cutoff)
+    print(f"pruned {deleted} change(s); older cursors now get must_refetch")
+    return 0
+
+
+def cmd_new_epoch(args: argparse.Namespace) -> int:
+    from ozq_hub.service import changelog
+
+    with _open(args) as database, database.writing() as session:
+        epoch = changelog.new_epoch(session)
+    print(f"new hub epoch {epoch}: every desk will refetch its state")
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
+
+
+def _command(
+    sub, name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--db", help="database URL (default: hub.sqlite3 in the data folder)")
+    parser.add_argument(
+        "--data-dir", help=f"data folder (default: ${ENV_DATA} or the user data folder)"
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ozq-hub", description="The OZQ sync hub.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = _command(sub, "serve", cmd_serve, "run the hub's HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--blob-dir", help="where scans are stored (default: next to the database)")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--no-migrate", action="store_true", help="do not migrate on start")
+    serve.add_argument("--log-level", default="info")
+
+    _command(sub, "migrate", cmd_migrate, "bring the database to the current schema")
+
+    code = _command(sub, "enrol-code", cmd_enrol_code, "print a one-time enrolment code")
+    code.add_argument("--branch", required=True, help="branch code, e.g. AST-01")
+    code.add_argument("--branch-name", help="the branch's name (set or updated)")
+    code.add_argument("--valid-hours", type=int, default=72)
+
+    decide = _command(sub, "decide", cmd_decide, "record (or revise) the committee's decision")
+    which = decide.add_mutually_exclusive_group(required=True)
+    which.add_argument("--receipt", help="the package's receipt number")
+    which.add_argument("--package", help="the package's UUID")
+    decide.add_argument("--by", default="", help="who decided")
+    outcome = decide.add_subparsers(dest="outcome", required=True)
+    granted = outcome.add_parser("granted", help="a certificate, permission or registration")
+    granted.add_argument("--number", required=True, help="document number or registration cipher")
+    granted.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD")
+    granted.add_argument(
+        "--kind", choices=[k.value for k in p.GrantKind], help="default: from the service"
+    )
+    refused = outcome.add_parser("refused", help="a reasoned refusal")
+    refused.add_argument("--reason", required=True)
+
+    listing = _command(sub, "list", cmd_list, "list packages")
+    listing.add_argument("--branch")
+    listing.add_argument("--status", choices=[s.value for s in p.PackageStatus])
+    listing.add_argument("--limit", type=int, default=500)
+    listing.add_argument("--json", action="store_true")
+
+    devices = _command(sub, "devices", cmd_devices, "list enrolled devices")
+    devices.add_argument("--branch")
+
+    revoke = _command(sub, "revoke", cmd_revoke, "revoke a device's token")
+    revoke.add_argument("--device", required=True, help="device id")
+
+    cal = _command(
+        sub, "calendar-override", cmd_calendar_override, "add or withdraw a calendar override"
+    )
+    cal.add_argument("--date", required=True, type=_date)
+    cal.add_argument("--kind", required=True, choices=[k.value for k in p.CalendarDay])
+    cal.add_argument("--note", default="")
+
+    token = _command(sub, "committee-token", cmd_committee_token, "print a new committee API token")
+    token.add_argument("--name", default="committee")
+
+    prune = _command(sub, "prune-changes", cmd_prune_changes, "drop change-log rows past retention")
+    prune.add_argument("--keep-days", type=int, required=True)
+
+    _command(sub, "new-epoch", cmd_new_epoch, "after restoring a backup: make every desk refetch")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except HubProblem as problem:
+        print(f"error: {problem.detail} ({problem.code})", file=sys.stderr)
+        return 1
+    except PydanticValidationError as exc:
+        print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

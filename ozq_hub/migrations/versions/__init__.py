@@ -1,0 +1,1 @@
+"""Hub schema revisions, date-prefixed, each with a real downgrade()."""

@@ -1,0 +1,203 @@
+"""The hub's tables, as SQLAlchemy 2 typed models with a Base of their own.
+
+The schema is built by the Alembic migrations in `ozq_hub/migrations`, never by
+`create_all`; these classes must match them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Stored in UTC; always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict] = {
+        dt.datetime: UtcDateTime(),
+        dt.date: Date(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class HubMeta(Base):
+    """One row. `epoch` changes when the hub is restored from a backup; cursors carry it.
+    Cursors below `horizon_seq` were pruned and are no longer honoured."""
+
+    __tablename__ = "hub_meta"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(32))
+    horizon_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[dt.datetime]
+
+
+class ChangeSequence(Base):
+    """One row, bumped inside each transaction that writes the change log. The row lock
+    it takes is held until commit, so sequence numbers are handed out in commit order."""
+
+    __tablename__ = "change_sequence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Branch(Base):
+    __tablename__ = "branch"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+
+
+class EnrolmentCode(Base):
+    __tablename__ = "enrolment_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class Device(Base):
+    __tablename__ = "device"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), index=True)
+    desk_code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    last_seen_at: Mapped[dt.datetime | None]
+
+
+class CommitteeToken(Base):
+    __tablename__ = "committee_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class Package(Base):
+    __tablename__ = "package"
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), index=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
+    desk_code: Mapped[str] = mapped_column(String(64))
+    receipt_no: Mapped[str] = mapped_column(String(64), index=True)
+    service_id: Mapped[str] = mapped_column(String(64))
+    clerk_login: Mapped[str] = mapped_column(String(64))
+    clerk_name: Mapped[str] = mapped_column(String(200))
+    device_time: Mapped[dt.datetime]
+    details: Mapped[dict[str, Any]]
+    manifest_hash: Mapped[str] = mapped_column(String(64))
+    supersedes: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(16))
+    declared_at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime | None]
+    received_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ManifestEntryRow(Base):
+    __tablename__ = "manifest_entry"
+    package_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("package.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    position: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(127))
+
+
+class Blob(Base):
+    """A blob whose full SHA-256 was verified; its bytes are in the blob directory."""
+
+    __tablename__ = "blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    stored_at: Mapped[dt.datetime]
+
+
+class DecisionRow(Base):
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("package_uuid", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_uuid: Mapped[uuid.UUID] = mapped_column(ForeignKey("package.uuid"))
+    version: Mapped[int]
+    outcome: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    number: Mapped[str | None] = mapped_column(String(100))
+    decision_date: Mapped[dt.date | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime]
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class CalendarOverrideRow(Base):
+    __tablename__ = "calendar_override"
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime]
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class ChangeLogRow(Base):
+    """The feed. `branch_code` NULL reaches every branch (calendar overrides)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_branch_seq", "branch_code", "seq"),)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    branch_code: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    package_uuid: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    payload: Mapped[dict[str, Any]]
+    committed_at: Mapped[dt.datetime]

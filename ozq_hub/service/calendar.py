@@ -1,0 +1,46 @@
+"""Working-calendar overrides made on the hub: days off added, weekend working days
+added, or an override withdrawn. They reach every desk through the change feed
+(shared/domain/kazakhstan.md: the government moves days off by decree each year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozq_desktop.sync import protocol as p
+from ozq_hub.models import CalendarOverrideRow
+from ozq_hub.service import changelog
+from ozq_hub.service.sql import upsert
+
+
+def set_override(
+    session: Session, *, day: dt.date, kind: p.CalendarDay, note: str, now: dt.datetime
+) -> p.CalendarOverride:
+    override = p.CalendarOverride(date=day, kind=kind, note=note, updated_at=now)
+    seq = changelog.append_change(
+        session,
+        kind=changelog.CALENDAR_OVERRIDE,
+        branch_code=None,
+        payload={"override": override.model_dump(mode="json")},
+        now=now,
+    )
+    upsert(
+        session,
+        CalendarOverrideRow,
+        {"day": day, "kind": kind.value, "note": note, "updated_at": now, "seq": seq},
+        key=["day"],
+    )
+    return override
+
+
+def list_overrides(session: Session) -> list[p.CalendarOverride]:
+    rows = session.execute(select(CalendarOverrideRow).order_by(CalendarOverrideRow.day)).scalars()
+    return [
+        p.CalendarOverride(
+            date=row.day, kind=p.CalendarDay(row.kind), note=row.note, updated_at=row.updated_at
+        )
+        for row in rows
+    ]

@@ -1,0 +1,156 @@
+"""The change log every desk pulls from, in commit order.
+
+Each writing transaction calls `append_change`, which bumps the single
+`change_sequence` row. That row stays locked until the transaction ends (a row
+lock on PostgreSQL, the database write lock under SQLite's BEGIN IMMEDIATE), so a
+later sequence number can never commit before an earlier one and a cursor never
+skips a row (shared/domain/sync.md, "Ordering").
+
+A cursor is `<hub epoch>.<seq>`. It is refused with 410 `must_refetch` when the
+epoch is not the hub's (a restored backup), when it lies below the retention
+horizon (pruned), or beyond the last sequence number (the hub went back in time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from ozq_desktop.sync.protocol import ChangesPage, ErrorCode
+from ozq_hub.models import ChangeLogRow, ChangeSequence, HubMeta
+from ozq_hub.problems import HubProblem
+
+PACKAGE_RECEIVED = "package_received"
+DECISION = "decision"
+CALENDAR_OVERRIDE = "calendar_override"
+
+
+def hub_meta(session: Session) -> HubMeta:
+    meta = session.get(HubMeta, 1)
+    if meta is None:
+        raise RuntimeError("the hub database is not migrated: run `ozq-hub migrate`")
+    return meta
+
+
+def encode_cursor(epoch: str, seq: int) -> str:
+    return f"{epoch}.{seq}"
+
+
+def parse_cursor(cursor: str) -> tuple[str, int]:
+    epoch, _, seq = cursor.partition(".")
+    if not epoch or not seq.isdigit() or len(cursor) > 100:
+        raise HubProblem(422, ErrorCode.CURSOR_INVALID, "the cursor is not one this hub issues")
+    return epoch, int(seq)
+
+
+def last_seq(session: Session) -> int:
+    return session.execute(
+        select(ChangeSequence.last_seq).where(ChangeSequence.id == 1)
+    ).scalar_one()
+
+
+def append_change(
+    session: Session,
+    *,
+    kind: str,
+    branch_code: str | None,
+    payload: dict[str, Any],
+    now: dt.datetime,
+    package_uuid: uuid.UUID | None = None,
+) -> int:
+    """Take the next sequence number and write the change row; call it late in the transaction."""
+    seq = session.execute(
+        update(ChangeSequence)
+        .where(ChangeSequence.id == 1)
+        .values(last_seq=ChangeSequence.last_seq + 1)
+        .returning(ChangeSequence.last_seq)
+    ).scalar_one()
+    session.add(
+        ChangeLogRow(
+            seq=seq,
+            branch_code=branch_code,
+            kind=kind,
+            package_uuid=package_uuid,
+            payload={**payload, "kind": kind},
+            committed_at=now,
+        )
+    )
+    session.flush()
+    return seq
+
+
+def _must_refetch(reason: str) -> HubProblem:
+    return HubProblem(410, ErrorCode.MUST_REFETCH, f"{reason}: read GET state and start again")
+
+
+def read_changes(
+    session: Session, *, branch_code: str, after: str | None, limit: int
+) -> ChangesPage:
+    """One page of the branch's feed (and the changes for every branch) after `after`."""
+    meta = hub_meta(session)
+    high = last_seq(session)  # every seq up to here is committed: see the module doc
+    if after is None:
+        start = 0
+        if meta.horizon_seq > 0:
+            raise _must_refetch("the change log was pruned")
+    else:
+        epoch, start = parse_cursor(after)
+        if epoch != meta.epoch:
+            raise _must_refetch("the cursor is from another hub epoch")
+        if start < meta.horizon_seq:
+            raise _must_refetch("the cursor is older than the retention horizon")
+        if start > high:
+            raise _must_refetch("the cursor is ahead of the hub")
+    rows = (
+        session.execute(
+            select(ChangeLogRow)
+            .where(
+                ChangeLogRow.seq > start,
+                ChangeLogRow.seq <= high,
+                or_(ChangeLogRow.branch_code == branch_code, ChangeLogRow.branch_code.is_(None)),
+            )
+            .order_by(ChangeLogRow.seq)
+            .limit(limit + 1)
+        )
+        .scalars()
+        .all()
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_seq = rows[-1].seq if has_more else high
+    changes = [{**row.payload, "seq": row.seq} for row in rows]
+    return ChangesPage.model_validate(
+        {
+            "changes": changes,
+            "next_cursor": encode_cursor(meta.epoch, next_seq),
+            "has_more": has_more,
+        }
+    )
+
+
+def current_cursor(session: Session) -> str:
+    return encode_cursor(hub_meta(session).epoch, last_seq(session))
+
+
+def prune_changes(session: Session, *, older_than: dt.datetime) -> int:
+    """Delete change rows committed before `older_than`; their cursors become must-refetch."""
+    newest_old = session.execute(
+        select(func.max(ChangeLogRow.seq)).where(ChangeLogRow.committed_at < older_than)
+    ).scalar_one()
+    if newest_old is None:
+        return 0
+    deleted = session.execute(delete(ChangeLogRow).where(ChangeLogRow.seq <= newest_old)).rowcount
+    meta = hub_meta(session)
+    meta.horizon_seq = max(meta.horizon_seq, newest_old)
+    return deleted
+
+
+def new_epoch(session: Session) -> str:
+    """After restoring a backup: every cursor a desk holds becomes must-refetch."""
+    meta = hub_meta(session)
+    meta.epoch = uuid.uuid4().hex
+    return meta.epoch

@@ -1,0 +1,169 @@
+"""Enrolment codes, devices and their tokens, committee tokens.
+
+A code is single-use: the UPDATE that spends it only matches an unspent,
+unexpired code, so two desks racing with one code cannot both enrol. Tokens and
+codes are stored only as SHA-256 hashes (`ozq_hub.security`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ozq_desktop.sync import protocol as p
+from ozq_hub.models import Branch, CommitteeToken, Device, EnrolmentCode
+from ozq_hub.problems import HubProblem
+from ozq_hub.security import new_enrolment_code, new_token, normalise_code, secret_hash
+from ozq_hub.service import changelog
+from ozq_hub.service.packages import DeviceIdentity
+from ozq_hub.service.sql import insert_or_ignore
+
+LAST_SEEN_EVERY = dt.timedelta(minutes=5)
+
+
+def ensure_branch(session: Session, *, code: str, name: str | None, now: dt.datetime) -> Branch:
+    insert_or_ignore(
+        session, Branch, {"code": code, "name": name or code, "created_at": now}, key=["code"]
+    )
+    branch = session.get(Branch, code)
+    assert branch is not None
+    if name and branch.name != name:
+        branch.name = name
+    return branch
+
+
+def issue_enrolment_code(
+    session: Session, *, branch_code: str, branch_name: str | None, hours: int, now: dt.datetime
+) -> str:
+    """A new one-time code for `branch_code` (created if new); shown once, stored hashed."""
+    ensure_branch(session, code=branch_code, name=branch_name, now=now)
+    code = new_enrolment_code()
+    session.add(
+        EnrolmentCode(
+            code_hash=secret_hash(normalise_code(code)),
+            branch_code=branch_code,
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=hours),
+        )
+    )
+    session.flush()
+    return code
+
+
+def _refusal(session: Session, code_hash: str) -> HubProblem:
+    row = session.execute(
+        select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash)
+    ).scalar_one_or_none()
+    if row is None:
+        return HubProblem(403, p.ErrorCode.ENROLMENT_CODE_INVALID, "unknown enrolment code")
+    if row.used_at is not None:
+        return HubProblem(403, p.ErrorCode.ENROLMENT_CODE_USED, "the enrolment code was used")
+    return HubProblem(403, p.ErrorCode.ENROLMENT_CODE_EXPIRED, "the enrolment code has expired")
+
+
+def enrol(session: Session, *, request: p.EnrolRequest, now: dt.datetime) -> p.EnrolResponse:
+    code_hash = secret_hash(normalise_code(request.code))
+    device_id = uuid.uuid4()
+    spent = session.execute(
+        update(EnrolmentCode)
+        .where(
+            EnrolmentCode.code_hash == code_hash,
+            EnrolmentCode.used_at.is_(None),
+            EnrolmentCode.expires_at > now,
+        )
+        .values(used_at=now, device_id=device_id)
+        .returning(EnrolmentCode.branch_code)
+    ).scalar_one_or_none()
+    if spent is None:
+        raise _refusal(session, code_hash)
+    token = new_token()
+    session.add(
+        Device(
+            id=device_id,
+            branch_code=spent,
+            desk_code=request.desk_code,
+            name=request.device_name,
+            token_hash=secret_hash(token),
+            enrolled_at=now,
+        )
+    )
+    session.flush()
+    branch = session.get(Branch, spent)
+    assert branch is not None
+    return p.EnrolResponse(
+        device_id=device_id,
+        token=token,
+        branch_code=branch.code,
+        branch_name=branch.name,
+        desk_code=request.desk_code,
+        hub_epoch=changelog.hub_meta(session).epoch,
+    )
+
+
+def authenticate_device(session: Session, token: str | None) -> tuple[DeviceIdentity, bool]:
+    """The device holding `token`, and whether its last-seen stamp is due a refresh."""
+    if not token:
+        raise HubProblem(401, p.ErrorCode.UNAUTHENTICATED, "a bearer token is required")
+    row = session.execute(
+        select(Device, Branch.name)
+        .join(Branch, Branch.code == Device.branch_code)
+        .where(Device.token_hash == secret_hash(token))
+    ).one_or_none()
+    if row is None:
+        raise HubProblem(401, p.ErrorCode.UNAUTHENTICATED, "the token is not known")
+    device, branch_name = row
+    if device.revoked_at is not None:
+        raise HubProblem(401, p.ErrorCode.REVOKED, "the device was revoked: re-enrolment needed")
+    identity = DeviceIdentity(
+        id=device.id,
+        branch_code=device.branch_code,
+        branch_name=branch_name,
+        desk_code=device.desk_code,
+        name=device.name,
+        enrolled_at=device.enrolled_at,
+    )
+    now = dt.datetime.now(dt.UTC)
+    stale = device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_EVERY
+    return identity, stale
+
+
+def mark_seen(session: Session, *, device_id: uuid.UUID, now: dt.datetime) -> None:
+    session.execute(update(Device).where(Device.id == device_id).values(last_seen_at=now))
+
+
+def revoke_device(session: Session, *, device_id: uuid.UUID, now: dt.datetime) -> bool:
+    """True when the device existed and was not yet revoked."""
+    return (
+        session.execute(
+            update(Device)
+            .where(Device.id == device_id, Device.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+        == 1
+    )
+
+
+def list_devices(session: Session, *, branch_code: str | None = None) -> list[Device]:
+    statement = select(Device).order_by(Device.branch_code, Device.desk_code, Device.enrolled_at)
+    if branch_code:
+        statement = statement.where(Device.branch_code == branch_code)
+    return list(session.execute(statement).scalars())
+
+
+def issue_committee_token(session: Session, *, name: str, now: dt.datetime) -> str:
+    token = new_token()
+    session.add(CommitteeToken(name=name, token_hash=secret_hash(token), created_at=now))
+    session.flush()
+    return token
+
+
+def committee_token_known(session: Session, token: str) -> bool:
+    found = session.execute(
+        select(CommitteeToken.id).where(
+            CommitteeToken.token_hash == secret_hash(token), CommitteeToken.revoked_at.is_(None)
+        )
+    ).first()
+    return found is not None
