@@ -181,7 +181,7 @@ class HandoverData:
 class RegisterRow:
     clerk: str
     receipt_no: str
-    time: time
+    time: time | str  # a time, or already written «HH:MM»
     service: Localized
     applicant: str
     outcome: Outcome
