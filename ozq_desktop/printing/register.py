@@ -29,7 +29,7 @@ from ozq_desktop.printing.register_table import (
 )
 from ozq_desktop.printing.rows import Grid, across_row, text_row
 
-WIDTHS = [9 * mm, 14 * mm, 24 * mm, 40 * mm, 0.0, 27 * mm]
+WIDTHS = [9 * mm, 15 * mm, 24 * mm, 40 * mm, 0.0, 27 * mm]
 WIDTHS[4] = TEXT_WIDTH - sum(WIDTHS)
 COUNT_WIDTH = 25 * mm
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from ozq_desktop.printing.fonts import BOLD, REGULAR
@@ -38,8 +39,21 @@ class Row:
 
 
 def wrap_cell(text: str, width: float, bold: bool = False) -> tuple[str, ...]:
-    """`text` broken into lines that fit a column `width` points wide."""
-    return tuple(simpleSplit(text, BOLD if bold else REGULAR, SIZE, width - 2 * PAD_X)) or ("",)
+    """`text` broken into lines that fit a column `width` points wide.
+
+    A word longer than the column is cut between letters rather than run over the border.
+    """
+    font, room = (BOLD if bold else REGULAR), width - 2 * PAD_X
+    lines: list[str] = []
+    for line in simpleSplit(text, font, SIZE, room):
+        while stringWidth(line, font, SIZE) > room and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, SIZE) > room:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return tuple(lines) or ("",)
 
 
 def text_row(values: Sequence[str], widths: Sequence[float], **kind) -> Row:
