@@ -45,3 +45,17 @@ def put_override(
         object_id=day.isoformat(),
         details={"kind": row.kind, "note": note, "source": source},
     )
+
+
+def remove_override(*, session: Session, day: date, actor: User | None = None) -> None:
+    """Withdraw an override: the standard calendar applies to that day again."""
+    row = session.get(CalendarOverrideRow, day)
+    if row is None:
+        return
+    session.delete(row)
+    audit.record(
+        session=session,
+        action="calendar_override_removed",
+        user_id=actor.id if actor else None,
+        object_id=day.isoformat(),
+    )

@@ -45,12 +45,21 @@ def _error(response: httpx.Response) -> HubCallError:
 
 
 class HubClient:
-    def __init__(self, base_url: str, token: str | None = None, *,
-                 transport: httpx.BaseTransport | None = None,
-                 timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.Client(base_url=base_url.rstrip("/") + p.API_PREFIX, headers=headers,
-                                  timeout=timeout, transport=transport)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/") + p.API_PREFIX,
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -89,9 +98,13 @@ class HubClient:
 
     def upload_chunk(self, sha256: str, offset: int, data: bytes) -> p.UploadStatus:
         response = self._call(
-            "PATCH", f"/uploads/{sha256}", content=data,
-            headers={p.UPLOAD_OFFSET: str(offset),
-                     "Content-Type": "application/offset+octet-stream"},
+            "PATCH",
+            f"/uploads/{sha256}",
+            content=data,
+            headers={
+                p.UPLOAD_OFFSET: str(offset),
+                "Content-Type": "application/offset+octet-stream",
+            },
         )
         return p.UploadStatus.model_validate(response.json())
 

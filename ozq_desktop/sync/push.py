@@ -7,9 +7,10 @@ deleted or retried forever."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import or_, select
@@ -47,11 +48,22 @@ def backoff_delay(attempts: int, retry_after: float | None, rng: random.Random) 
 
 
 def due_items(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
-    """Package ids whose turn has come. An item left "attempting" by a crash is due again."""
-    stmt = (select(OutboxItem.package_id)
-            .where(OutboxItem.state.in_((PENDING, ATTEMPTING)),
-                   or_(OutboxItem.next_attempt_at.is_(None), OutboxItem.next_attempt_at <= now))
-            .order_by(OutboxItem.id).limit(limit))
+    """Package ids whose turn has come. An item left "attempting" by a crash is due again, and
+    so is one whose next attempt lies beyond any backoff: the desk clock was moved back."""
+    horizon = now + timedelta(seconds=BACKOFF_CAP)
+    stmt = (
+        select(OutboxItem.package_id)
+        .where(
+            OutboxItem.state.in_((PENDING, ATTEMPTING)),
+            or_(
+                OutboxItem.next_attempt_at.is_(None),
+                OutboxItem.next_attempt_at <= now,
+                OutboxItem.next_attempt_at > horizon,
+            ),
+        )
+        .order_by(OutboxItem.id)
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 
@@ -67,21 +79,34 @@ def _aware(moment: datetime) -> datetime:
 
 def declaration(package: Package, clerk: User) -> p.DeclareRequest:
     return p.DeclareRequest(
-        package_uuid=UUID(package.id), receipt_no=package.receipt_no,
+        package_uuid=UUID(package.id),
+        receipt_no=package.receipt_no,
         service_id=package.service_id,
         clerk=p.Clerk(login=clerk.login, full_name=clerk.full_name),
         device_time=_aware(package.accepted_at),
-        manifest=[p.ManifestEntry(name=f.name, sha256=f.sha256, size=f.size, mime=f.mime)
-                  for f in package.files],
+        manifest=[
+            p.ManifestEntry(name=f.name, sha256=f.sha256, size=f.size, mime=f.mime)
+            for f in package.files
+        ],
         manifest_hash=package.manifest_hash,
         metadata={
-            "applicant_type": package.applicant_type, "applicant_idn": package.applicant_idn,
-            "applicant_name": package.applicant_name, "place": package.place,
+            "applicant_type": package.applicant_type,
+            "applicant_idn": package.applicant_idn,
+            "applicant_name": package.applicant_name,
+            "place": package.place,
             "result_date": package.result_date.isoformat() if package.result_date else None,
-            "accepted_at": package.accepted_at.isoformat(), "annex1": package.annex1,
-            "documents": [{"code": d.code, "presented": d.presented, "pages": d.pages,
-                           "expertise_date": d.expertise_date.isoformat() if d.expertise_date else None,
-                           "expired_choice": d.expired_choice} for d in package.documents],
+            "accepted_at": package.accepted_at.isoformat(),
+            "annex1": package.annex1,
+            "documents": [
+                {
+                    "code": d.code,
+                    "presented": d.presented,
+                    "pages": d.pages,
+                    "expertise_date": d.expertise_date.isoformat() if d.expertise_date else None,
+                    "expired_choice": d.expired_choice,
+                }
+                for d in package.documents
+            ],
         },
         supersedes=UUID(package.supersedes_id) if package.supersedes_id else None,
     )
@@ -127,7 +152,11 @@ def _mark(factory: sessionmaker[Session], package_id: str, **changes) -> None:
 
 
 def push_package(
-    *, factory: sessionmaker[Session], store: ScanStore, client: HubClient, package_id: str,
+    *,
+    factory: sessionmaker[Session],
+    store: ScanStore,
+    client: HubClient,
+    package_id: str,
     rng: random.Random | None = None,
 ) -> PushOutcome:
     rng = rng or random.Random()
@@ -146,7 +175,7 @@ def push_package(
             _upload(client, store, sha)
         committed = client.commit(UUID(package_id))
     except HubCallError as err:
-        return _failed(factory, package_id, err, attempts, rng)
+        return _failed(factory, store, package_id, err, attempts, rng)
     except OSError as err:  # a scan missing from the local store: a person must look
         err_text = f"local scan unreadable: {err}"
         _mark(factory, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
@@ -155,14 +184,40 @@ def push_package(
         _set_status(s.get(Package, package_id), PackageStatus.RECEIVED)
         item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
         item.state, item.last_error, item.next_attempt_at = DONE, None, None
-        audit.record(session=s, action="package_synced", user_id=None, object_id=package_id,
-                     details={"received_at": committed.received_at.isoformat()})
+        audit.record(
+            session=s,
+            action="package_synced",
+            user_id=None,
+            object_id=package_id,
+            details={"received_at": committed.received_at.isoformat()},
+        )
     return PushOutcome(package_id, True)
 
 
-def _failed(factory, package_id: str, err: HubCallError, attempts: int,
-            rng: random.Random) -> PushOutcome:
+def _local_copy_damaged(factory, store: ScanStore, package_id: str) -> str | None:
+    """The name of a scan whose stored bytes no longer match their hash, if any."""
+    with reading(factory) as s:
+        files = [(f.name, f.sha256) for f in s.get(Package, package_id).files]
+    for name, sha in files:
+        digest = hashlib.sha256()
+        with store.path_of(sha).open("rb") as blob:
+            while chunk := blob.read(CHUNK_BYTES):
+                digest.update(chunk)
+        if digest.hexdigest() != sha:
+            return name
+    return None
+
+
+def _failed(
+    factory, store: ScanStore, package_id: str, err: HubCallError, attempts: int, rng: random.Random
+) -> PushOutcome:
     handling = err.handling
+    if handling is p.Handling.VERIFY_AND_REUPLOAD:
+        damaged = _local_copy_damaged(factory, store, package_id)
+        if damaged:
+            reason = f"the local copy of {damaged} is damaged: {err}"
+            _mark(factory, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
+            return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     if handling is p.Handling.PERMANENT:
         _mark(factory, package_id, state=FAILED, last_error=str(err), next_attempt_at=None)
     elif handling in (p.Handling.REENROL, p.Handling.REFRESH_CREDENTIALS):
@@ -170,16 +225,24 @@ def _failed(factory, package_id: str, err: HubCallError, attempts: int,
         _mark(factory, package_id, state=PENDING, last_error=str(err), next_attempt_at=None)
     else:
         delay = backoff_delay(attempts, err.retry_after, rng)
-        _mark(factory, package_id, state=PENDING, last_error=str(err),
-              next_attempt_at=wall_clock() + timedelta(seconds=delay))
+        _mark(
+            factory,
+            package_id,
+            state=PENDING,
+            last_error=str(err),
+            next_attempt_at=wall_clock() + timedelta(seconds=delay),
+        )
     return PushOutcome(package_id, False, handling, str(err))
 
 
 def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
     """(receipt number, package id, reason) of every package that failed for good."""
-    stmt = (select(Package.receipt_no, Package.id, OutboxItem.last_error)
-            .join(OutboxItem, OutboxItem.package_id == Package.id)
-            .where(OutboxItem.state == FAILED).order_by(OutboxItem.id))
+    stmt = (
+        select(Package.receipt_no, Package.id, OutboxItem.last_error)
+        .join(OutboxItem, OutboxItem.package_id == Package.id)
+        .where(OutboxItem.state == FAILED)
+        .order_by(OutboxItem.id)
+    )
     return [(r, i, e or "") for r, i, e in session.execute(stmt)]
 
 
@@ -192,8 +255,11 @@ def retry_failed(*, session: Session, package_id: str) -> None:
 def queued_count(*, session: Session) -> int:
     from sqlalchemy import func
 
-    return session.scalar(select(func.count()).select_from(OutboxItem)
-                          .where(OutboxItem.state.in_((PENDING, ATTEMPTING)))) or 0
-
-
-UTC = timezone.utc
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxItem)
+            .where(OutboxItem.state.in_((PENDING, ATTEMPTING)))
+        )
+        or 0
+    )

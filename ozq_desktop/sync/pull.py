@@ -1,0 +1,138 @@
+"""Pull: the committee's decisions and the hub's calendar overrides come back through the
+branch's change feed. Each page is applied and its cursor stored in one local transaction;
+a replay is harmless (decisions are kept by version, overrides by day)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ozq_desktop.catalog import Catalog
+from ozq_desktop.domain.calendar import OverrideKind
+from ozq_desktop.domain.calendar_store import load_calendar, put_override, remove_override
+from ozq_desktop.domain.deadlines import recompute_result_dates
+from ozq_desktop.domain.handover import DecisionData, apply_decision
+from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
+from ozq_desktop.models import Package
+from ozq_desktop.storage.engine import transaction
+from ozq_desktop.sync import protocol as p
+from ozq_desktop.sync import state
+from ozq_desktop.sync.client import HubCallError, HubClient
+
+PAGE = 200
+
+
+@dataclass
+class PullReport:
+    decisions: list[str] = field(default_factory=list)  # receipt numbers whose result is ready
+    calendar_changed: bool = False
+    refetched: bool = False
+
+
+def _decision(d: p.Decision) -> DecisionData:
+    granted = d.outcome is p.Outcome.GRANTED
+    return DecisionData(
+        version=d.version,
+        granted=granted,
+        kind=d.kind.value if d.kind else None,
+        number=d.number,
+        decided_on=d.date,
+        reason=d.reason,
+    )
+
+
+def _mark_received(session: Session, package_id: str) -> None:
+    package = session.get(Package, package_id)
+    if package is None:
+        return
+    current = PackageStatus(package.status)
+    if current is PackageStatus.QUEUED:
+        current = check_transition(current, PackageStatus.SENT)
+    if current is PackageStatus.SENT:
+        package.status = check_transition(current, PackageStatus.RECEIVED).value
+
+
+def _apply_override(session: Session, override: p.CalendarOverride) -> None:
+    if override.kind is p.CalendarDay.STANDARD:
+        remove_override(session=session, day=override.date)
+    else:
+        put_override(
+            session=session,
+            day=override.date,
+            kind=OverrideKind(override.kind.value),
+            note=override.note,
+            source="hub",
+        )
+
+
+def _apply(session: Session, change, report: PullReport) -> None:
+    if isinstance(change, p.PackageReceivedChange):
+        _mark_received(session, str(change.package_uuid))
+    elif isinstance(change, p.DecisionChange):
+        d = change.decision
+        if apply_decision(session=session, package_id=str(d.package_uuid), decision=_decision(d)):
+            report.decisions.append(d.receipt_no)
+    elif isinstance(change, p.CalendarOverrideChange):
+        _apply_override(session, change.override)
+        report.calendar_changed = True
+
+
+def _finish_calendar(session: Session, catalog: Catalog, report: PullReport) -> None:
+    if report.calendar_changed:
+        recompute_result_dates(
+            session=session, catalog=catalog, calendar=load_calendar(session=session)
+        )
+
+
+def refetch(
+    *, factory: sessionmaker[Session], client: HubClient, catalog: Catalog, report: PullReport
+) -> None:
+    """The hub no longer honours our cursor: re-read the state of the branch's packages."""
+    report.refetched = True
+    after, cursor = None, None
+    while True:
+        page = client.state(after=after, limit=PAGE)
+        cursor = cursor or page.cursor
+        with transaction(factory) as s:
+            if after is None:
+                for override in page.calendar_overrides:
+                    _apply_override(s, override)
+                report.calendar_changed = report.calendar_changed or bool(page.calendar_overrides)
+            for pkg in page.packages:
+                if pkg.status is p.PackageStatus.RECEIVED:
+                    _mark_received(s, str(pkg.package_uuid))
+                if pkg.decision is not None and apply_decision(
+                    session=s, package_id=str(pkg.package_uuid), decision=_decision(pkg.decision)
+                ):
+                    report.decisions.append(pkg.receipt_no)
+            if not page.has_more:
+                state.put(s, state.CURSOR, cursor)
+                _finish_calendar(s, catalog, report)
+                return
+        after = page.next_after
+
+
+def pull_changes(
+    *, factory: sessionmaker[Session], client: HubClient, catalog: Catalog
+) -> PullReport:
+    report = PullReport()
+    with transaction(factory) as s:
+        cursor = state.get(s, state.CURSOR)
+    while True:
+        try:
+            page = client.changes(after=cursor, limit=PAGE)
+        except HubCallError as err:
+            if err.handling is p.Handling.REFETCH:
+                refetch(factory=factory, client=client, catalog=catalog, report=report)
+                return report
+            raise
+        with transaction(factory) as s:
+            for change in page.changes:
+                _apply(s, change, report)
+            state.put(s, state.CURSOR, page.next_cursor)
+            if not page.has_more:
+                _finish_calendar(s, catalog, report)
+        cursor = page.next_cursor
+        if not page.has_more:
+            return report
