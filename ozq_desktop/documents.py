@@ -118,31 +118,50 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template.format_map(Blank({k: v for k, v in values.items() if v}))
 
 
-def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.Annex1Data:
-    """The service's Annex 1 application, filled from what the clerk typed."""
-    package = _package(session, package_id)
-    service = catalog.get(package.service_id)
+def annex1_for(
+    *,
+    service: Service,
+    organisation: str,
+    requisites: list[str],
+    values: dict[str, str],
+    on: date,
+    settings: BranchSettings,
+    receipt_no: str = "",
+) -> pd.Annex1Data:
+    """The service's Annex 1 application with its blanks filled from what the clerk typed."""
     annex = service.annex1
-    values = {"organisation": package.applicant_name, **(package.annex1 or {})}
-    requisites = [
-        package.applicant_name,
-        package.applicant_address,
-        package.applicant_idn,
-        package.applicant_phone,
-        package.applicant_email,
-    ]
+    filled = {"organisation": organisation, **values}
     return pd.Annex1Data(
         service_name=_names(service),
         header={"kk": annex.header.kk, "ru": annex.header.ru},
         applicant_requisites=[r for r in requisites if r],
         title={"kk": annex.title.kk, "ru": annex.title.ru},
-        body={"kk": _fill(annex.body.kk, values), "ru": _fill(annex.body.ru, values)},
+        body={"kk": _fill(annex.body.kk, filled), "ru": _fill(annex.body.ru, filled)},
         attachments=[{"kk": a.kk, "ru": a.ru} for a in annex.attachments],
-        date=package.accepted_at.date(),
-        head_position=(package.annex1 or {}).get("head_position", ""),
-        head_name=(package.annex1 or {}).get("head_name", ""),
+        date=on,
+        head_position=values.get("head_position", ""),
+        head_name=values.get("head_name", ""),
+        receipt_no=receipt_no,
+        branch=branch_info(settings),
+    )
+
+
+def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.Annex1Data:
+    package = _package(session, package_id)
+    return annex1_for(
+        service=catalog.get(package.service_id),
+        organisation=package.applicant_name,
+        requisites=[
+            package.applicant_name,
+            package.applicant_address,
+            package.applicant_idn,
+            package.applicant_phone,
+            package.applicant_email,
+        ],
+        values=dict(package.annex1 or {}),
+        on=package.accepted_at.date(),
+        settings=branch_settings(session=session),
         receipt_no=package.receipt_no,
-        branch=branch_info(branch_settings(session=session)),
     )
 
 

@@ -1,0 +1,81 @@
+"""The counter's front door for taking an application, Qt-free: the wizard's last step.
+
+An accepted package always carries its Annex 1 application as an electronic document (seed
+§9: "the application in the form of an electronic document"), rendered here and kept in the
+scan store, so it travels to the committee in the package's manifest."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ozq_desktop.catalog import Catalog
+from ozq_desktop.documents import annex1_for
+from ozq_desktop.domain.acceptance import AcceptanceResult, accept_package, judge
+from ozq_desktop.domain.accounts import branch
+from ozq_desktop.domain.checklist import Outcome
+from ozq_desktop.domain.drafts import DocumentDraft, PackageDraft, ScanDraft
+from ozq_desktop.i18n import current_language
+from ozq_desktop.models import User
+from ozq_desktop.printing import render_annex1
+from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.storage.scans import ScanStore
+
+APPLICATION_FILE = "annex1-application-{lang}.pdf"
+
+
+def _with_application(
+    *,
+    draft: PackageDraft,
+    catalog: Catalog,
+    store: ScanStore,
+    session: Session,
+    at: datetime,
+    lang: str,
+) -> PackageDraft:
+    service = catalog.get(draft.service_id)
+    code = next((d.code for d in service.documents if d.is_application), None)
+    if code is None:
+        return draft
+    a = draft.applicant
+    pdf = render_annex1(
+        annex1_for(
+            service=service,
+            organisation=a.name.strip(),
+            requisites=[a.name, a.address, a.idn, a.phone, a.email],
+            values=dict(draft.annex1),
+            on=at.date(),
+            settings=branch(session=session),
+        ),
+        lang,
+    )
+    ref = store.add_bytes(pdf, APPLICATION_FILE.format(lang=lang))
+    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name)
+    current = draft.documents.get(code) or DocumentDraft(code=code)
+    scans = [s for s in current.scans if not s.name.startswith("annex1-application-")]
+    documents = dict(draft.documents)
+    documents[code] = replace(current, scans=[generated, *scans])
+    return replace(draft, documents=documents)
+
+
+def accept_at_counter(
+    *,
+    factory: sessionmaker[Session],
+    catalog: Catalog,
+    store: ScanStore,
+    draft: PackageDraft,
+    clerk: User,
+    at: datetime,
+    lang: str | None = None,
+) -> AcceptanceResult:
+    """Judge the draft and write the outcome; an accepted package gets its Annex 1 PDF."""
+    lang = lang or current_language()
+    if judge(catalog, draft, at.date()).outcome is Outcome.ACCEPT:
+        with reading(factory) as s:
+            draft = _with_application(
+                draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
+            )
+    with transaction(factory) as s:
+        return accept_package(session=s, catalog=catalog, draft=draft, clerk=clerk, at=at)
