@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 
 def N_(msgid: str) -> str:
@@ -36,10 +36,22 @@ UPLOAD_OFFSET = "Upload-Offset"
 UPLOAD_LENGTH = "Upload-Length"
 UPLOAD_COMPLETE = "Upload-Complete"
 
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+_NO_NUL = AfterValidator(_no_nul)  # PostgreSQL text cannot hold NUL
+
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex SHA-256")]
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 ServiceId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), _NO_NUL]
+Label = Annotated[str, Field(min_length=1, max_length=64), _NO_NUL]
+Number = Annotated[str, Field(min_length=1, max_length=100), _NO_NUL]
+LongText = Annotated[str, Field(min_length=1, max_length=10_000), _NO_NUL]
 
 
 class _Request(BaseModel):
@@ -153,7 +165,7 @@ class Health(_Response):
 
 
 class EnrolRequest(_Request):
-    code: Annotated[str, Field(min_length=4, max_length=64)]  # the one-time code, dashes optional
+    code: Annotated[Label, Field(min_length=4)]  # the one-time code, dashes optional
     desk_code: Code  # the desk's own name within the branch, e.g. "window-3"
     device_name: ShortText  # the computer, e.g. its host name
 
@@ -197,7 +209,7 @@ def manifest_hash(entries: Iterable[ManifestEntry]) -> str:
 
 
 class Clerk(_Request):
-    login: Annotated[str, Field(min_length=1, max_length=64)]
+    login: Label
     full_name: ShortText
 
 
@@ -205,7 +217,7 @@ class DeclareRequest(_Request):
     """Step 1. The UUID is made on the desk; the hub never invents one."""
 
     package_uuid: UUID
-    receipt_no: Annotated[str, Field(min_length=1, max_length=64)]
+    receipt_no: Label
     service_id: ServiceId
     clerk: Clerk
     device_time: AwareDatetime  # for information only; the hub orders by its own clock
@@ -276,10 +288,10 @@ class DecisionRequest(_Request):
 
     outcome: Outcome
     kind: GrantKind | None = None
-    number: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    number: Number | None = None
     date: dt.date | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=10_000)] | None = None
-    decided_by: Annotated[str, Field(max_length=200)] = ""
+    reason: LongText | None = None
+    decided_by: Annotated[str, Field(max_length=200), _NO_NUL] = ""
 
     @model_validator(mode="after")
     def _complete(self) -> DecisionRequest:

@@ -11,7 +11,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -92,6 +92,11 @@ async def _on_database_busy(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_unstorable(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("the database refused a value: %s", exc)
+    return problem_response(422, ErrorCode.INVALID_REQUEST, "a value cannot be stored")
+
+
 async def _on_bug(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, ErrorCode.INTERNAL, "internal error")
@@ -103,4 +108,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(OperationalError, _on_database_busy)
     app.add_exception_handler(PoolTimeout, _on_database_busy)
+    app.add_exception_handler(DataError, _on_unstorable)
     app.add_exception_handler(Exception, _on_bug)

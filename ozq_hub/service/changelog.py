@@ -143,7 +143,8 @@ def prune_changes(session: Session, *, older_than: dt.datetime) -> int:
     ).scalar_one()
     if newest_old is None:
         return 0
-    deleted = session.execute(delete(ChangeLogRow).where(ChangeLogRow.seq <= newest_old)).rowcount
+    table = ChangeLogRow.__table__
+    deleted = session.execute(delete(table).where(table.c.seq <= newest_old)).rowcount
     meta = hub_meta(session)
     meta.horizon_seq = max(meta.horizon_seq, newest_old)
     return deleted

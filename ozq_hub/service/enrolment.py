@@ -136,14 +136,13 @@ def mark_seen(session: Session, *, device_id: uuid.UUID, now: dt.datetime) -> No
 
 def revoke_device(session: Session, *, device_id: uuid.UUID, now: dt.datetime) -> bool:
     """True when the device existed and was not yet revoked."""
-    return (
-        session.execute(
-            update(Device)
-            .where(Device.id == device_id, Device.revoked_at.is_(None))
-            .values(revoked_at=now)
-        ).rowcount
-        == 1
-    )
+    revoked = session.execute(
+        update(Device)
+        .where(Device.id == device_id, Device.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(Device.id)
+    ).first()
+    return revoked is not None
 
 
 def list_devices(session: Session, *, branch_code: str | None = None) -> list[Device]:

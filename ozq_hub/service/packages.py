@@ -50,7 +50,13 @@ def _check_limits(request: p.DeclareRequest, limits: HubLimits) -> None:
                 p.ErrorCode.BLOB_TOO_LARGE,
                 f"{entry.name} is {entry.size} bytes; the limit is {limits.max_blob_bytes}",
             )
-    metadata_size = len(json.dumps(request.metadata, ensure_ascii=False).encode("utf-8"))
+    try:
+        metadata_json = json.dumps(request.metadata, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        raise HubProblem(
+            422, p.ErrorCode.INVALID_REQUEST, "metadata must be standard JSON (no NaN/Infinity)"
+        ) from exc
+    metadata_size = len(metadata_json.encode("utf-8"))
     if metadata_size > limits.max_metadata_bytes:
         raise HubProblem(413, p.ErrorCode.PAYLOAD_TOO_LARGE, "the package metadata is too large")
 
@@ -190,8 +196,9 @@ def commit(
         update(Package)
         .where(Package.uuid == package_uuid, Package.status == p.PackageStatus.DECLARED.value)
         .values(status=p.PackageStatus.RECEIVED.value, received_at=now)
-    ).rowcount
-    if marked == 0:  # a racing commit won; answer as it did
+        .returning(Package.uuid)
+    ).first()
+    if marked is None:  # a racing commit won; answer as it did
         return _commit_answer(owned_package(session, package_uuid, device))
     change = p.PackageReceivedChange(
         seq=0,

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from ozq_hub.db import sqlite_url
+from ozq_hub import migrate
+from ozq_hub.db import Database, sqlite_url
 from ozq_hub.devtools import PG_BIN, HubProcess, ThrowawayPostgres
 from tests.hub.helpers import HubUnderTest
 
@@ -61,3 +62,12 @@ def fresh_hub(request, tmp_path) -> Iterator[HubUnderTest]:
     hub = _hub(request.param, request, tmp_path)
     yield hub
     hub.process.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def hub_database(request, tmp_path) -> Iterator[Database]:
+    """A migrated hub database, without a server, for tests of the rules underneath."""
+    database = Database(_database_url(request.param, request, tmp_path))
+    migrate.upgrade(database)
+    yield database
+    database.dispose()

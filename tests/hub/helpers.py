@@ -65,7 +65,9 @@ class Scan:
         return hashlib.sha256(self.data).hexdigest()
 
     def entry(self) -> p.ManifestEntry:
-        return p.ManifestEntry(name=self.name, sha256=self.sha256, size=len(self.data), mime=self.mime)
+        return p.ManifestEntry(
+            name=self.name, sha256=self.sha256, size=len(self.data), mime=self.mime
+        )
 
 
 def scans(*sizes: int) -> list[Scan]:
@@ -115,7 +117,10 @@ class Desk:
         return self.http.patch(
             f"/uploads/{sha256}",
             content=data,
-            headers={p.UPLOAD_OFFSET: str(offset), "Content-Type": "application/offset+octet-stream"},
+            headers={
+                p.UPLOAD_OFFSET: str(offset),
+                "Content-Type": "application/offset+octet-stream",
+            },
         )
 
     def upload(self, scan: Scan, chunk_size: int = 256 * 1024) -> p.UploadStatus:
