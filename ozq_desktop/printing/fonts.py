@@ -50,6 +50,7 @@ def register_fonts() -> None:
         from reportlab.graphics import shapes
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
+        from reportlab.platypus import tables
 
         for name, filename in _FILES.items():
             pdfmetrics.registerFont(TTFont(name, str(resource("fonts", filename))))
@@ -57,6 +58,8 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
         )
-        # In case reportlab.graphics was imported before this module.
+        # In case reportlab was imported before this module read rl_config: graphics and
+        # table cells would otherwise still default to Helvetica.
         shapes.STATE_DEFAULTS["fontName"] = REGULAR
+        tables.CellStyle.fontname = REGULAR
         _registered = True

@@ -46,8 +46,9 @@ def render_refusal(data: RefusalData, lang: str) -> bytes:
     check_language(lang)
     marks = [tr(mark, lang) for mark in COPY_MARKS]
     story = copies(lambda: refusal_copy(data, lang), marks, "refusal")
+    title = tr("Receipt of refusal to accept documents", lang)
     meta = Metadata(
-        title=tr("Receipt of refusal to accept documents", lang),
+        title=f"{title} № {data.number}" if data.number else title,
         author=local(data.branch.name, lang),
         subject=data.number,
         lang=lang,
