@@ -182,6 +182,7 @@ def main() -> None:
         print(f"Filling {path.name} with {args.packages:,} packages …")
         fill(path, args.packages)
     engine = make_engine(path)
+    upgrade(engine)  # as the app does on start
     factory = make_session_factory(engine)
     rng = random.Random(7)
     with reading(factory) as s:

@@ -64,7 +64,7 @@ def deadline_lists(
         stmt = (
             select(*COLUMNS)
             .where(Package.status.in_(_OPEN), *conditions)
-            .order_by(Package.result_date, Package.accepted_at)
+            .order_by(Package.result_date)
             .limit(limit)
         )
         return rows_of(session, stmt)
