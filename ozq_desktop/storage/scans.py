@@ -8,12 +8,14 @@ taken, recognised by their first bytes (the file name's extension is not trusted
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ozq_desktop.errors import ScanRejectedError
+from ozq_desktop.storage.scan_checks import check_content
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -82,8 +84,6 @@ class ScanStore:
 
     def add_bytes(self, data: bytes, name: str) -> ScanRef:
         self._check_size(name, len(data))
-        import io
-
         return self._store(io.BytesIO(data), name)
 
     def _check_size(self, name: str, size: int) -> None:
@@ -119,6 +119,7 @@ class ScanStore:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
+            check_content(tmp, mime, name)
             sha = digest.hexdigest()
             target = self.path_of(sha)
             if target.exists():

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
+import zlib
 
 import pytest
 
@@ -9,9 +11,33 @@ from ozq_desktop.errors import ScanRejectedError
 from ozq_desktop.storage.scans import ScanStore
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
 TIFF = b"II*\x00" + b"\x00" * 40
+
+
+def png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\xff" * width for _ in range(min(height, 4)))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg(width: int, height: int) -> bytes:
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+PNG = png(20, 10)
+JPEG = jpeg(640, 480)
 
 
 @pytest.fixture
@@ -81,3 +107,58 @@ def test_no_temporary_files_are_left_behind(store):
     store.add_bytes(PNG, "x.png")
     assert not list(store.root.glob(".incoming-*"))
     assert os.listdir(store.root)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "msgid"),
+    [
+        (
+            "truncated.pdf",
+            PDF[: len(PDF) // 2],
+            "The PDF {name} is incomplete (cut off while copying or scanning). Scan it again.",
+        ),
+        (
+            "locked.pdf",
+            b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<</Encrypt 5 0 R>>\n%%EOF\n",
+            "The PDF {name} is protected by a password and cannot be read. Ask for an unprotected copy.",
+        ),
+        (
+            "bomb.zip",
+            b"PK\x03\x04" + zlib.compress(b"\x00" * 10_000_000),
+            "The file {name} is not a PDF, JPEG, PNG or TIFF scan.",
+        ),
+        (
+            "bomb.png",
+            png(100_000, 100_000),
+            "The image {name} declares {width} × {height} pixels, which no scan has. It is damaged or made to exhaust memory.",
+        ),
+        (
+            "zero.png",
+            png(0, 0),
+            "The image {name} declares {width} × {height} pixels, which no scan has. It is damaged or made to exhaust memory.",
+        ),
+        (
+            "broken.jpg",
+            b"\xff\xd8\xff\xe0" + b"\x00" * 40,
+            "The image {name} is damaged: its size cannot be read.",
+        ),
+        (
+            "scan.pdf",
+            b"GIF89a not a scan we take",
+            "The file {name} is not a PDF, JPEG, PNG or TIFF scan.",
+        ),
+    ],
+)
+def test_malformed_scans_are_refused_with_a_clear_message(store, tmp_path, name, data, msgid):
+    src = tmp_path / name
+    src.write_bytes(data)
+    with pytest.raises(ScanRejectedError) as err:
+        store.add_file(src)
+    assert err.value.msgid == msgid
+    for lang in ("kk", "ru"):
+        assert name in err.value.message(lang)
+    assert not [p for p in store.root.rglob("*") if p.is_file()], "nothing is kept"
+
+
+def test_an_a3_600_dpi_scan_is_within_the_pixel_limit(store):
+    assert store.add_bytes(jpeg(7016, 9921), "a3.jpg").mime == "image/jpeg"
