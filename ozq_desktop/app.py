@@ -1,0 +1,363 @@
+"""The composition root: it opens the storage, builds the services and the windows, and
+moves the clerk from sign-in (or first run) to the main window and back.
+
+Start-up is ordered for speed: the sign-in window is shown first; the database is backed up,
+migrated and opened in the background meanwhile, and sign-in is enabled when it is ready."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ozq_desktop import i18n
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.paths import data_dir
+from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.login import LoginWindow
+from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner, dev_mode
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from ozq_desktop.catalog import Catalog
+    from ozq_desktop.storage.scans import ScanStore
+    from ozq_desktop.ui.context import DeskServices
+    from ozq_desktop.ui.first_run import FirstRunWindow
+    from ozq_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.ini"
+LANGUAGE_KEY = "ui/language"
+
+
+def wall_clock() -> datetime:
+    """The desk's clock as receipts print it (device time: information only)."""
+    return datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class Desk:
+    """The opened local storage: Qt-free, made in a worker at start-up."""
+
+    db_path: Path
+    engine: Engine
+    factory: sessionmaker[Session]
+    catalog: Catalog
+    scans: ScanStore
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_desk(folder: Path | None = None) -> Desk:
+    """Back up and migrate the database, load the catalog, open the scan store.
+    Raises StorageError or CatalogError with a message for the clerk."""
+    from ozq_desktop.catalog import load_catalog
+    from ozq_desktop.storage.engine import DB_FILENAME, make_engine, make_session_factory
+    from ozq_desktop.storage.migrations import backup_and_upgrade
+    from ozq_desktop.storage.scans import ScanStore
+
+    root = folder or data_dir()
+    db_path = root / DB_FILENAME
+    engine = make_engine(db_path)
+    backup_and_upgrade(engine, db_path)
+    return Desk(
+        db_path, engine, make_session_factory(engine), load_catalog(), ScanStore(root / "scans")
+    )
+
+
+def outbox_count(session: Session) -> int:
+    """Packages waiting for the hub. A stand-in until the sync layer offers its own count."""
+    from sqlalchemy import func, select
+
+    from ozq_desktop.models import OutboxItem
+
+    return int(session.scalar(select(func.count()).select_from(OutboxItem)) or 0)
+
+
+def settings_for(folder: Path) -> QSettings:
+    return QSettings(str(folder / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskServices:
+    from ozq_desktop.ui.context import DeskServices
+
+    tasks.factory = desk.factory
+    return DeskServices(
+        tasks=tasks,
+        catalog=desk.catalog,
+        scans=desk.scans,
+        settings=settings,
+        clock=wall_clock,
+        outbox_count=outbox_count,
+    )
+
+
+def build_main_window(services: DeskServices, user: Any, branch: Any) -> MainWindow:
+    from ozq_desktop.ui.context import Clerk
+    from ozq_desktop.ui.main_window import MainWindow
+
+    return MainWindow(services, Clerk(user, branch))
+
+
+def _warm_up() -> None:
+    """Import the main window's modules in the background while the clerk types a password."""
+    import ozq_desktop.ui.main_window  # noqa: F401
+
+
+def _desk_state(session: Session) -> tuple[bool, str]:
+    from ozq_desktop.domain import accounts
+
+    if accounts.needs_first_run(session=session):
+        return True, ""
+    return False, accounts.branch(session=session).branch_name
+
+
+def _sign_in_and_branch(session: Session, login: str, password: str) -> tuple[Any, Any]:
+    from ozq_desktop.domain import accounts
+    from ozq_desktop.errors import AuthenticationError
+
+    try:
+        user = accounts.authenticate(session=session, login=login, password=password)
+    except AuthenticationError:
+        session.commit()  # a failed attempt counts towards the lockout: keep it
+        raise
+    return user, accounts.branch(session=session)
+
+
+class DeskApp(QObject):
+    """Moves the clerk between the windows: first run → sign-in → main window → sign-in."""
+
+    ready = Signal()  # the database is open and the first window is usable
+    failed = Signal(str)  # the database could not be opened; the message for the clerk
+    main_window_shown = Signal(object)
+
+    def __init__(
+        self,
+        folder: Path | None = None,
+        opener: Callable[[Path | None], Desk] = open_desk,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.folder = folder or data_dir()
+        self.settings = settings_for(self.folder)
+        self.tasks = TaskRunner(parent=self)
+        self.tasks.default_error = self._unexpected
+        self.desk: Desk | None = None
+        self.services: DeskServices | None = None
+        self.login: LoginWindow | None = None
+        self.first_run: FirstRunWindow | None = None
+        self.main_window: MainWindow | None = None
+        self._opener = opener
+        self.watchdog: StallWatchdog | None = None
+
+    def start(self) -> LoginWindow:
+        if dev_mode():
+            self.watchdog = StallWatchdog(parent=self)
+            self.watchdog.start()
+        self.login = LoginWindow()
+        self.login.sign_in_requested.connect(self._sign_in)
+        self.login.show()
+        folder = self.folder
+        self.tasks.run(lambda: self._opener(folder), self._opened, self._open_failed, write=True)
+        return self.login
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _opened(self, desk: Desk) -> None:
+        self.desk = desk
+        self.services = make_services(desk, self.tasks, self.settings)
+        self.tasks.read(_desk_state, self._show_first_window)
+        self.tasks.run(_warm_up)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        message = error_text(exc)
+        log.error("the database could not be opened: %s", message)
+        self.failed.emit(message)
+
+    def _show_first_window(self, state: tuple[bool, str]) -> None:
+        first_run, branch_name = state
+        assert self.login is not None
+        if first_run:
+            from ozq_desktop.ui.first_run import FirstRunWindow
+
+            assert self.services is not None
+            self.first_run = FirstRunWindow(self.services)
+            self.first_run.desk_set_up.connect(self._desk_set_up)
+            self.login.hide()
+            self.first_run.show()
+        else:
+            self.login.set_ready(True, branch_name)
+        self.ready.emit()
+
+    def _desk_set_up(self, login: str) -> None:
+        assert self.login is not None and self.first_run is not None
+        login_window = self.login
+        self.tasks.read(_desk_state, lambda state: login_window.set_ready(True, state[1]))
+        login_window.set_login(login)
+        login_window.show()  # before the first-run window closes, or the program would quit
+        self.first_run.close()
+        self.first_run.deleteLater()
+        self.first_run = None
+
+    # -- signing in and out ----------------------------------------------------------------
+
+    def _sign_in(self, login: str, password: str) -> None:
+        self.tasks.write(
+            lambda s: _sign_in_and_branch(s, login, password),
+            self._signed_in,
+            self.login.failed if self.login else None,
+        )
+
+    def _signed_in(self, found: tuple[Any, Any]) -> None:
+        user, branch = found
+        assert self.login is not None and self.services is not None
+        self.login.signed_in()
+        self.main_window = build_main_window(self.services, user, branch)
+        self.main_window.signed_out.connect(self._signed_out)
+        self.main_window.show()
+        self.main_window.refresh()
+        self.login.hide()
+        self.main_window_shown.emit(self.main_window)
+
+    def _signed_out(self) -> None:
+        if self.login is not None:
+            self.login.show()  # first, or closing the main window would quit the program
+        window = self.main_window
+        self.main_window = None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+
+    # -- shutting down ---------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Let queued writes (a last draft save) finish, then close the database."""
+        for window in (self.main_window, self.first_run, self.login):
+            if window is not None:
+                window.close()
+        self.tasks.wait_idle()
+        self.tasks.shutdown()
+        if self.desk is not None:
+            self.desk.close()
+
+    def _unexpected(self, exc: BaseException) -> None:
+        parent: QWidget | None = self.main_window or self.login
+        QMessageBox.warning(parent, tr(N_("OZQ Desktop")), error_text(exc))
+
+
+def choose_language(settings: QSettings, requested: str | None) -> str:
+    lang = requested or str(settings.value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE) or "")
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def run(argv: list[str], lang: str | None = None, folder: Path | None = None) -> int:
+    """The program: returns its exit status."""
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("OZQ Desktop")
+    desk_app = DeskApp(folder)
+    i18n.set_language(choose_language(desk_app.settings, lang))
+    i18n.on_language_changed(lambda code: desk_app.settings.setValue(LANGUAGE_KEY, code))
+    status = {"code": 0}
+
+    def fail(message: str) -> None:
+        QMessageBox.critical(desk_app.login, tr(N_("OZQ Desktop")), message)
+        status["code"] = 1
+        app.quit()
+
+    desk_app.failed.connect(fail)
+    desk_app.start()
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    desk_app.shutdown()
+    return status["code"] or code
+
+
+def self_test(folder: Path, lang: str = "kk") -> int:
+    """Open a fresh database in `folder`, migrate it, accept one package, render its receipt
+    (when the printing layer is present), and build the windows offscreen. 0 when all pass."""
+    import sys
+
+    try:
+        report = _self_test_steps(folder, lang)
+    except Exception as exc:  # a smoke test reports, it does not raise
+        log.exception("self-test failed")
+        print(f"self-test FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print("self-test ok: " + "; ".join(report))
+    return 0
+
+
+def _self_test_steps(folder: Path, lang: str) -> list[str]:
+    from ozq_desktop.domain import accounts
+    from ozq_desktop.domain.acceptance import accept_package
+    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft
+    from ozq_desktop.storage.engine import transaction
+
+    report: list[str] = []
+    desk = open_desk(folder)
+    report.append(f"database migrated at {desk.db_path}")
+    with transaction(desk.factory) as s:
+        boss = accounts.set_up_desk(
+            session=s,
+            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1"),
+            supervisor=accounts.NewUser(
+                "selftest", "Self Test", "self-test-pass", accounts.Role.SUPERVISOR
+            ),
+        )
+    service = next(iter(desk.catalog))
+    draft = PackageDraft(service_id=service.id, started_at=wall_clock(), consent=True)
+    kind = service.applicant_types[0]
+    draft.applicant = ApplicantDraft(
+        type=kind.value,
+        idn="900101300017" if kind.value == "natural_person" else "940140000385",
+        name="Self-test",
+    )
+    for spec in service.documents_for(kind):
+        doc = DocumentDraft(code=spec.code, presented=True, pages=1)
+        if spec.expert_conclusion:
+            doc.expertise_date = wall_clock().date()
+            doc.signed_by_head = doc.sealed = doc.bound = True
+            doc.bound_pages = 1
+        draft.documents[spec.code] = doc
+    with transaction(desk.factory) as s:
+        result = accept_package(
+            session=s, catalog=desk.catalog, draft=draft, clerk=boss, at=wall_clock()
+        )
+    report.append(f"package accepted, receipt {result.receipt_no}")
+    try:
+        from ozq_desktop.ui.print_jobs import PrintJob, renderer
+    except ImportError:
+        report.append("printing not present")
+    else:
+        pdf = renderer(desk.factory, desk.catalog, result.package_id, PrintJob.RECEIPT)(lang)
+        if not pdf.startswith(b"%PDF-"):
+            raise RuntimeError("the receipt is not a PDF")
+        report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
+    app = QApplication.instance() or QApplication([])
+    tasks = TaskRunner()
+    services = make_services(desk, tasks, settings_for(folder))
+    from ozq_desktop.storage.engine import reading
+
+    with reading(desk.factory) as s:
+        from ozq_desktop.domain.accounts import branch
+
+        window = build_main_window(services, boss, branch(session=s))
+    login = LoginWindow()
+    app.processEvents()
+    window.close()
+    login.close()
+    tasks.wait_idle()
+    tasks.shutdown()
+    desk.close()
+    report.append("windows built")
+    return report

@@ -1,0 +1,2 @@
+"""The clerk's screens. PySide6 lives here and nowhere below; every database or file task
+goes through `ozq_desktop.ui.tasks`."""

@@ -1,0 +1,97 @@
+"""The main window's actions, declared once. The window only connects them to its slots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from ozq_desktop.i18n import N_, current_language, tr
+from ozq_desktop.ui.language import follow_language
+
+
+class ActionId(StrEnum):
+    HOME = "home"
+    FIND = "find"
+    REFRESH = "refresh"
+    LANGUAGE_KK = "language_kk"
+    LANGUAGE_RU = "language_ru"
+    SIGN_OUT = "sign_out"
+    QUIT = "quit"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: ActionId | str
+    text: Callable[[], str]
+    shortcut: str = ""
+    checkable: bool = False
+    group: str = ""
+
+
+def _msg(msgid: str) -> Callable[[], str]:
+    return lambda: tr(msgid)
+
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec(ActionId.HOME, _msg(N_("Home")), "Alt+Home"),
+    ActionSpec(ActionId.FIND, _msg(N_("Find a package")), "Ctrl+F"),
+    ActionSpec(ActionId.REFRESH, _msg(N_("Refresh")), "F5"),
+    # A language is named in that language on both interfaces.
+    ActionSpec(ActionId.LANGUAGE_KK, _msg(N_("Қазақша")), "Ctrl+Shift+K", True, "language"),
+    ActionSpec(ActionId.LANGUAGE_RU, _msg(N_("Русский")), "Ctrl+Shift+R", True, "language"),
+    ActionSpec(ActionId.SIGN_OUT, _msg(N_("Sign out")), ""),
+    ActionSpec(ActionId.QUIT, _msg(N_("Quit")), "Ctrl+Q"),
+)
+
+LANGUAGE_ACTIONS = {ActionId.LANGUAGE_KK: "kk", ActionId.LANGUAGE_RU: "ru"}
+
+
+class ActionRegistry(QObject):
+    """QActions built from specs, owned by one window, retranslated on a language switch."""
+
+    def __init__(self, owner: QWidget, specs: tuple[ActionSpec, ...] = SPECS) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self._actions: dict[str, QAction] = {}
+        self._specs: dict[str, ActionSpec] = {}
+        self._groups: dict[str, QActionGroup] = {}
+        for spec in specs:
+            self.add(spec)
+        follow_language(self.retranslate)
+        self.sync_language()
+
+    def add(self, spec: ActionSpec) -> QAction:
+        action = QAction(spec.text(), self._owner)
+        action.setObjectName(f"action_{spec.id}")
+        if spec.shortcut:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        action.setCheckable(spec.checkable)
+        if spec.group:
+            group = self._groups.setdefault(spec.group, QActionGroup(self._owner))
+            group.addAction(action)
+        self._owner.addAction(action)
+        self._actions[str(spec.id)] = action
+        self._specs[str(spec.id)] = spec
+        return action
+
+    def __getitem__(self, action_id: ActionId | str) -> QAction:
+        return self._actions[str(action_id)]
+
+    def __iter__(self):
+        return iter(self._actions.values())
+
+    def retranslate(self) -> None:
+        for key, action in self._actions.items():
+            action.setText(self._specs[key].text())
+        self.sync_language()
+
+    def sync_language(self) -> None:
+        lang = current_language()
+        for action_id, code in LANGUAGE_ACTIONS.items():
+            if str(action_id) in self._actions:
+                self._actions[str(action_id)].setChecked(code == lang)

@@ -1,0 +1,34 @@
+"""What the screens are given by the composition root: no globals, no hidden singletons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QSettings
+from sqlalchemy.orm import Session
+
+from ozq_desktop.catalog import Catalog
+from ozq_desktop.models import BranchSettings, User
+from ozq_desktop.storage.scans import ScanStore
+from ozq_desktop.ui.tasks import TaskRunner
+
+
+@dataclass
+class DeskServices:
+    tasks: TaskRunner
+    catalog: Catalog
+    scans: ScanStore
+    settings: QSettings
+    clock: Callable[[], datetime]
+    # The number of packages waiting to reach the hub; read in a background session.
+    outbox_count: Callable[[Session], int]
+
+
+@dataclass(frozen=True)
+class Clerk:
+    """Who is signed in, and at which desk."""
+
+    user: User
+    branch: BranchSettings

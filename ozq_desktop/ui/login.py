@@ -1,0 +1,127 @@
+"""The sign-in window. It is the first thing shown, so it imports no database code: the
+composition root opens the database meanwhile and does the checking (argon2id in the domain,
+lockout built in)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozq_desktop.i18n import N_
+from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.language_switch import LanguageSwitch
+from ozq_desktop.ui.message_label import MessageLabel
+
+
+class LoginWindow(QWidget):
+    sign_in_requested = Signal(str, str)  # login, password
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("login_window")
+        self.ready = False
+        self.texts = Texts()
+        self.texts.bind(self.setWindowTitle, N_("OZQ Desktop — sign in"))
+
+        title = QLabel(self)
+        title.setObjectName("login_title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        self.texts.bind(title.setText, N_("Industrial-safety services: acceptance of documents"))
+        title.setWordWrap(True)
+        self.branch_label = QLabel(self)
+        self.branch_label.setObjectName("login_branch")
+        self.branch_label.setWordWrap(True)
+
+        self.login_edit = QLineEdit(self)
+        named(self.login_edit, "login", self.texts, N_("Login"))
+        self.password_edit = QLineEdit(self)
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        named(self.password_edit, "password", self.texts, N_("Password"))
+        self.sign_in_button = QPushButton(self)
+        named(self.sign_in_button, "sign_in", self.texts, N_("Sign in"))
+        self.texts.bind(self.sign_in_button.setText, N_("Sign in"))
+        self.sign_in_button.setDefault(True)
+        self.message = MessageLabel("login_error", self)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for edit, msgid in ((self.login_edit, N_("Login")), (self.password_edit, N_("Password"))):
+            label = QLabel(self)
+            label.setBuddy(edit)
+            self.texts.bind(label.setText, msgid)
+            form.addRow(label, edit)
+
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(LanguageSwitch(self))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 28)
+        layout.addLayout(top)
+        layout.addWidget(title)
+        layout.addWidget(self.branch_label)
+        layout.addSpacing(12)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        self.setMinimumWidth(480)
+
+        self.login_edit.returnPressed.connect(self.password_edit.setFocus)
+        self.password_edit.returnPressed.connect(self.submit)
+        self.sign_in_button.clicked.connect(self.submit)
+        self.setTabOrder(self.login_edit, self.password_edit)
+        self.setTabOrder(self.password_edit, self.sign_in_button)
+        self.login_edit.setFocus()
+        follow_language(self.retranslate)
+        self.set_ready(False)
+
+    def set_ready(self, ready: bool, branch_name: str = "") -> None:
+        """Sign-in opens once the database is ready."""
+        self.ready = ready
+        self.sign_in_button.setEnabled(ready)
+        if branch_name:
+            self.branch_label.setText(branch_name)
+        if ready:
+            self.message.clear_message()
+        else:
+            self.message.show_message(N_("Opening the database…"), "note")
+
+    def set_login(self, login: str) -> None:
+        self.login_edit.setText(login)
+        self.password_edit.setFocus()
+
+    def submit(self) -> None:
+        if not self.ready:
+            return
+        login, password = self.login_edit.text(), self.password_edit.text()
+        if not login.strip() or not password:
+            self.message.show_message(N_("Enter your login and password."))
+            return
+        self.sign_in_button.setEnabled(False)
+        self.message.show_message(N_("Checking…"), "note")
+        self.sign_in_requested.emit(login, password)
+
+    def signed_in(self) -> None:
+        self.sign_in_button.setEnabled(True)
+        self.password_edit.clear()
+        self.message.clear_message()
+
+    def failed(self, exc: BaseException) -> None:
+        self.sign_in_button.setEnabled(self.ready)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+        self.message.show_error(exc)
+
+    def retranslate(self) -> None:
+        self.texts.apply()

@@ -1,0 +1,117 @@
+"""The main window: a thin shell. It wires the registered actions and swaps the home screen
+and the wizard; the screens do the work."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
+
+from ozq_desktop.domain.accounts import Role
+from ozq_desktop.domain.drafts import PackageDraft, Place
+from ozq_desktop.i18n import N_, set_language, tr
+from ozq_desktop.ui.actions import LANGUAGE_ACTIONS, ActionId, ActionRegistry
+from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.home import HomeScreen
+from ozq_desktop.ui.language import follow_language
+from ozq_desktop.ui.status_bar import DeskStatusBar
+from ozq_desktop.ui.wizard.wizard import PackageWizard
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+
+    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.services = services
+        self.clerk = clerk
+        self.wizard: PackageWizard | None = None
+        self.resize(1200, 780)
+
+        self.actions = ActionRegistry(self)
+        self.home = HomeScreen(services, clerk, self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.home)
+        self.setCentralWidget(self.stack)
+        self.status = DeskStatusBar(services, clerk, self)
+        self.setStatusBar(self.status)
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        for action_id in (ActionId.HOME, ActionId.FIND, ActionId.REFRESH):
+            self.toolbar.addAction(self.actions[action_id])
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
+        self.toolbar.addWidget(spacer)
+        for action_id in (ActionId.LANGUAGE_KK, ActionId.LANGUAGE_RU, ActionId.SIGN_OUT):
+            self.toolbar.addAction(self.actions[action_id])
+        self.addToolBar(self.toolbar)
+        self._wire()
+        follow_language(self.retranslate)
+        self.retranslate()
+
+    def _wire(self) -> None:
+        a = self.actions
+        a[ActionId.HOME].triggered.connect(self.show_home)
+        a[ActionId.FIND].triggered.connect(self.focus_search)
+        a[ActionId.REFRESH].triggered.connect(self.refresh)
+        for action_id, code in LANGUAGE_ACTIONS.items():
+            a[action_id].triggered.connect(lambda _=False, c=code: set_language(c))
+        a[ActionId.SIGN_OUT].triggered.connect(self.sign_out)
+        a[ActionId.QUIT].triggered.connect(self.close)
+        self.home.new_package_requested.connect(self.new_package)
+        self.home.resume_requested.connect(self.open_wizard)
+
+    # -- screens -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.home.refresh()
+        self.status.refresh()
+
+    def new_package(self, service_id: str) -> None:
+        draft = PackageDraft(service_id=service_id, started_at=self.services.clock())
+        if self.clerk.user.role == Role.MOBILE_CLERK:
+            draft.place = Place.HOME_VISIT  # seed §13: the mobile clerk goes to the applicant
+        self.open_wizard(draft)
+
+    def open_wizard(self, draft: PackageDraft) -> None:
+        if self.wizard is not None:
+            return
+        self.wizard = PackageWizard(self.services, self.clerk, draft, self.stack)
+        self.wizard.closed.connect(self.show_home)
+        self.wizard.accepted.connect(lambda _result: self.status.refresh())
+        self.stack.addWidget(self.wizard)
+        self.stack.setCurrentWidget(self.wizard)
+        self.actions[ActionId.HOME].setEnabled(False)
+        self.actions[ActionId.SIGN_OUT].setEnabled(False)
+
+    def show_home(self) -> None:
+        if self.wizard is not None:
+            self.stack.removeWidget(self.wizard)
+            self.wizard.deleteLater()
+            self.wizard = None
+        self.stack.setCurrentWidget(self.home)
+        self.actions[ActionId.HOME].setEnabled(True)
+        self.actions[ActionId.SIGN_OUT].setEnabled(True)
+        self.refresh()
+        self.home.service_buttons[0].setFocus()
+
+    def focus_search(self) -> None:
+        if self.wizard is None:
+            self.home.search_box.setFocus()
+            self.home.search_box.selectAll()
+
+    def sign_out(self) -> None:
+        self.signed_out.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.wizard is not None and self.wizard.result is None:
+            self.wizard.save_now()  # what was typed survives the closed window
+        super().closeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr(N_("OZQ Desktop — {branch}"), branch=self.clerk.branch.branch_name))
+        self.toolbar.setWindowTitle(tr(N_("Main toolbar")))

@@ -1,0 +1,235 @@
+"""A printed document on screen before it goes to paper: view, print, save as PDF.
+
+The PDF is rendered off the GUI thread; the printer and the number of copies chosen last
+are remembered in the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
+from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
+from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.tasks import TaskRunner
+
+PRINTER_KEY = "printing/printer"
+COPIES_KEY = "printing/copies/{kind}"
+SAVE_FOLDER_KEY = "printing/save_folder"
+PRINT_DPI = 300
+
+Render = Callable[[str], bytes]  # language -> PDF bytes, run in a worker
+
+
+class PdfPreviewDialog(QDialog):
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        settings: QSettings,
+        title_msgid: str,
+        render: Render,
+        kind: str,
+        file_stem: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("pdf_preview")
+        self.resize(820, 900)
+        self._tasks = tasks
+        self._settings = settings
+        self._render = render
+        self._kind = kind
+        self._file_stem = file_stem
+        self.pdf_bytes: bytes = b""
+        self._buffer: QBuffer | None = None
+        self.texts = Texts()
+        self.texts.bind(self.setWindowTitle, title_msgid)
+
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setObjectName("pdf_view")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.language = QComboBox(self)
+        named(self.language, "pdf_language", self.texts, N_("Language of the document"))
+        for code in LANGUAGES:
+            self.language.addItem(tr(LANGUAGE_NAMES[code]), code)
+        self.language.setCurrentIndex(self.language.findData(current_language()))
+        language_label = QLabel(self)
+        language_label.setBuddy(self.language)
+        self.texts.bind(language_label.setText, N_("Language of the document"))
+        self.print_button = QPushButton(self)
+        named(self.print_button, "pdf_print", self.texts, N_("Print…"))
+        self.texts.bind(self.print_button.setText, N_("Print…"))
+        self.save_button = QPushButton(self)
+        named(self.save_button, "pdf_save", self.texts, N_("Save as PDF…"))
+        self.texts.bind(self.save_button.setText, N_("Save as PDF…"))
+        self.close_button = QPushButton(self)
+        named(self.close_button, "pdf_close", self.texts, N_("Close"))
+        self.texts.bind(self.close_button.setText, N_("Close"))
+        self.status = MessageLabel("pdf_status", self)
+
+        bar = QHBoxLayout()
+        bar.addWidget(language_label)
+        bar.addWidget(self.language)
+        bar.addStretch(1)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_document)
+        self.close_button.clicked.connect(self.accept)
+        self.language.currentIndexChanged.connect(self.refresh)
+        follow_language(self.retranslate)
+        self.refresh()
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def refresh(self, *_args: object) -> None:
+        lang = self.language.currentData()
+        self._set_busy(True)
+        self.status.show_message(N_("Preparing the document…"), "note")
+        self._tasks.run(lambda: self._render(lang), self._loaded, self._failed, owner=self)
+
+    def _loaded(self, pdf: bytes) -> None:
+        self.pdf_bytes = pdf
+        self.document.close()
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self.status.clear_message()
+        self._set_busy(False)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.status.show_error(exc)
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.print_button, self.save_button, self.language):
+            button.setEnabled(not busy)
+
+    # -- printing -----------------------------------------------------------------------
+
+    def make_printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        name = str(self._settings.value(PRINTER_KEY, "") or "")
+        if name:
+            printer.setPrinterName(name)
+        copies = int(self._settings.value(COPIES_KEY.format(kind=self._kind), 1) or 1)
+        printer.setCopyCount(max(1, copies))
+        printer.setDocName(self._file_stem)
+        return printer
+
+    def print_document(self) -> None:
+        printer = self.make_printer()
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.remember(printer)
+        self.print_to(printer)
+
+    def remember(self, printer: QPrinter) -> None:
+        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
+            self._settings.setValue(PRINTER_KEY, printer.printerName())
+        self._settings.setValue(COPIES_KEY.format(kind=self._kind), printer.copyCount())
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Render the pages off the GUI thread at print resolution, then paint them."""
+        pdf = self.pdf_bytes
+        dpi = min(printer.resolution(), PRINT_DPI)
+        self.status.show_message(N_("Printing…"), "note")
+        self._tasks.run(
+            lambda: page_images(pdf, dpi), lambda images: self._paint(printer, images), owner=self
+        )
+
+    def _paint(self, printer: QPrinter, images: list[QImage]) -> None:
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.status.show_message(N_("The printer could not be opened."))
+            return
+        try:
+            for i, image in enumerate(images):
+                if i:
+                    printer.newPage()
+                target = painter.viewport()
+                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.setViewport(target.x(), target.y(), scaled.width(), scaled.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(target)
+        finally:
+            painter.end()
+        self.status.show_message(N_("Sent to the printer."), "ok")
+
+    # -- saving -------------------------------------------------------------------------
+
+    def save_document(self) -> None:
+        folder = str(self._settings.value(SAVE_FOLDER_KEY, "") or "")
+        suggested = (
+            str(Path(folder) / f"{self._file_stem}.pdf") if folder else f"{self._file_stem}.pdf"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr(N_("Save as PDF…")), suggested, tr(N_("PDF documents (*.pdf)"))
+        )
+        if path:
+            self._settings.setValue(SAVE_FOLDER_KEY, str(Path(path).parent))
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> None:
+        pdf = self.pdf_bytes
+        self._tasks.run(
+            lambda: path.write_bytes(pdf),
+            lambda _n: self.status.show_message(N_("Saved: {path}"), "ok", path=str(path)),
+            self.status.show_error,
+            owner=self,
+        )
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        for i in range(self.language.count()):
+            self.language.setItemText(i, tr(LANGUAGE_NAMES[self.language.itemData(i)]))
+
+
+def page_images(pdf: bytes, dpi: int) -> list[QImage]:
+    """Every page as an image at `dpi`; runs in a worker with its own QPdfDocument."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    try:
+        images = []
+        for page in range(document.pageCount()):
+            points = document.pagePointSize(page)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            images.append(document.render(page, size))
+        return images
+    finally:
+        document.close()
+        buffer.close()

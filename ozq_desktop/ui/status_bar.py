@@ -1,0 +1,92 @@
+"""The status bar: who is signed in, the branch and desk, the connection, the outbox."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStatusBar, QWidget
+
+from ozq_desktop.domain.accounts import role_label
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.language import follow_language
+
+OUTBOX_REFRESH_MS = 30_000
+
+
+class ElidedLabel(QLabel):
+    """A label that shortens its text with «…» instead of widening the window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(60)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text
+        )
+
+
+class DeskStatusBar(QStatusBar):
+    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("status_bar")
+        self._services = services
+        self._clerk = clerk
+        self.outbox: int | None = None
+        self.user_label = self._add("status_user", 2)
+        self.branch_label = self._add("status_branch", 3)
+        self.connection_label = self._add_fixed("status_connection")
+        self.outbox_label = self._add_fixed("status_outbox")
+        self._timer = QTimer(self)
+        self._timer.setInterval(OUTBOX_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        follow_language(self.retranslate)
+        self.retranslate()
+
+    def _add(self, name: str, stretch: int) -> QLabel:
+        label = ElidedLabel(self)
+        label.setObjectName(name)
+        label.setFrameShape(QFrame.Shape.NoFrame)
+        label.setContentsMargins(6, 0, 6, 0)
+        self.addWidget(label, stretch)
+        return label
+
+    def _add_fixed(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setContentsMargins(6, 0, 6, 0)
+        self.addPermanentWidget(label)
+        return label
+
+    def refresh(self) -> None:
+        self._services.tasks.read(self._services.outbox_count, self._show_outbox, owner=self)
+
+    def _show_outbox(self, count: int) -> None:
+        self.outbox = count
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        user, branch = self._clerk.user, self._clerk.branch
+        self.user_label.setText(f"{user.full_name} · {role_label(user.role)}")
+        self.branch_label.setText(
+            tr(
+                N_("{branch}, dept. № {department}, desk {desk}"),
+                branch=branch.branch_name,
+                department=branch.department_no,
+                desk=branch.desk_code,
+            )
+        )
+        # Placeholder until the sync worker reports the hub's state.
+        self.connection_label.setText(tr(N_("offline — sync not configured")))
+        count = "…" if self.outbox is None else str(self.outbox)
+        self.outbox_label.setText(tr(N_("Outbox: {count}"), count=count))

@@ -1,0 +1,193 @@
+"""The scans of one document: attach by file dialog or drag-and-drop, remove, preview.
+
+Files go into the content-addressed ScanStore through the task helper; a refused file
+(wrong type, empty, too large) is named with the store's own reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
+)
+
+from ozq_desktop.domain.drafts import ScanDraft
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.wizard.scan_preview import THUMB, ScanPreview, make_preview
+
+LAST_FOLDER_KEY = "scans/last_folder"
+
+
+class ScanList(QWidget):
+    changed = Signal()
+    pages_counted = Signal(int)  # total pages of the attached scans
+
+    def __init__(self, services: DeskServices, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._code = code
+        self._scans: list[ScanDraft] = []
+        self._pages: dict[str, int] = {}
+        self._previews: dict[str, QPixmap] = {}
+        self.texts = Texts()
+        self.list = QListWidget(self)
+        named(self.list, f"doc_{code}_scans", self.texts, N_("Attached scans"))
+        self.list.setMaximumHeight(90)
+        self.attach_button = QPushButton(self)
+        named(self.attach_button, f"doc_{code}_attach", self.texts, N_("Attach a scan"))
+        self.texts.bind(self.attach_button.setText, N_("Attach a scan…"))
+        self.remove_button = QPushButton(self)
+        named(self.remove_button, f"doc_{code}_remove_scan", self.texts, N_("Remove the scan"))
+        self.texts.bind(self.remove_button.setText, N_("Remove"))
+        for button in (self.attach_button, self.remove_button):
+            button.setAutoDefault(True)
+        self.preview = QLabel(self)
+        self.preview.setObjectName(f"doc_{code}_preview")
+        self.preview.setFixedSize(THUMB + QSize(6, 6))
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setFrameShape(QLabel.Shape.StyledPanel)
+        self.drop_hint = QLabel(self)
+        self.drop_hint.setWordWrap(True)
+        self.texts.bind(
+            self.drop_hint.setText,
+            N_("PDF, JPEG, PNG or TIFF; drag files here or use the button."),
+        )
+        self.error = MessageLabel(f"doc_{code}_scan_error", self)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.list, 0, 0, 1, 2)
+        grid.addWidget(self.attach_button, 1, 0)
+        grid.addWidget(self.remove_button, 1, 1)
+        grid.addWidget(self.drop_hint, 2, 0, 1, 2)
+        grid.addWidget(self.error, 3, 0, 1, 2)
+        grid.addWidget(self.preview, 0, 2, 4, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        self.attach_button.clicked.connect(self.choose_files)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.list.currentRowChanged.connect(self._show_preview)
+        follow_language(self.retranslate)
+        self._refresh()
+
+    # -- the scans -------------------------------------------------------------------
+
+    @property
+    def scans(self) -> list[ScanDraft]:
+        return list(self._scans)
+
+    def set_scans(self, scans: list[ScanDraft]) -> None:
+        self._scans = list(scans)
+        self._refresh()
+        for scan in self._scans:
+            self._request_preview(scan, count=False)
+
+    def choose_files(self) -> None:
+        folder = str(self._services.settings.value(LAST_FOLDER_KEY, "") or "")
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            tr(N_("Attach a scan")),
+            folder,
+            tr(N_("Scans (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)")),
+        )
+        if paths:
+            self._services.settings.setValue(LAST_FOLDER_KEY, str(Path(paths[0]).parent))
+            self.add_paths([Path(p) for p in paths])
+
+    def add_paths(self, paths: list[Path]) -> None:
+        """Store each file (off the GUI thread) and attach it when the store accepts it."""
+        self.error.clear_message()
+        store = self._services.scans
+        for path in paths:
+            self._services.tasks.run(
+                lambda p=path: store.add_file(p), self._stored, self.error.show_error, owner=self
+            )
+
+    def _stored(self, ref) -> None:
+        if any(s.sha256 == ref.sha256 for s in self._scans):
+            return
+        scan = ScanDraft(sha256=ref.sha256, size=ref.size, mime=ref.mime, name=ref.name)
+        self._scans.append(scan)
+        self._refresh()
+        self.list.setCurrentRow(len(self._scans) - 1)
+        self._request_preview(scan, count=True)
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self._scans):
+            removed = self._scans.pop(row)
+            self._pages.pop(removed.sha256, None)
+            self._refresh()
+            self.changed.emit()
+
+    # -- previews --------------------------------------------------------------------
+
+    def _request_preview(self, scan: ScanDraft, count: bool) -> None:
+        path = self._services.scans.path_of(scan.sha256)
+        self._services.tasks.run(
+            lambda: make_preview(path, scan.mime),
+            lambda preview: self._preview_ready(scan, preview, count),
+            lambda _exc: None,
+            owner=self,
+        )
+
+    def _preview_ready(self, scan: ScanDraft, preview: ScanPreview, count: bool) -> None:
+        self._pages[scan.sha256] = preview.pages
+        if preview.image is not None:
+            self._previews[scan.sha256] = QPixmap.fromImage(preview.image)
+        self.retranslate()
+        if count:
+            self.pages_counted.emit(sum(self._pages.get(s.sha256, 0) for s in self._scans))
+
+    def _show_preview(self, row: int) -> None:
+        if not self._scans:
+            self.preview.clear()
+            self.preview.setText(tr(N_("No scan")))
+            return
+        scan = self._scans[row if 0 <= row < len(self._scans) else 0]
+        pixmap = self._previews.get(scan.sha256)
+        if pixmap is None:
+            self.preview.clear()
+            self.preview.setText(tr(N_("No preview")))
+        else:
+            self.preview.setPixmap(pixmap)
+
+    def _refresh(self) -> None:
+        current = self.list.currentRow()
+        self.list.clear()
+        for scan in self._scans:
+            item = QListWidgetItem(self._item_text(scan))
+            item.setToolTip(scan.sha256)
+            self.list.addItem(item)
+        if self._scans:
+            self.list.setCurrentRow(min(max(current, 0), len(self._scans) - 1))
+        self.remove_button.setEnabled(bool(self._scans))
+        self._show_preview(self.list.currentRow())
+
+    def _item_text(self, scan: ScanDraft) -> str:
+        pages = self._pages.get(scan.sha256)
+        size_kb = max(1, round(scan.size / 1024))
+        if pages:
+            return tr(
+                N_("{name} — {pages} p., {size} KB"), name=scan.name, pages=pages, size=size_kb
+            )
+        return tr(N_("{name} — {size} KB"), name=scan.name, size=size_kb)
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        for row, scan in enumerate(self._scans):
+            self.list.item(row).setText(self._item_text(scan))
+        self._show_preview(self.list.currentRow())
