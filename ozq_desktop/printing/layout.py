@@ -13,6 +13,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -139,30 +140,42 @@ def corner_note(text: str, width: float = 80 * mm) -> Table:
     return table
 
 
-def signature_line(label: str, name: str, lang: str, caption: str | None = None) -> Table:
+class SignatureLine(Flowable):
+    """«Label  ________  Name» with «(signature)» under the blank, drawn straight on the canvas."""
+
+    LABEL_WIDTH, BLANK_WIDTH, GAP = 55 * mm, 45 * mm, 8
+    SIZE, LEADING, CAPTION_SIZE = 11, 13.5, 8
+
+    def __init__(self, label: str, name: str, caption: str) -> None:
+        super().__init__()
+        self.label, self.name, self.caption = label, name, caption
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        name_width = available_width - self.LABEL_WIDTH - self.BLANK_WIDTH - self.GAP
+        self._label_lines = simpleSplit(self.label, REGULAR, self.SIZE, self.LABEL_WIDTH - 4)
+        self._name_lines = simpleSplit(self.name, REGULAR, self.SIZE, name_width)
+        lines = max(len(self._label_lines), len(self._name_lines), 1)
+        self.width = available_width
+        self.height = lines * self.LEADING + self.CAPTION_SIZE + 4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        base = self.CAPTION_SIZE + 4  # baseline of the last line, above the caption
+        canvas.setFont(REGULAR, self.SIZE)
+        for column, lines in ((0, self._label_lines), (1, self._name_lines)):
+            x = 0 if column == 0 else self.LABEL_WIDTH + self.BLANK_WIDTH + self.GAP
+            for n, line in enumerate(reversed(lines)):
+                canvas.drawString(x, base + n * self.LEADING, line)
+        canvas.setLineWidth(0.6)
+        canvas.line(self.LABEL_WIDTH, base - 2, self.LABEL_WIDTH + self.BLANK_WIDTH, base - 2)
+        canvas.setFont(REGULAR, self.CAPTION_SIZE)
+        canvas.drawCentredString(self.LABEL_WIDTH + self.BLANK_WIDTH / 2, 1.5, self.caption)
+
+
+def signature_line(label: str, name: str, lang: str, caption: str | None = None) -> Flowable:
     """«Label  ________  Name» with «(signature)» under the blank."""
-    s = styles()
-    caption = caption if caption is not None else tr("(signature)", lang)
-    table = Table(
-        [
-            [para(label, s.body), "", para(name, s.body)],
-            ["", para(caption, s.caption), ""],
-        ],
-        colWidths=[55 * mm, 45 * mm, TEXT_WIDTH - 100 * mm],
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-            ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("LEFTPADDING", (2, 0), (2, -1), 8),
-            ("TOPPADDING", (0, 1), (-1, 1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
-        ]
-    )
-    table.keepWithNext = False
-    return table
+    return SignatureLine(label, name, caption if caption is not None else tr("(signature)", lang))
 
 
 def filled_blank(value: str, caption: str, width: float, h_align: str = "LEFT") -> Table:

@@ -1,0 +1,56 @@
+"""Renders every printed document in both languages to docs/printing/*.png (pdftoppm -r 70).
+
+    python -m tests.printing.render_docs
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ozq_desktop.printing import (
+    render_annex1,
+    render_handover,
+    render_receipt,
+    render_refusal,
+    render_register,
+    render_transfer,
+)
+from tests.printing import samples
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "printing"
+
+# name -> (make the PDF for a language, the pages to render: None for all)
+DOCUMENTS = {
+    "receipt": (lambda lang: render_receipt(samples.receipt(1), lang), None),
+    "refusal": (lambda lang: render_refusal(samples.refusal(1), lang), (1, 1)),
+    "annex1-service1": (lambda lang: render_annex1(samples.annex1(1), lang), None),
+    "annex1-service2": (lambda lang: render_annex1(samples.annex1(2), lang), None),
+    "annex1-service3": (lambda lang: render_annex1(samples.annex1(3), lang), None),
+    "handover-granted": (lambda lang: render_handover(samples.handover(True), lang), (1, 1)),
+    "handover-refused": (lambda lang: render_handover(samples.handover(False), lang), (1, 1)),
+    "register": (lambda lang: render_register(samples.register(40), lang), None),
+    "transfer": (lambda lang: render_transfer(samples.transfer(12), lang), None),
+}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.png"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (make, pages) in DOCUMENTS.items():
+            for lang in ("kk", "ru"):
+                pdf = Path(tmp) / f"{name}-{lang}.pdf"
+                pdf.write_bytes(make(lang))
+                command = ["pdftoppm", "-png", "-r", "70"]
+                if pages:
+                    command += ["-f", str(pages[0]), "-l", str(pages[1])]
+                subprocess.run([*command, pdf, OUT / f"{name}-{lang}"], check=True)
+    for png in sorted(OUT.glob("*.png")):
+        print(png.relative_to(OUT.parent.parent))
+
+
+if __name__ == "__main__":
+    main()
