@@ -31,7 +31,7 @@ def accept_with_scans(desk, store, sizes=(20_000, 30_000, 40_000), seed=0, at=No
     rng = random.Random(seed)
     draft = draft_for("declaration-registration", "legal_entity", VALID_BIN, CODES)
     for code, size in zip(CODES, sizes, strict=True):
-        body = b"%PDF-1.4\n" + rng.randbytes(size)
+        body = b"%PDF-1.4\n" + rng.randbytes(size) + b"\n%%EOF\n"
         ref = store.add_bytes(body, f"{code}.pdf")
         draft.documents[code].scans = [ScanDraft(ref.sha256, ref.size, ref.mime, ref.name)]
     with transaction(desk["factory"]) as s:
@@ -211,7 +211,7 @@ def test_token_revoked_while_offline_keeps_data_and_asks_for_reenrolment(
 def test_same_uuid_with_a_different_manifest_needs_attention(desk, hub, enrolled, scan_store):
     a = accept_with_scans(desk, scan_store, seed=50)
     enrolled.run_once()
-    extra = scan_store.add_bytes(b"%PDF-1.4 extra page", "extra.pdf")
+    extra = scan_store.add_bytes(b"%PDF-1.4 extra page\n%%EOF\n", "extra.pdf")
     with transaction(desk["factory"]) as s:
         pkg = s.get(Package, a.package_id)
         pkg.files.append(
