@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from ozq_desktop.sync.protocol import ApiError, ErrorCode
 from ozq_hub.problems import HubProblem
@@ -97,6 +98,11 @@ async def _on_unstorable(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(422, ErrorCode.INVALID_REQUEST, "a value cannot be stored")
 
 
+async def _on_disconnect(_request: Request, _exc: Exception) -> JSONResponse:
+    log.info("a client disconnected mid-request")
+    return problem_response(400, ErrorCode.INVALID_REQUEST, "the client disconnected")
+
+
 async def _on_bug(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, ErrorCode.INTERNAL, "internal error")
@@ -109,4 +115,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _on_database_busy)
     app.add_exception_handler(PoolTimeout, _on_database_busy)
     app.add_exception_handler(DataError, _on_unstorable)
+    app.add_exception_handler(ClientDisconnect, _on_disconnect)
     app.add_exception_handler(Exception, _on_bug)

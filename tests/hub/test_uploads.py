@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -107,25 +108,28 @@ def test_the_hub_killed_mid_blob_resumes_where_its_disk_says(fresh_hub):
     desk.declare(request)
     for offset in (0, 1_000_000):
         assert desk.chunk(scan.sha256, offset, scan.data[offset : offset + 1_000_000]).is_success
-    halfway = threading.Event()
+    halfway, killed = threading.Event(), threading.Event()
 
-    def third_chunk():  # the hub dies while this body is on the wire
+    def third_chunk():  # the hub dies with half of this body on the wire
         yield scan.data[2_000_000:2_500_000]
         halfway.set()
+        killed.wait(10)
         yield scan.data[2_500_000:3_000_000]
 
-    killer = threading.Thread(target=lambda: (halfway.wait(10), fresh_hub.process.kill()))
+    def kill_at_halfway():
+        halfway.wait(10)
+        fresh_hub.process.kill()
+        killed.set()
+
+    killer = threading.Thread(target=kill_at_halfway)
     killer.start()
-    try:
+    with contextlib.suppress(httpx.TransportError):
         desk.http.patch(
             f"/uploads/{scan.sha256}", content=third_chunk(), headers={p.UPLOAD_OFFSET: "2000000"}
         )
-    except httpx.TransportError:
-        pass
     killer.join()
     fresh_hub.process.start()
-    resumed_at = desk.status(scan.sha256).offset
-    assert 2_000_000 <= resumed_at <= 3_000_000
+    assert desk.status(scan.sha256).offset == 2_000_000  # the half chunk was never written
     desk.upload(scan, chunk_size=700_000)
     assert desk.commit(request.package_uuid).status_code == 200
     assert_exactly_once(fresh_hub, request, [scan])
@@ -153,3 +157,31 @@ def test_a_crash_after_commit_before_the_answer_replays_the_same_answer(fresh_hu
     changes, _ = desk.all_changes()
     assert [c.package_uuid for c in changes] == [request.package_uuid]
     assert changes[0].received_at == p.CommitResponse.model_validate(replay.json()).received_at
+
+
+class _CutByTheDesk(Exception):
+    pass
+
+
+def test_a_connection_cut_mid_chunk_leaves_the_acknowledged_offset(shared_hub):
+    desk = shared_hub.enrol()
+    (scan,) = scans(600_000)
+    request = declaration([scan])
+    desk.declare(request)
+    assert desk.chunk(scan.sha256, 0, scan.data[:200_000]).is_success
+
+    def cut_after_some_bytes():  # the desk process dies with the chunk half sent
+        yield scan.data[200_000:300_000]
+        raise _CutByTheDesk
+
+    with contextlib.suppress(_CutByTheDesk, httpx.TransportError):
+        desk.http.patch(
+            f"/uploads/{scan.sha256}",
+            content=cut_after_some_bytes(),
+            headers={p.UPLOAD_OFFSET: "200000", "Content-Length": "400000"},
+        )
+    assert desk.status(scan.sha256).offset == 200_000
+    desk.upload(scan)
+    assert desk.commit(request.package_uuid).status_code == 200
+    assert_exactly_once(shared_hub, request, [scan])
+    assert shared_hub.process.process.poll() is None  # still serving
