@@ -165,8 +165,9 @@ class SignatureLine(Flowable):
         canvas.setFont(REGULAR, self.SIZE)
         for column, lines in ((0, self._label_lines), (1, self._name_lines)):
             x = 0 if column == 0 else self.LABEL_WIDTH + self.BLANK_WIDTH + self.GAP
-            for n, line in enumerate(reversed(lines)):
-                canvas.drawString(x, base + n * self.LEADING, line)
+            top = base + (len(lines) - 1) * self.LEADING
+            for n, line in enumerate(lines):
+                canvas.drawString(x, top - n * self.LEADING, line)
         canvas.setLineWidth(0.6)
         canvas.line(self.LABEL_WIDTH, base - 2, self.LABEL_WIDTH + self.BLANK_WIDTH, base - 2)
         canvas.setFont(REGULAR, self.CAPTION_SIZE)
