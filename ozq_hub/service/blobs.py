@@ -77,14 +77,18 @@ class BlobStore:
             os.fsync(handle.fileno())
             return handle.tell()
 
-    def seal(self, sha256: str) -> bool:
-        """Verify the complete partial; move it into place if its hash matches, else discard it."""
+    def seal(self, sha256: str, *, whole: bytes | None = None) -> bool:
+        """Verify the complete partial; move it into place if its hash matches, else discard it.
+        `whole`: the blob's bytes when they came in one chunk, hashed without reading back."""
         partial = self.partial_path(sha256)
         partial.touch()  # an empty blob never got a chunk
         digest = hashlib.sha256()
-        with open(partial, "rb") as handle:
-            while block := handle.read(_HASH_BLOCK):
-                digest.update(block)
+        if whole is not None:
+            digest.update(whole)
+        else:
+            with open(partial, "rb") as handle:
+                while block := handle.read(_HASH_BLOCK):
+                    digest.update(block)
         if digest.hexdigest() != sha256:
             partial.unlink(missing_ok=True)
             return False
@@ -175,11 +179,12 @@ def write_chunk(
                 f"the chunk runs past the declared size of {size} bytes",
                 offset=current,
             )
+        whole = data if current == 0 and len(data) == size else None
         if data:
             current = store.append(sha256, data)
         if current < size:
             return p.UploadStatus(sha256=sha256, size=size, offset=current, complete=False)
-        if not store.seal(sha256):
+        if not store.seal(sha256, whole=whole):
             raise HubProblem(
                 422,
                 p.ErrorCode.BLOB_HASH_MISMATCH,

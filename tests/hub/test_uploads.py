@@ -57,6 +57,20 @@ def test_one_flipped_byte_is_rejected_and_the_partial_discarded(shared_hub):
     assert_exactly_once(shared_hub, request, [scan])
 
 
+def test_a_flipped_byte_in_a_single_chunk_upload_is_rejected_too(shared_hub):
+    desk = shared_hub.enrol()
+    (scan,) = scans(100_000)
+    desk.declare(declaration([scan]))
+    damaged = bytearray(scan.data)
+    damaged[-1] ^= 0x80
+    answer = desk.chunk(scan.sha256, 0, bytes(damaged))
+    assert (answer.status_code, answer.json()["code"]) == (422, p.ErrorCode.BLOB_HASH_MISMATCH)
+    assert desk.status(scan.sha256) == p.UploadStatus(
+        sha256=scan.sha256, size=100_000, offset=0, complete=False
+    )
+    assert desk.chunk(scan.sha256, 0, scan.data).json()["complete"] is True
+
+
 def test_a_chunk_past_the_declared_size_or_over_the_chunk_limit_is_refused(shared_hub):
     desk = shared_hub.enrol()
     (scan,) = scans(1000)
