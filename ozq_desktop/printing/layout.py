@@ -29,6 +29,7 @@ from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import tr
 from ozq_desktop.printing.data import BranchInfo, local
 from ozq_desktop.printing.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from ozq_desktop.printing.text import TextBlock
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT_MARGIN = 25 * mm
@@ -100,14 +101,18 @@ def keep(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: markup characters in user data are escaped."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+def para(text: str, style: ParagraphStyle) -> Flowable:
+    """Plain text in `style`; justified text goes through Paragraph (with markup escaped)."""
+    if style.alignment == TA_JUSTIFY:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return TextBlock([(text, style.fontName)], style)
 
 
-def labelled(label: str, value: str, style: ParagraphStyle) -> Paragraph:
+def labelled(label: str, value: str, style: ParagraphStyle) -> Flowable:
     """«Label: value», the label bold."""
-    return Paragraph(f"<b>{escape(label)}</b> {escape(value)}".replace("\n", "<br/>"), style)
+    if style.alignment == TA_JUSTIFY:
+        return Paragraph(f"<b>{escape(label)}</b> {escape(value)}".replace("\n", "<br/>"), style)
+    return TextBlock([(label, BOLD), (value, style.fontName)], style)
 
 
 def check_language(lang: str) -> None:
