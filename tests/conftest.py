@@ -6,7 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import NoKeyringError
 
 from ozq_desktop import i18n
 
@@ -76,3 +79,54 @@ def desk(factory):
             ),
         )
     return {"factory": factory, "supervisor": boss, "clerk": clerk}
+
+
+class MemoryKeyring(KeyringBackend):
+    """The OS keyring's stand-in: machines running the tests have no D-Bus."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+class NoKeyring(KeyringBackend):
+    """A machine without any usable keyring, as keyring reports it."""
+
+    priority = 1
+
+    def get_password(self, service, username):
+        raise NoKeyringError("No recommended backend was available.")
+
+    def set_password(self, service, username, password):
+        raise NoKeyringError("No recommended backend was available.")
+
+    def delete_password(self, service, username):
+        raise NoKeyringError("No recommended backend was available.")
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    yield
+    keyring.set_keyring(previous)

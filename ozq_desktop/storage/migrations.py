@@ -49,17 +49,30 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-def backup(db_path: Path, backup_dir: Path | None = None) -> Path | None:
-    """A consistent copy of the database (SQLite's online backup), or None when there is none yet."""
+def _connect(path: Path, key: bytes | None):
+    if key is None:
+        return sqlite3.connect(path)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
+def backup(
+    db_path: Path, backup_dir: Path | None = None, *, key: bytes | None = None
+) -> Path | None:
+    """A consistent copy of the database (SQLite's online backup), or None when there is none
+    yet. An encrypted database is copied encrypted, with the same key."""
     if not db_path.exists():
         return None
     folder = backup_dir or db_path.parent / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{stamp}.db"
-    src = sqlite3.connect(db_path)
+    src = _connect(db_path, key)
     try:
-        dst = sqlite3.connect(target)
+        dst = _connect(target, key)
         try:
             src.backup(dst)
         finally:
@@ -82,9 +95,9 @@ def restore(backup_path: Path, db_path: Path) -> None:
     shutil.copyfile(backup_path, db_path)
 
 
-def backup_and_upgrade(engine: Engine, db_path: Path) -> Path | None:
+def backup_and_upgrade(engine: Engine, db_path: Path, *, key: bytes | None = None) -> Path | None:
     """Back the file up, then upgrade to head. A failed upgrade restores the backup and raises."""
-    taken = backup(db_path)
+    taken = backup(db_path, key=key)
     try:
         upgrade(engine)
     except Exception as exc:

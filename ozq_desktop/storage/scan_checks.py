@@ -4,25 +4,28 @@ an image whose stated size cannot exhaust memory when it is previewed or printed
 from __future__ import annotations
 
 import struct
-from pathlib import Path
+from collections.abc import Callable
+from typing import BinaryIO
 
 from ozq_desktop.errors import ScanRejectedError
+
+Opener = Callable[[], BinaryIO]
 
 MAX_PIXELS = 150_000_000  # an A3 page at 600 dpi is about 70 megapixels
 TAIL = 2048
 WINDOW = 1024 * 1024
 
 
-def _tail(path: Path, size: int) -> bytes:
-    with path.open("rb") as f:
+def _tail(open_: Opener, size: int) -> bytes:
+    with open_() as f:
         f.seek(max(0, size - TAIL))
         return f.read()
 
 
-def _contains(path: Path, needle: bytes) -> bool:
+def _contains(open_: Opener, needle: bytes) -> bool:
     """Whether the file contains `needle`, read in windows that overlap by its length."""
     carry = b""
-    with path.open("rb") as f:
+    with open_() as f:
         while chunk := f.read(WINDOW):
             if needle in carry + chunk:
                 return True
@@ -30,14 +33,13 @@ def _contains(path: Path, needle: bytes) -> bool:
     return False
 
 
-def check_pdf(path: Path, name: str) -> None:
-    size = path.stat().st_size
-    if b"%%EOF" not in _tail(path, size):
+def check_pdf(open_: Opener, size: int, name: str) -> None:
+    if b"%%EOF" not in _tail(open_, size):
         raise ScanRejectedError(
             "The PDF {name} is incomplete (cut off while copying or scanning). Scan it again.",
             name=name,
         )
-    if _contains(path, b"/Encrypt"):
+    if _contains(open_, b"/Encrypt"):
         raise ScanRejectedError(
             "The PDF {name} is protected by a password and cannot be read. Ask for an "
             "unprotected copy.",
@@ -51,8 +53,8 @@ def _png_size(head: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _jpeg_size(path: Path) -> tuple[int, int] | None:
-    with path.open("rb") as f:
+def _jpeg_size(open_: Opener) -> tuple[int, int] | None:
+    with open_() as f:
         data = f.read(256 * 1024)
     i = 2
     while i + 9 < len(data):
@@ -71,13 +73,13 @@ def _jpeg_size(path: Path) -> tuple[int, int] | None:
     return None
 
 
-def check_image(path: Path, mime: str, name: str) -> None:
-    with path.open("rb") as f:
+def check_image(open_: Opener, mime: str, name: str) -> None:
+    with open_() as f:
         head = f.read(32)
     dims = (
         _png_size(head)
         if mime == "image/png"
-        else _jpeg_size(path)
+        else _jpeg_size(open_)
         if mime == "image/jpeg"
         else None
     )
@@ -96,8 +98,9 @@ def check_image(path: Path, mime: str, name: str) -> None:
         )
 
 
-def check_content(path: Path, mime: str, name: str) -> None:
+def check_content(open_: Opener, size: int, mime: str, name: str) -> None:
+    """Raise ScanRejectedError when the scan opened by `open_` is damaged or hostile."""
     if mime == "application/pdf":
-        check_pdf(path, name)
+        check_pdf(open_, size, name)
     else:
-        check_image(path, mime, name)
+        check_image(open_, mime, name)

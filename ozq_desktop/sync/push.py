@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
+from ozq_desktop.errors import StorageError
 from ozq_desktop.models import OutboxItem, Package, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.storage.engine import reading, transaction
@@ -116,22 +117,19 @@ def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
     status = client.upload_status(sha256)
     if status.complete:
         return
-    path = store.path_of(sha256)
-    with path.open("rb") as blob:
+    blob = store.read(sha256)  # plain bytes (scans are at most tens of MB)
+    offset = status.offset
+    while offset < status.size:
+        try:
+            status = client.upload_chunk(sha256, offset, blob[offset : offset + CHUNK_BYTES])
+        except HubCallError as err:
+            if err.handling is p.Handling.RESUME_UPLOAD and err.offset is not None:
+                offset = err.offset
+                continue
+            raise
         offset = status.offset
-        while offset < status.size:
-            blob.seek(offset)
-            chunk = blob.read(CHUNK_BYTES)
-            try:
-                status = client.upload_chunk(sha256, offset, chunk)
-            except HubCallError as err:
-                if err.handling is p.Handling.RESUME_UPLOAD and err.offset is not None:
-                    offset = err.offset
-                    continue
-                raise
-            offset = status.offset
-            if status.complete:
-                return
+        if status.complete:
+            return
 
 
 def _set_status(package: Package, target: PackageStatus) -> None:
@@ -176,7 +174,7 @@ def push_package(
         committed = client.commit(UUID(package_id))
     except HubCallError as err:
         return _failed(factory, store, package_id, err, attempts, rng)
-    except OSError as err:  # a scan missing from the local store: a person must look
+    except (OSError, StorageError) as err:  # a scan missing or damaged here: a person must look
         err_text = f"local scan unreadable: {err}"
         _mark(factory, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
         return PushOutcome(package_id, False, p.Handling.PERMANENT, err_text)
@@ -199,11 +197,11 @@ def _local_copy_damaged(factory, store: ScanStore, package_id: str) -> str | Non
     with reading(factory) as s:
         files = [(f.name, f.sha256) for f in s.get(Package, package_id).files]
     for name, sha in files:
-        digest = hashlib.sha256()
-        with store.path_of(sha).open("rb") as blob:
-            while chunk := blob.read(CHUNK_BYTES):
-                digest.update(chunk)
-        if digest.hexdigest() != sha:
+        try:
+            intact = hashlib.sha256(store.read(sha)).hexdigest() == sha
+        except (OSError, StorageError):
+            intact = False
+        if not intact:
             return name
     return None
 

@@ -162,3 +162,26 @@ def test_malformed_scans_are_refused_with_a_clear_message(store, tmp_path, name,
 
 def test_an_a3_600_dpi_scan_is_within_the_pixel_limit(store):
     assert store.add_bytes(jpeg(7016, 9921), "a3.jpg").mime == "image/jpeg"
+
+
+def test_encrypted_store_keeps_no_plain_content_and_detects_tampering(tmp_path):
+    from ozq_desktop.errors import StorageError
+    from ozq_desktop.storage.scans import scan_key
+
+    store = ScanStore(tmp_path / "enc", key=scan_key(b"k" * 32))
+    secret = "%PDF-1.4\n(ЖСН 900101300017 Құпия)\n%%EOF\n".encode()
+    ref = store.add_bytes(secret, "secret.pdf")
+    on_disk = store.path_of(ref.sha256).read_bytes()
+    assert ref.sha256 == hashlib.sha256(secret).hexdigest()
+    assert b"900101300017" not in on_disk and b"%PDF" not in on_disk
+    assert store.read(ref.sha256) == secret
+    assert ScanStore(tmp_path / "enc", key=scan_key(b"k" * 32)).add_bytes(
+        secret, "again.pdf"
+    ) == ref.__class__(ref.sha256, ref.size, ref.mime, "again.pdf")
+    flipped = bytearray(on_disk)
+    flipped[-20] ^= 0x01
+    store.path_of(ref.sha256).write_bytes(bytes(flipped))
+    with pytest.raises(StorageError):
+        store.read(ref.sha256)
+    with pytest.raises(StorageError):
+        ScanStore(tmp_path / "enc", key=scan_key(b"other key" * 4)).read(ref.sha256)

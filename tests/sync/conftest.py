@@ -8,9 +8,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from ozq_desktop.catalog import load_catalog
 from ozq_desktop.storage.scans import ScanStore
@@ -18,34 +16,6 @@ from ozq_desktop.sync.engine import SyncEngine
 from ozq_hub import cli
 from ozq_hub.db import sqlite_url
 from ozq_hub.devtools import HubProcess
-
-
-class MemoryKeyring(KeyringBackend):
-    """The OS keyring's stand-in: machines running the tests have no D-Bus."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 @dataclass
