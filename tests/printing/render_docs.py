@@ -1,6 +1,6 @@
 """Renders every printed document in both languages to docs/printing/*.png (pdftoppm -r 70).
 
-    python -m tests.printing.render_docs
+python -m tests.printing.render_docs
 """
 
 from __future__ import annotations
