@@ -6,7 +6,7 @@ import io
 from datetime import datetime, time
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ozq_desktop.i18n import tr
@@ -28,6 +28,8 @@ SHADE = PatternFill("solid", fgColor="E6E6E6")
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+# Named once per workbook: assigning a named style to a cell is far cheaper than four objects.
+CELL, HEADING, TOTAL, TIME = "ozq-cell", "ozq-heading", "ozq-total", "ozq-time"
 COLUMN_WIDTHS = (6, 8, 16, 34, 46, 18)
 
 
@@ -36,6 +38,7 @@ def render_register_xlsx(data: RegisterData, lang: str) -> bytes:
     check_language(lang)
     table = register_table(data, lang)
     book = Workbook()
+    _add_styles(book)
     sheet = book.active
     sheet.title = tr("Daily register", lang)[:31]
     row = _heading(sheet, data, lang)
@@ -66,16 +69,27 @@ def _heading(sheet: Worksheet, data: RegisterData, lang: str) -> int:
     return len(lines) + 1
 
 
-def _put_row(sheet: Worksheet, row: int, values: list, font: Font = PLAIN, fill=None) -> None:
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
-        cell.font, cell.border, cell.alignment = font, BOX, WRAP
+def _add_styles(book: Workbook) -> None:
+    for name, font, fill, number_format in (
+        (CELL, PLAIN, None, "General"),
+        (HEADING, BOLD, SHADE, "General"),
+        (TOTAL, BOLD, None, "General"),
+        (TIME, PLAIN, None, "HH:MM"),
+    ):
+        style = NamedStyle(name=name, font=font, border=BOX, alignment=WRAP)
+        style.number_format = number_format
         if fill is not None:
-            cell.fill = fill
+            style.fill = fill
+        book.add_named_style(style)
 
 
-def _spanning(sheet: Worksheet, row: int, text: str, font: Font, fill=None) -> None:
-    _put_row(sheet, row, [text] + [None] * (len(COLUMN_WIDTHS) - 1), font, fill)
+def _put_row(sheet: Worksheet, row: int, values: list, style: str = CELL) -> None:
+    for column, value in enumerate(values, start=1):
+        sheet.cell(row=row, column=column, value=value).style = style
+
+
+def _spanning(sheet: Worksheet, row: int, text: str, style: str) -> None:
+    _put_row(sheet, row, [text] + [None] * (len(COLUMN_WIDTHS) - 1), style)
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMN_WIDTHS))
 
 
@@ -87,18 +101,18 @@ def _as_time(value: str) -> time | str:
 
 
 def _groups(sheet: Worksheet, table: RegisterTable, lang: str, row: int) -> int:
-    _put_row(sheet, row, column_titles(lang), BOLD, SHADE)
+    _put_row(sheet, row, column_titles(lang), HEADING)
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
     row += 1
     for group in table.groups:
-        _spanning(sheet, row, f"{tr('Clerk:', lang)} {group.clerk}", BOLD, SHADE)
+        _spanning(sheet, row, f"{tr('Clerk:', lang)} {group.clerk}", HEADING)
         row += 1
         for line in group.lines:
             values = [line.number, _as_time(line.time), line.receipt_no]
             _put_row(sheet, row, [*values, line.service, line.applicant, line.outcome])
-            sheet.cell(row=row, column=2).number_format = "HH:MM"
+            sheet.cell(row=row, column=2).style = TIME
             row += 1
-        _spanning(sheet, row, outcome_summary(group.by_outcome, lang), BOLD)
+        _spanning(sheet, row, outcome_summary(group.by_outcome, lang), TOTAL)
         row += 1
     return row
 
@@ -107,14 +121,14 @@ def _totals(book: Workbook, table: RegisterTable, lang: str) -> None:
     """A second sheet: one row per service, one column per outcome, and the sums."""
     sheet = book.create_sheet(tr("Totals (sheet name)", lang)[:31])
     titles = [tr("Requested state service", lang), *(outcome_text(o, lang) for o in Outcome)]
-    _put_row(sheet, 1, [*titles, tr("Sum total", lang)], BOLD, SHADE)
+    _put_row(sheet, 1, [*titles, tr("Sum total", lang)], HEADING)
     row = 2
     for service in table.services:
         counts = [service.by_outcome.get(o, 0) for o in Outcome]
         _put_row(sheet, row, [service.service, *counts, service.total])
         row += 1
     counts = [table.by_outcome.get(o, 0) for o in Outcome]
-    _put_row(sheet, row, [tr("Sum total", lang), *counts, table.total], BOLD)
+    _put_row(sheet, row, [tr("Sum total", lang), *counts, table.total], TOTAL)
     for column, width in zip("ABCDE", (44, 16, 16, 16, 12), strict=True):
         sheet.column_dimensions[column].width = width
 
