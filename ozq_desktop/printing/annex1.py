@@ -13,11 +13,10 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import Annex1Data, local
 from ozq_desktop.printing.dates import format_date
+from ozq_desktop.printing.document import Metadata, build_pdf
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
-    Metadata,
     blanks_in_a_row,
-    build_pdf,
     check_language,
     corner_note,
     para,

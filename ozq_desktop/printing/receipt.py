@@ -15,14 +15,11 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import BranchInfo, ReceiptData, Representative, local
 from ozq_desktop.printing.dates import format_date, format_datetime, format_time
+from ozq_desktop.printing.document import Metadata, QrCodeFlowable, build_pdf, copies
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
-    Metadata,
-    QrCodeFlowable,
     branch_lines,
-    build_pdf,
     check_language,
-    copies,
     grid_style,
     keep,
     labelled,

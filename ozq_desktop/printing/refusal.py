@@ -13,14 +13,12 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import RefusalData, local
 from ozq_desktop.printing.dates import format_date
+from ozq_desktop.printing.document import Metadata, build_pdf, copies
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
-    Metadata,
     blanks_in_a_row,
     branch_lines,
-    build_pdf,
     check_language,
-    copies,
     corner_note,
     filled_blank,
     para,

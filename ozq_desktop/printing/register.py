@@ -8,13 +8,11 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from ozq_desktop.i18n import tr
 from ozq_desktop.printing.data import Outcome, RegisterData, local
 from ozq_desktop.printing.dates import format_date, format_datetime
+from ozq_desktop.printing.document import Metadata, build_pdf, page_footer
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
-    Metadata,
-    build_pdf,
     check_language,
     labelled,
-    page_footer,
     para,
     signature_line,
     styles,
