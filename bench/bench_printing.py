@@ -58,6 +58,10 @@ def median_seconds(make: Callable[[], bytes], runs: int) -> tuple[float, float]:
 def main() -> None:
     receipt = samples.receipt(1)
     register = samples.register(2000)
+    from reportlab.lib import rl_accel
+
+    accelerated = "with" if rl_accel._c_funcs else "WITHOUT"
+    print(f"reportlab {accelerated} its C accelerator (the rl_accel package)")
     print(f"median time per document, wall clock (CPU); load average {os.getloadavg()[0]:.2f}")
     rows = [
         ("acceptance receipt (2 copies)", lambda: render_receipt(receipt, "kk"), 60, 0.040),
