@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import tr
 from ozq_desktop.printing.data import BranchInfo, local
-from ozq_desktop.printing.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from ozq_desktop.printing.fonts import BOLD, REGULAR, register_fonts
 from ozq_desktop.printing.text import TextBlock
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -40,7 +40,6 @@ class Styles:
     subtitle: ParagraphStyle
     label: ParagraphStyle
     caption: ParagraphStyle
-    note: ParagraphStyle
     corner: ParagraphStyle
     copy_mark: ParagraphStyle
     cell: ParagraphStyle
@@ -76,9 +75,6 @@ def styles() -> Styles:
         corner=ParagraphStyle("corner", body, fontSize=9, leading=11, alignment=TA_CENTER),
         copy_mark=ParagraphStyle(
             "copy_mark", body, fontName=BOLD, fontSize=10, alignment=TA_RIGHT, spaceAfter=4
-        ),
-        note=ParagraphStyle(
-            "note", body, fontName=ITALIC, fontSize=8, leading=9.5, alignment=TA_CENTER
         ),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", cell, fontName=BOLD),
