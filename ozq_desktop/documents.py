@@ -203,7 +203,7 @@ def register_data(
     supervisor_name: str = "",
     printed_at: datetime | None = None,
 ) -> pd.RegisterData:
-    names = {s.id: _names(s) for s in catalog}
+    names = {s.id: {"kk": s.short_name.kk, "ru": s.short_name.ru} for s in catalog}
     outcome = {
         "accepted": pd.Outcome.ACCEPTED,
         "refused": pd.Outcome.REFUSED,
