@@ -61,7 +61,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
     token = os.environ.get(ENV_COMMITTEE_TOKEN)
-    common = {"host": args.host, "port": args.port, "log_level": args.log_level}
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "timeout_keep_alive": args.keep_alive,
+    }
     if args.workers > 1:
         from ozq_hub import migrate
 
@@ -278,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-migrate", action="store_true", help="do not migrate on start")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
+    )
 
     _command(sub, "migrate", cmd_migrate, "bring the database to the current schema")
 

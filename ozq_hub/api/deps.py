@@ -28,7 +28,7 @@ class HubContext:
     enrol_throttle: FailureThrottle
 
 
-def hub_context(request: Request) -> HubContext:
+async def hub_context(request: Request) -> HubContext:
     return request.app.state.hub
 
 

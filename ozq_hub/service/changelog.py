@@ -17,7 +17,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from ozq_desktop.sync.protocol import ChangesPage, ErrorCode
@@ -87,53 +87,79 @@ def _must_refetch(reason: str) -> HubProblem:
     return HubProblem(410, ErrorCode.MUST_REFETCH, f"{reason}: read GET state and start again")
 
 
-def read_changes(
+_META = HubMeta.__table__
+_SEQUENCE = ChangeSequence.__table__
+_LOG = ChangeLogRow.__table__
+
+
+def _feed_position(session: Session) -> tuple[str, int, int]:
+    """Epoch, retention horizon and last sequence number, read in one statement."""
+    statement = (
+        select(_META.c.epoch, _META.c.horizon_seq, _SEQUENCE.c.last_seq)
+        .select_from(_META.join(_SEQUENCE, true()))
+        .where(_META.c.id == 1, _SEQUENCE.c.id == 1)
+    )
+    epoch, horizon, high = session.connection().execute(statement).one()
+    return epoch, horizon, high
+
+
+def read_changes_json(
     session: Session, *, branch_code: str, after: str | None, limit: int
-) -> ChangesPage:
-    """One page of the branch's feed (and the changes for every branch) after `after`."""
-    meta = hub_meta(session)
-    high = last_seq(session)  # every seq up to here is committed: see the module doc
+) -> dict[str, Any]:
+    """One page of the branch's feed (and the changes for every branch) after `after`,
+    as the JSON-ready form of `ChangesPage` (the hot path skips re-validating it)."""
+    epoch, horizon, high = _feed_position(session)  # seqs up to `high` are all committed
     if after is None:
         start = 0
-        if meta.horizon_seq > 0:
+        if horizon > 0:
             raise _must_refetch("the change log was pruned")
     else:
-        epoch, start = parse_cursor(after)
-        if epoch != meta.epoch:
+        cursor_epoch, start = parse_cursor(after)
+        if cursor_epoch != epoch:
             raise _must_refetch("the cursor is from another hub epoch")
-        if start < meta.horizon_seq:
+        if start < horizon:
             raise _must_refetch("the cursor is older than the retention horizon")
         if start > high:
             raise _must_refetch("the cursor is ahead of the hub")
     rows = (
-        session.execute(
-            select(ChangeLogRow)
+        session.connection()
+        .execute(
+            select(_LOG.c.seq, _LOG.c.payload)
             .where(
-                ChangeLogRow.seq > start,
-                ChangeLogRow.seq <= high,
-                or_(ChangeLogRow.branch_code == branch_code, ChangeLogRow.branch_code.is_(None)),
+                _LOG.c.seq > start,
+                _LOG.c.seq <= high,
+                or_(_LOG.c.branch_code == branch_code, _LOG.c.branch_code.is_(None)),
             )
-            .order_by(ChangeLogRow.seq)
+            .order_by(_LOG.c.seq)
             .limit(limit + 1)
         )
-        .scalars()
         .all()
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_seq = rows[-1].seq if has_more else high
-    changes = [{**row.payload, "seq": row.seq} for row in rows]
+    return {
+        "changes": [{**row.payload, "seq": row.seq} for row in rows],
+        "next_cursor": encode_cursor(epoch, next_seq),
+        "has_more": has_more,
+    }
+
+
+def read_changes(
+    session: Session, *, branch_code: str, after: str | None, limit: int
+) -> ChangesPage:
     return ChangesPage.model_validate(
-        {
-            "changes": changes,
-            "next_cursor": encode_cursor(meta.epoch, next_seq),
-            "has_more": has_more,
-        }
+        read_changes_json(session, branch_code=branch_code, after=after, limit=limit)
     )
 
 
+def current_epoch(session: Session) -> str:
+    return _feed_position(session)[0]
+
+
 def current_cursor(session: Session) -> str:
-    return encode_cursor(hub_meta(session).epoch, last_seq(session))
+    epoch, _, high = _feed_position(session)
+    return encode_cursor(epoch, high)
 
 
 def prune_changes(session: Session, *, older_than: dt.datetime) -> int:

@@ -99,34 +99,50 @@ def enrol(session: Session, *, request: p.EnrolRequest, now: dt.datetime) -> p.E
         branch_code=branch.code,
         branch_name=branch.name,
         desk_code=request.desk_code,
-        hub_epoch=changelog.hub_meta(session).epoch,
+        hub_epoch=changelog.current_epoch(session),
     )
+
+
+_DEVICE = Device.__table__
+_BRANCH = Branch.__table__
 
 
 def authenticate_device(session: Session, token: str | None) -> tuple[DeviceIdentity, bool]:
     """The device holding `token`, and whether its last-seen stamp is due a refresh."""
     if not token:
         raise HubProblem(401, p.ErrorCode.UNAUTHENTICATED, "a bearer token is required")
-    row = session.execute(
-        select(Device, Branch.name)
-        .join(Branch, Branch.code == Device.branch_code)
-        .where(Device.token_hash == secret_hash(token))
-    ).one_or_none()
+    row = (
+        session.connection()
+        .execute(
+            select(
+                _DEVICE.c.id,
+                _DEVICE.c.branch_code,
+                _BRANCH.c.name.label("branch_name"),
+                _DEVICE.c.desk_code,
+                _DEVICE.c.name,
+                _DEVICE.c.enrolled_at,
+                _DEVICE.c.revoked_at,
+                _DEVICE.c.last_seen_at,
+            )
+            .join_from(_DEVICE, _BRANCH, _BRANCH.c.code == _DEVICE.c.branch_code)
+            .where(_DEVICE.c.token_hash == secret_hash(token))
+        )
+        .one_or_none()
+    )
     if row is None:
         raise HubProblem(401, p.ErrorCode.UNAUTHENTICATED, "the token is not known")
-    device, branch_name = row
-    if device.revoked_at is not None:
+    if row.revoked_at is not None:
         raise HubProblem(401, p.ErrorCode.REVOKED, "the device was revoked: re-enrolment needed")
     identity = DeviceIdentity(
-        id=device.id,
-        branch_code=device.branch_code,
-        branch_name=branch_name,
-        desk_code=device.desk_code,
-        name=device.name,
-        enrolled_at=device.enrolled_at,
+        id=row.id,
+        branch_code=row.branch_code,
+        branch_name=row.branch_name,
+        desk_code=row.desk_code,
+        name=row.name,
+        enrolled_at=row.enrolled_at,
     )
     now = dt.datetime.now(dt.UTC)
-    stale = device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_EVERY
+    stale = row.last_seen_at is None or now - row.last_seen_at > LAST_SEEN_EVERY
     return identity, stale
 
 
