@@ -21,6 +21,7 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.login import LoginWindow
+from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner, dev_mode
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class DeskApp(QObject):
         self.login.sign_in_requested.connect(self._sign_in)
         self.login.show()
         folder = self.folder
-        self.tasks.run(lambda: self._opener(folder), self._opened, self._open_failed, write=True)
+        self.tasks.run(lambda: self._opener(folder), self._opened, self._open_failed, database=True)
         return self.login
 
     # -- opening ---------------------------------------------------------------------------
@@ -182,7 +183,7 @@ class DeskApp(QObject):
     def _open_failed(self, exc: BaseException) -> None:
         message = error_text(exc)
         log.error("the database could not be opened: %s", message)
-        self.failed.emit(message)
+        emit(self.failed, message)
 
     def _show_first_window(self, state: tuple[bool, str]) -> None:
         first_run, branch_name = state
@@ -197,7 +198,7 @@ class DeskApp(QObject):
             self.first_run.show()
         else:
             self.login.set_ready(True, branch_name)
-        self.ready.emit()
+        emit(self.ready)
 
     def _desk_set_up(self, login: str) -> None:
         assert self.login is not None and self.first_run is not None
@@ -227,7 +228,7 @@ class DeskApp(QObject):
         self.main_window.show()
         self.main_window.refresh()
         self.login.hide()
-        self.main_window_shown.emit(self.main_window)
+        emit(self.main_window_shown, self.main_window)
 
     def _signed_out(self) -> None:
         if self.login is not None:

@@ -11,6 +11,7 @@ from ozq_desktop.errors import NotFoundError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, time_text
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.signals import emit
 
 
 class DraftBanner(QFrame):
@@ -53,7 +54,7 @@ class DraftBanner(QFrame):
 
     def _emit(self, signal) -> None:
         if self._drafts:
-            signal.emit(self._drafts[0])
+            emit(signal, self._drafts[0])
 
     def retranslate(self) -> None:
         self.texts.apply()

@@ -25,6 +25,7 @@ from ozq_desktop.ui.draft_banner import DraftBanner
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.package_table import PackageTableModel
 from ozq_desktop.ui.service_button import ServiceButton
+from ozq_desktop.ui.signals import emit
 
 SEARCH_DELAY_MS = 300
 
@@ -49,7 +50,7 @@ class HomeScreen(QWidget):
         for i, service in enumerate(services.catalog):
             button = ServiceButton(service, self)
             button.clicked.connect(
-                lambda _=False, sid=service.id: self.new_package_requested.emit(sid)
+                lambda _=False, sid=service.id: emit(self.new_package_requested, sid)
             )
             buttons.addWidget(button, 0, i)
             self.service_buttons.append(button)
@@ -157,7 +158,7 @@ class HomeScreen(QWidget):
 
     def _show_drafts(self, found: list[PackageDraft]) -> None:
         self.draft_banner.set_drafts(found)
-        self.drafts_changed.emit()
+        emit(self.drafts_changed)
 
     def _discard_draft(self, draft: PackageDraft) -> None:
         self._services.tasks.write(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from ozq_desktop import i18n
 from ozq_desktop.i18n import tr
+from ozq_desktop.ui.signals import emit
 
 
 class _LanguageRelay(QObject):
@@ -31,7 +32,7 @@ def relay() -> _LanguageRelay:
     global _relay
     if _relay is None:
         _relay = _LanguageRelay()
-        i18n.on_language_changed(_relay.changed.emit)
+        i18n.on_language_changed(lambda lang: emit(_relay.changed, lang))
     return _relay
 
 

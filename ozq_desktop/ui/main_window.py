@@ -14,6 +14,7 @@ from ozq_desktop.ui.actions import LANGUAGE_ACTIONS, ActionId, ActionRegistry
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
+from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.status_bar import DeskStatusBar
 from ozq_desktop.ui.wizard.wizard import PackageWizard
 
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
             self.home.search_box.selectAll()
 
     def sign_out(self) -> None:
-        self.signed_out.emit()
+        emit(self.signed_out)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.wizard is not None and self.wizard.result is None:

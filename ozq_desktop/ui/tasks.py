@@ -1,9 +1,10 @@
 """The one background-task helper: UI code runs every database, file and rendering job here.
 
 `run(fn, on_success, on_error)` executes `fn` on a worker thread and delivers the outcome to
-the callbacks on the GUI thread. Reads may run side by side; writes (`write=True`, or
-`write(...)`) go one after another on a single worker, in the order they were asked for, so
-a draft saved before an acceptance is always written before it.
+the callbacks on the GUI thread. Database jobs (`read(...)`, `write(...)`, or `run(...,
+database=True)`) go one after another on a single worker, in the order they were asked for:
+a draft saved before an acceptance is written before it, and a read asked for after a write
+sees it. Other jobs (rendering, hashing scans, previews) share a small pool.
 
 With `OZQ_DEV=1` a watchdog logs every GUI-thread stall over 100 ms.
 """
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPool, QTimer, Signal
+
+from ozq_desktop.ui.signals import emit
 
 if TYPE_CHECKING:  # the database layer is imported by the jobs, in the workers
     from sqlalchemy.orm import Session, sessionmaker
@@ -49,10 +52,10 @@ class TaskRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self.factory = factory
-        self._reads = QThreadPool(self)
-        self._reads.setMaxThreadCount(2)
-        self._writes = QThreadPool(self)
-        self._writes.setMaxThreadCount(1)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._database = QThreadPool(self)
+        self._database.setMaxThreadCount(1)
         self._pending = 0
         self._finished.connect(self._deliver)
         # Called with the exception when a job fails and its caller gave no on_error.
@@ -68,13 +71,13 @@ class TaskRunner(QObject):
         on_success: Callback | None = None,
         on_error: Callback | None = None,
         *,
-        write: bool = False,
+        database: bool = False,
         owner: QObject | None = None,
     ) -> None:
         """Run `fn()` in the background. If `owner` is destroyed first, the callbacks are dropped."""
         job = _Job(fn, on_success, on_error, owner)
         self._pending += 1
-        pool = self._writes if write else self._reads
+        pool = self._database if database else self._pool
         pool.start(lambda: self._execute(job))
 
     def read(
@@ -85,7 +88,7 @@ class TaskRunner(QObject):
         *,
         owner: QObject | None = None,
     ) -> None:
-        """`fn(session)` in a read-only snapshot."""
+        """`fn(session)` in a read-only snapshot, on the database worker."""
         factory = self._require_factory()
 
         def job() -> Any:
@@ -94,7 +97,7 @@ class TaskRunner(QObject):
             with reading(factory) as session:
                 return fn(session)
 
-        self.run(job, on_success, on_error, owner=owner)
+        self.run(job, on_success, on_error, database=True, owner=owner)
 
     def write(
         self,
@@ -113,20 +116,20 @@ class TaskRunner(QObject):
             with transaction(factory) as session:
                 return fn(session)
 
-        self.run(job, on_success, on_error, write=True, owner=owner)
+        self.run(job, on_success, on_error, database=True, owner=owner)
 
     def wait_idle(self, timeout_ms: int = 10000) -> bool:
         """Process events until every job has been delivered (for shutdown and scripts)."""
         deadline = QDeadlineTimer(timeout_ms)
         while self._pending and not deadline.hasExpired():
-            self._reads.waitForDone(10)
-            self._writes.waitForDone(10)
+            self._pool.waitForDone(10)
+            self._database.waitForDone(10)
             QCoreApplication.processEvents()
         return self._pending == 0
 
     def shutdown(self) -> None:
-        self._reads.waitForDone()
-        self._writes.waitForDone()
+        self._pool.waitForDone()
+        self._database.waitForDone()
         QCoreApplication.processEvents()
 
     def _require_factory(self) -> sessionmaker[Session]:
@@ -139,7 +142,7 @@ class TaskRunner(QObject):
             job.value = job.fn()
         except BaseException as exc:  # delivered to the GUI thread, never lost
             job.error = exc
-        self._finished.emit(job)
+        emit(self._finished, job)
 
     def _deliver(self, job: _Job) -> None:
         self._pending -= 1
@@ -153,7 +156,7 @@ class TaskRunner(QObject):
                 (job.on_error or self.default_error)(job.error)
         finally:
             if self._pending == 0:
-                self.idle.emit()
+                emit(self.idle)
 
 
 def _log_error(exc: BaseException) -> None:

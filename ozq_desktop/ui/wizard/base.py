@@ -10,6 +10,7 @@ from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.signals import emit
 
 
 class WizardPage(QWidget):
@@ -60,7 +61,7 @@ class WizardPage(QWidget):
     def changed(self, *_args: object) -> None:
         """Connect widget signals here."""
         if not self._loading:
-            self.edited.emit()
+            emit(self.edited)
 
     def add_row(
         self,

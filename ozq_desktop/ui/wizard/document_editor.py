@@ -25,6 +25,7 @@ from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.wizard.conclusion_fields import ConclusionFields
 from ozq_desktop.ui.wizard.scan_list import ScanList
 
@@ -116,17 +117,17 @@ class DocumentEditor(QFrame):
         return widgets
 
     def _emit(self, *_args: object) -> None:
-        self.changed.emit()
+        emit(self.changed)
 
     def _presented_toggled(self, *_args: object) -> None:
         self._sync_enabled()
-        self.changed.emit()
+        emit(self.changed)
 
     def _scans_changed(self) -> None:
         if self.scan_list.scans and not self.presented.isChecked():
             self.presented.setChecked(True)  # emits changed
         else:
-            self.changed.emit()
+            emit(self.changed)
 
     def _pages_counted(self, total: int) -> None:
         if self.pages.value() == 0 and total:

@@ -15,6 +15,7 @@ from ozq_desktop.domain.identifiers import (
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.signals import emit
 
 
 class IdnField(QWidget):
@@ -58,7 +59,7 @@ class IdnField(QWidget):
             self.hint.show_error(exc)
             return
         self.hint.show_fn(lambda: hint_text(ident), "ok")
-        self.identified.emit(ident)
+        emit(self.identified, ident)
 
 
 def hint_text(ident: Identifier) -> str:
