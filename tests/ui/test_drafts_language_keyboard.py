@@ -177,4 +177,4 @@ def test_escape_asks_then_keeps_or_discards_the_draft(qtbot, desk_app, main_wind
 def test_the_discard_question_offers_three_answers(qtbot, main_window):
     assert {c.value for c in DiscardChoice} == {"discard", "keep_draft", "continue"}
     assert dialogs.ask_discard.__name__ == "ask_discard"
-    assert CLERK_LOGIN == main_window.clerk.user.login
+    assert main_window.clerk.user.login == CLERK_LOGIN

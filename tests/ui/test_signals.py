@@ -23,7 +23,8 @@ def test_emitting_thousands_of_times_leaves_true_alone():
     before = sys.getrefcount(True)
     for i in range(5000):
         emit(source.fired, i)
-    assert sys.getrefcount(True) == before
+    # Unrepaired, the count would have dropped by 5000; a few may come and go meanwhile.
+    assert abs(sys.getrefcount(True) - before) < 50
     assert received[-1] == 4999 and len(received) == 5000
 
 
