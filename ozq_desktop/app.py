@@ -203,6 +203,7 @@ class DeskApp(QObject):
     def _desk_set_up(self, login: str) -> None:
         assert self.login is not None and self.first_run is not None
         login_window = self.login
+        login_window.set_ready(True)  # the database is open; the branch name follows
         self.tasks.read(_desk_state, lambda state: login_window.set_ready(True, state[1]))
         login_window.set_login(login)
         login_window.show()  # before the first-run window closes, or the program would quit

@@ -66,7 +66,6 @@ class HomeScreen(QWidget):
         self.texts.bind(
             self.search_box.setPlaceholderText, N_("Receipt number, IIN/BIN or applicant's name")
         )
-        self.search_box.setClearButtonEnabled(True)
         self.search_button = QPushButton(self)
         named(self.search_button, "search_button", self.texts, N_("Find"))
         self.texts.bind(self.search_button.setText, N_("Find"))

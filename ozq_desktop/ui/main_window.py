@@ -50,6 +50,10 @@ class MainWindow(QMainWindow):
         for action_id in (ActionId.LANGUAGE_KK, ActionId.LANGUAGE_RU, ActionId.SIGN_OUT):
             self.toolbar.addAction(self.actions[action_id])
         self.addToolBar(self.toolbar)
+        for action in self.actions:
+            button = self.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setObjectName(f"tool_{action.objectName().removeprefix('action_')}")
         self._wire()
         follow_language(self.retranslate)
         self.retranslate()

@@ -71,7 +71,7 @@ def start_app(qtbot, folder: Path) -> DeskApp:
 
 def sign_in(qtbot, app: DeskApp, login: str = CLERK_LOGIN, password: str = CLERK_PASSWORD):
     window = app.login
-    assert window is not None and window.isVisible()
+    assert window is not None and window.isVisible() and window.ready
     window.login_edit.setText(login)
     window.password_edit.setText(password)
     with qtbot.waitSignal(app.main_window_shown, timeout=20000):

@@ -3,7 +3,8 @@ a wrong IIN blocks Next; the keyboard alone drives a page; Esc asks before disca
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ozq_desktop.domain import drafts
 from ozq_desktop.i18n import current_language
@@ -13,7 +14,6 @@ from ozq_desktop.ui.actions import ActionId
 from ozq_desktop.ui.dialogs import DiscardChoice
 from ozq_desktop.ui.wizard import wizard as wizard_module
 from tests.ui.conftest import (
-    CLERK_LOGIN,
     VALID_BIN,
     VALID_IIN,
     idle,
@@ -174,7 +174,16 @@ def test_escape_asks_then_keeps_or_discards_the_draft(qtbot, desk_app, main_wind
     assert not main_window.home.draft_banner.isVisible()
 
 
-def test_the_discard_question_offers_three_answers(qtbot, main_window):
-    assert {c.value for c in DiscardChoice} == {"discard", "keep_draft", "continue"}
-    assert dialogs.ask_discard.__name__ == "ask_discard"
-    assert main_window.clerk.user.login == CLERK_LOGIN
+def test_the_discard_question_answers_with_the_button_pressed(qtbot, main_window):
+    def answer(text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        button = next(b for b in box.buttons() if b.text() == text)
+        button.click()
+
+    QTimer.singleShot(0, lambda: answer("Жоба ретінде сақтау"))
+    assert dialogs.ask_discard(main_window) is DiscardChoice.KEEP_DRAFT
+    QTimer.singleShot(0, lambda: answer("Жою"))
+    assert dialogs.ask_discard(main_window) is DiscardChoice.DISCARD
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())  # Esc
+    assert dialogs.ask_discard(main_window) is DiscardChoice.CONTINUE

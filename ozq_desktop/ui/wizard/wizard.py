@@ -91,6 +91,7 @@ class PackageWizard(QWidget):
 
         self.steps = QListWidget(self)
         self.steps.setObjectName("wizard_steps")
+        self.texts.bind(self.steps.setAccessibleName, N_("Steps of the application"))
         self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps.setFixedWidth(230)

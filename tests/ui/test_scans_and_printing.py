@@ -1,0 +1,140 @@
+"""Scans by drag-and-drop with a preview and a page count, refused files named with the
+reason, and the receipt preview printed and saved as real PDFs."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
+
+from ozq_desktop.ui.pdf_preview import COPIES_KEY
+from tests.ui.conftest import VALID_BIN, idle, make_pdf
+from tests.ui.driver import WizardDriver
+
+
+def drop_files(widget, paths) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = QPointF(10, 10)
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, drop)
+
+
+def documents_page(qtbot, desk_app):
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("attestation")
+    drive.place()
+    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
+    return drive, drive.page("page_documents")
+
+
+def test_a_dropped_pdf_is_stored_previewed_and_counted(qtbot, desk_app, main_window, tmp_path):
+    drive, page = documents_page(qtbot, desk_app)
+    editor = page.editors["expert_conclusion"]
+    assert not editor.presented.isChecked()
+    drop_files(editor, [make_pdf(tmp_path / "қорытынды.pdf", pages=4)])
+    qtbot.waitUntil(lambda: editor.pages.value() == 4, timeout=10000)
+    scan = editor.scan_list.scans[0]
+    assert scan.name == "қорытынды.pdf" and scan.mime == "application/pdf"
+    assert desk_app.desk.scans.has(scan.sha256)
+    assert editor.presented.isChecked()  # a scan means the document is there
+    assert editor.scan_list.preview.pixmap() is not None
+    assert not editor.scan_list.preview.pixmap().isNull()
+    assert "4" in editor.scan_list.list.item(0).text()
+    idle(qtbot, desk_app)
+    assert drive.wizard.draft.documents["expert_conclusion"].scans[0].sha256 == scan.sha256
+
+
+def test_a_file_that_is_not_a_scan_is_refused_with_the_reason(
+    qtbot, desk_app, main_window, tmp_path
+):
+    _drive, page = documents_page(qtbot, desk_app)
+    editor = page.editors["application"]
+    note = tmp_path / "өтініш.docx"
+    note.write_bytes(b"PK\x03\x04 not a scan")
+    empty = tmp_path / "бос.pdf"
+    empty.write_bytes(b"")
+    drop_files(editor, [note])
+    error = editor.scan_list.error
+    qtbot.waitUntil(lambda: "өтініш.docx" in error.text(), timeout=10000)
+    assert "PDF, JPEG, PNG" in error.text() or "PDF" in error.text()
+    editor.scan_list.add_paths([empty])
+    qtbot.waitUntil(lambda: "бос.pdf" in error.text(), timeout=10000)
+    assert editor.scan_list.scans == []
+
+
+def accepted_package(qtbot, desk_app, tmp_path):
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("attestation")
+    drive.place()
+    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
+    drive.documents(
+        {
+            code: [make_pdf(tmp_path / f"{code}.pdf", 1)]
+            for code in ("application", "expert_conclusion", "specialists_and_base")
+        }
+    )
+    drive.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
+    drive.consent()
+    drive.confirm()
+    return drive
+
+
+def test_the_receipt_preview_prints_and_saves_real_pdfs(qtbot, desk_app, main_window, tmp_path):
+    drive = accepted_package(qtbot, desk_app, tmp_path)
+    receipt_no = drive.wizard.result.receipt_no
+    qtbot.mouseClick(drive.wizard.done_page.print_receipt, Qt.MouseButton.LeftButton)
+    preview = drive.wizard.preview
+    qtbot.waitUntil(lambda: preview.pdf_bytes.startswith(b"%PDF-"), timeout=20000)
+    assert preview.document.pageCount() == 2  # the applicant's copy and the centre's
+    assert receipt_no in _text(preview.pdf_bytes)
+
+    preview.language.setCurrentIndex(preview.language.findData("ru"))
+    qtbot.waitUntil(lambda: "Расписка" in _text(preview.pdf_bytes), timeout=20000)
+
+    saved = tmp_path / "receipt.pdf"
+    preview.save_to(saved)
+    qtbot.waitUntil(saved.exists, timeout=10000)
+    assert _text(saved.read_bytes()) == _text(preview.pdf_bytes)
+
+    printer = preview.make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    printer.setCopyCount(2)
+    preview.remember(printer)
+    preview.print_to(printer)
+    qtbot.waitUntil(
+        lambda: (
+            preview.status.text() == "Отправлено на принтер."
+            or preview.status.text() == "Принтерге жіберілді."
+        ),
+        timeout=30000,
+    )
+    assert len(PdfReader(str(printed)).pages) == 2
+    assert desk_app.settings.value(COPIES_KEY.format(kind="receipt")) in (2, "2")
+    assert preview.make_printer().copyCount() == 2  # remembered for the next receipt
+    preview.close()
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages)
