@@ -6,7 +6,7 @@ feed, and now and then push a package (declare, upload a 20 KB scan, commit), wh
 the committee records a decision for each package received. Prints requests per
 second and p50/p99 latency, overall and per call; stops everything it started.
 
-    python bench/bench_hub_load.py [--desks 500] [--rounds 10] [--workers 2]
+    python bench/bench_hub_load.py [--desks 500] [--phases paced,saturated] [--workers 2]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from contextlib import ExitStack
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +35,22 @@ from ozq_desktop.sync import protocol as p
 from ozq_hub.db import Database, utcnow
 from ozq_hub.devtools import HubProcess, ThrowawayPostgres
 from ozq_hub.service import enrolment
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    rounds: int
+    mean_pause: float  # seconds between a desk's rounds, on average
+    push_every: int = 3  # a push every N rounds
+
+
+PHASES = {
+    # Desks polling about every 20 s: the hub keeps up.
+    "paced": Phase("paced", rounds=5, mean_pause=20.0),
+    # Desks polling as fast as they can: what the hub sustains, and its queueing.
+    "saturated": Phase("saturated", rounds=10, mean_pause=0.5),
+}
 
 
 class Recorder:
@@ -127,13 +144,18 @@ async def push(client: DeskClient, rec: Recorder, index: int) -> uuid.UUID:
 
 
 async def desk_loop(
-    client: httpx.AsyncClient, token: str, index: int, args, rec: Recorder, received: asyncio.Queue
+    client: httpx.AsyncClient,
+    token: str,
+    index: int,
+    phase: Phase,
+    rec: Recorder,
+    received: asyncio.Queue,
 ) -> int:
     """One desk: its own token, a connection from the shared pool, a bounded loop."""
     client = DeskClient(client, token)
     cursor, seen = None, 0
-    for round_no in range(args.rounds):
-        await asyncio.sleep(random.uniform(0, args.think))
+    for round_no in range(phase.rounds):
+        await asyncio.sleep(random.uniform(0, 2 * phase.mean_pause))
         while True:
             params = {"limit": 100, **({"after": cursor} if cursor else {})}
             answer = await rec.call("poll", partial(client.get, "/changes", params=params))
@@ -143,7 +165,7 @@ async def desk_loop(
             cursor = page["next_cursor"]
             if not page["has_more"]:
                 break
-        if (round_no + index) % args.push_every == 0:
+        if (round_no + index) % phase.push_every == 0:
             await received.put(await push(client, rec, index))
     return seen
 
@@ -182,7 +204,7 @@ async def committee_loop(api: str, token: str, rec: Recorder, received: asyncio.
 
 
 async def run_load(
-    api: str, tokens: list[str], committee_token: str, args
+    api: str, tokens: list[str], committee_token: str, phase: Phase
 ) -> tuple[Recorder, float, int]:
     rec = Recorder()
     received: asyncio.Queue = asyncio.Queue()
@@ -191,7 +213,7 @@ async def run_load(
     async with httpx.AsyncClient(base_url=api, limits=limits, timeout=120) as shared:
         started = time.perf_counter()
         seen = await asyncio.gather(
-            *(desk_loop(shared, t, i, args, rec, received) for i, t in enumerate(tokens))
+            *(desk_loop(shared, t, i, phase, rec, received) for i, t in enumerate(tokens))
         )
         elapsed = time.perf_counter() - started
     await received.put(None)
@@ -199,25 +221,61 @@ async def run_load(
     return rec, elapsed, sum(seen)
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time of a process and all its living descendants (Linux /proc), plus what its
+    exited children left in its own counters."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            children[int(fields[1])].append(int(entry.name))
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        fields = _stat(pid)
+        if fields:
+            total += sum(int(x) for x in fields[11:13]) / ticks  # utime, stime
+            if pid == root:
+                total += sum(int(x) for x in fields[13:15]) / ticks  # cutime, cstime
+        stack += children.get(pid, [])
+    return total
+
+
+def postmaster_pid(cluster: ThrowawayPostgres) -> int:
+    return int((cluster.folder / "data" / "postmaster.pid").read_text().split()[0])
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def report(rec: Recorder, elapsed: float, seen: int, args) -> None:
+def report(rec: Recorder, elapsed: float, seen: int, phase: Phase) -> None:
     everything = [x for values in rec.latencies.values() for x in values]
-    print(f"desks              {args.desks} in {args.branches} branches, {args.rounds} rounds each")
     print(
-        f"hub                {args.workers} uvicorn worker(s) on PostgreSQL 15 (fsync on), 127.0.0.1"
+        f"--- phase {phase.name}: {phase.rounds} rounds per desk, ~{phase.mean_pause:g} s apart, "
+        f"a push every {phase.push_every} rounds"
     )
+    rate = len(everything) / elapsed
+    print(f"requests           {len(everything)} in {elapsed:.1f} s = {rate:.0f} req/s")
     print(
-        f"requests           {len(everything)} in {elapsed:.1f} s = {len(everything) / elapsed:.0f} req/s"
+        f"latency, all       p50 {statistics.median(everything) * 1000:.0f} ms, "
+        f"p99 {percentile(everything, 0.99) * 1000:.0f} ms"
     )
-    print(f"latency, all       p50 {statistics.median(everything) * 1000:.0f} ms, "
-          f"p99 {percentile(everything, 0.99) * 1000:.0f} ms")  # fmt: skip
     for label, values in sorted(rec.latencies.items()):
-        print(f"  {label:<10} {len(values):>6} calls   p50 {statistics.median(values) * 1000:6.0f} ms"
-              f"   p99 {percentile(values, 0.99) * 1000:6.0f} ms")  # fmt: skip
+        print(
+            f"  {label:<10} {len(values):>6} calls   "
+            f"p50 {statistics.median(values) * 1000:6.0f} ms   "
+            f"p99 {percentile(values, 0.99) * 1000:6.0f} ms"
+        )
     failures = {
         f"{label} {status or 'dropped'}": n
         for (label, status), n in rec.statuses.items()
@@ -227,15 +285,26 @@ def report(rec: Recorder, elapsed: float, seen: int, args) -> None:
     print(f"changes delivered  {seen}")
 
 
+def report_cpu(rec: Recorder, cpu: dict[str, float]) -> None:
+    requests = sum(len(v) for v in rec.latencies.values())
+    spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items())
+    print(f"cpu time           {spent} ({os.cpu_count()} cores shared by all three)")
+    per_request = (cpu["hub"] + cpu["postgres"]) / requests * 1000
+    print(
+        f"hub cost           {cpu['hub'] / requests * 1000:.1f} ms CPU per request in the hub "
+        f"+ {cpu['postgres'] / requests * 1000:.1f} ms in PostgreSQL "
+        f"= about {1000 / per_request:.0f} req/s per core with the CPU to itself"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desks", type=int, default=500)
     parser.add_argument("--branches", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--push-every", type=int, default=3, help="a push every N rounds")
-    parser.add_argument("--think", type=float, default=1.0, help="max seconds between rounds")
+    parser.add_argument("--phases", default="paced,saturated", help=", ".join(PHASES))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    ok = True
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ozq-load-")))
         cluster = stack.enter_context(ThrowawayPostgres(fsync=True, max_connections=300))
@@ -246,9 +315,21 @@ def main() -> int:
         )
         codes = issue_codes(url, args.desks, args.branches)
         tokens = asyncio.run(enrol_all(hub.api_url, codes))
-        rec, elapsed, seen = asyncio.run(run_load(hub.api_url, tokens, committee_token, args))
-    report(rec, elapsed, seen, args)
-    return 0 if all(k[1] == 200 for k in rec.statuses) else 1
+        assert hub.process is not None
+        roots = {"hub": hub.process.pid, "postgres": postmaster_pid(cluster)}
+        print(f"desks              {args.desks} in {args.branches} branches, enrolled over HTTP")
+        print(f"hub                {args.workers} uvicorn worker(s), PostgreSQL 15, fsync on")
+        for name in args.phases.split(","):
+            phase = PHASES[name.strip()]
+            before = {key: tree_cpu_seconds(pid) for key, pid in roots.items()}
+            client_before = time.process_time()
+            rec, elapsed, seen = asyncio.run(run_load(hub.api_url, tokens, committee_token, phase))
+            cpu = {key: tree_cpu_seconds(pid) - before[key] for key, pid in roots.items()}
+            cpu["load generator"] = time.process_time() - client_before
+            report(rec, elapsed, seen, phase)
+            report_cpu(rec, cpu)
+            ok = ok and all(status == 200 for _, status in rec.statuses)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
