@@ -181,6 +181,8 @@ class DeskApp(QObject):
         self.tasks.run(_warm_up)
 
     def _open_failed(self, exc: BaseException) -> None:
+        if self.login is not None:
+            self.login.set_unavailable(exc)
         message = error_text(exc)
         log.error("the database could not be opened: %s", message)
         emit(self.failed, message)

@@ -29,6 +29,7 @@ class LoginWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("login_window")
         self.ready = False
+        self._submitted_early = False
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("OZQ Desktop — sign in"))
 
@@ -90,24 +91,35 @@ class LoginWindow(QWidget):
     def set_ready(self, ready: bool, branch_name: str = "") -> None:
         """Sign-in opens once the database is ready."""
         self.ready = ready
-        self.sign_in_button.setEnabled(ready)
         if branch_name:
             self.branch_label.setText(branch_name)
-        if ready:
-            self.message.clear_message()
-        else:
+        if not ready:
             self.message.show_message(N_("Opening the database…"), "note")
+        elif self._submitted_early:
+            self._submitted_early = False
+            self.submit()  # the clerk was quicker than the database
+        elif self.sign_in_button.isEnabled():
+            self.message.clear_message()
+
+    def set_unavailable(self, exc: BaseException) -> None:
+        """The database could not be opened: nobody can sign in; say why."""
+        self.ready = False
+        self._submitted_early = False
+        self.sign_in_button.setEnabled(False)
+        self.message.show_error(exc)
 
     def set_login(self, login: str) -> None:
         self.login_edit.setText(login)
         self.password_edit.setFocus()
 
     def submit(self) -> None:
-        if not self.ready:
-            return
         login, password = self.login_edit.text(), self.password_edit.text()
         if not login.strip() or not password:
             self.message.show_message(N_("Enter your login and password."))
+            return
+        if not self.ready:
+            self._submitted_early = True  # signed in as soon as the database is open
+            self.sign_in_button.setEnabled(False)
             return
         self.sign_in_button.setEnabled(False)
         self.message.show_message(N_("Checking…"), "note")
@@ -119,7 +131,7 @@ class LoginWindow(QWidget):
         self.message.clear_message()
 
     def failed(self, exc: BaseException) -> None:
-        self.sign_in_button.setEnabled(self.ready)
+        self.sign_in_button.setEnabled(True)
         self.password_edit.clear()
         self.password_edit.setFocus()
         self.message.show_error(exc)

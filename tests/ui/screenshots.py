@@ -27,6 +27,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ozq_desktop import i18n
 from ozq_desktop.app import DeskApp
+from ozq_desktop.ui.dialogs import DiscardChoice
+from ozq_desktop.ui.wizard import wizard as wizard_module
 from tests.ui.conftest import (
     CLERK_LOGIN,
     CLERK_PASSWORD,
@@ -144,6 +146,7 @@ def wizard_steps(out: Path, tmp: Path) -> None:
     conclusion.signed.setChecked(True)
     conclusion.sealed.setChecked(True)
     bot.waitUntil(lambda: app.tasks.pending == 0)
+    drive.wizard.go_next()  # blocked: the page scrolls to the expired conclusion
     shoot(main, out, "05-step3-documents-expired-conclusion")
     conclusion.expertise_date.setDate(QDate.currentDate().addDays(-20))
     conclusion.bound.setChecked(True)
@@ -194,6 +197,15 @@ def wizard_steps(out: Path, tmp: Path) -> None:
     drive.qtbot.mouseClick(wizard_done(drive).next_button, Qt.MouseButton.LeftButton)
     bot.waitUntil(lambda: app.tasks.pending == 0)
     shoot(main, out, "15-home-after")
+
+    # An application left half-way: the home screen offers to resume it.
+    wizard_module.ask_discard = lambda _parent: DiscardChoice.KEEP_DRAFT
+    drive.start("technology-permit")
+    drive.place()
+    drive.page("page_applicant").name_edit.setText("«Павлодар Мұнай» АҚ")
+    drive.wizard.cancel()
+    bot.waitUntil(lambda: app.tasks.pending == 0 and main.home.draft_banner.isVisible())
+    shoot(main, out, "16-home-resume-offer")
     app.shutdown()
 
 

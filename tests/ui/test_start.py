@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.app import DeskApp
+from ozq_desktop.app import DeskApp, open_desk
 from ozq_desktop.errors import StorageError
-from tests.ui.conftest import VALID_BIN, idle, sign_in
+from tests.ui.conftest import VALID_BIN, idle, set_up_desk, sign_in
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +97,7 @@ def test_a_database_that_cannot_be_opened_is_reported_not_raised(qtbot, data_fol
             app.start()
         assert "b.db" in failure.args[0] and "disk full" in failure.args[0]
         assert not app.login.sign_in_button.isEnabled()
+        assert "disk full" in app.login.message.text()
     finally:
         app.shutdown()
 
@@ -150,3 +152,26 @@ def test_the_self_test_passes_in_a_separate_process(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "self-test ok" in done.stdout
     assert "receipt PDF rendered" in done.stdout
+
+
+def test_a_sign_in_submitted_before_the_database_opened_goes_through(qtbot, data_folder):
+    set_up_desk(data_folder)
+    gate = threading.Event()
+
+    def slow_open(folder):
+        gate.wait(20)
+        return open_desk(folder)
+
+    app = DeskApp(data_folder, opener=slow_open)
+    try:
+        login = app.start()
+        login.login_edit.setText("clerk")
+        login.password_edit.setText("clerkpass1")
+        qtbot.mouseClick(login.sign_in_button, Qt.MouseButton.LeftButton)
+        assert not login.ready and app.main_window is None
+        with qtbot.waitSignal(app.main_window_shown, timeout=20000):
+            gate.set()
+        assert app.main_window.clerk.user.login == "clerk"
+    finally:
+        gate.set()
+        app.shutdown()

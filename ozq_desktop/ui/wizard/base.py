@@ -53,6 +53,9 @@ class WizardPage(QWidget):
     def first_input(self) -> QWidget | None:
         return None
 
+    def reveal_problem(self, draft: PackageDraft) -> None:
+        """After a blocked Next: bring the input the problem is about into view."""
+
     def retranslate(self) -> None:
         self.texts.apply()
 

@@ -55,6 +55,7 @@ class ConclusionFields(QWidget):
         self.expertise_date.setCalendarPopup(True)
         self.expertise_date.setDisplayFormat("dd.MM.yyyy")
         self.expertise_date.setMinimumDate(NO_DATE)
+        self.expertise_date.setMaximumWidth(200)
         self.texts.bind(self.expertise_date.setSpecialValueText, N_("not set"))
         self._row(
             form, N_("Date of the expertise"), self.expertise_date, f"doc_{code}_expertise_date"
@@ -80,7 +81,6 @@ class ConclusionFields(QWidget):
         row.addWidget(self.treat_missing)
         row.addStretch(1)
         self.choice_label = QLabel(self)
-        self.choice_label.setWordWrap(True)
         self.texts.bind(self.choice_label.setText, N_("Expired conclusion"))
         form.addRow(self.choice_label, self.choice_row)
 
@@ -97,6 +97,7 @@ class ConclusionFields(QWidget):
             form.addRow("", box)
         self.bound_pages = QSpinBox(self)
         self.bound_pages.setRange(0, 9999)
+        self.bound_pages.setMaximumWidth(120)
         self._row(form, N_("Number of bound pages"), self.bound_pages, f"doc_{code}_bound_pages")
 
         self.expertise_date.dateChanged.connect(self._date_changed)

@@ -61,6 +61,7 @@ class ApplicantPage(WizardPage):
         self.poa_date.setCalendarPopup(True)
         self.poa_date.setDisplayFormat("dd.MM.yyyy")
         self.poa_date.setMinimumDate(NO_DATE)
+        self.poa_date.setMaximumWidth(200)
         self.texts.bind(self.poa_date.setSpecialValueText, N_("not set"))
         self.add_row(rep_form, N_("Power of attorney date"), self.poa_date, "poa_date")
         self.rep_box.setLayout(rep_form)

@@ -32,7 +32,7 @@ class DocumentsPage(WizardPage):
         self._holder = QWidget(self)
         self._list = QVBoxLayout(self._holder)
         self._list.addStretch(1)
-        scroll = QScrollArea(self)
+        self.scroll = scroll = QScrollArea(self)
         scroll.setObjectName("documents_scroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._holder)
@@ -79,6 +79,13 @@ class DocumentsPage(WizardPage):
             if found is not None:
                 return found
         return None
+
+    def reveal_problem(self, draft: PackageDraft) -> None:
+        for code, editor in self.editors.items():
+            if editor.problem(draft.documents.get(code) or DocumentDraft(code=code)) is not None:
+                target = editor.conclusion or editor
+                self.scroll.ensureWidgetVisible(target, 0, 0)
+                return
 
     def first_input(self) -> QWidget | None:
         first = next(iter(self.editors.values()), None)

@@ -184,6 +184,7 @@ class PackageWizard(QWidget):
         if problem is not None:
             self._tried_next = True
             self._update_state()
+            self.page.reveal_problem(self.draft)
             return
         if self.index == REVIEW:
             self.confirm()
