@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ozq_desktop import i18n
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.paths import data_dir
+from ozq_desktop.paths import data_dir, resource
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.login import LoginWindow
 from ozq_desktop.ui.signals import emit
@@ -268,6 +269,9 @@ def run(argv: list[str], lang: str | None = None, folder: Path | None = None) ->
     """The program: returns its exit status."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("OZQ Desktop")
+    icon = resource("icons", "ozq-desktop.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     desk_app = DeskApp(folder)
     i18n.set_language(choose_language(desk_app.settings, lang))
     i18n.on_language_changed(lambda code: desk_app.settings.setValue(LANGUAGE_KEY, code))

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.app import DeskApp, open_desk
+from ozq_desktop.domain.accounts import Role
 from ozq_desktop.errors import StorageError
-from tests.ui.conftest import VALID_BIN, idle, set_up_desk, sign_in
+from tests.ui.conftest import VALID_BIN, idle, set_up_desk, sign_in, start_app
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,4 +175,18 @@ def test_a_sign_in_submitted_before_the_database_opened_goes_through(qtbot, data
         assert app.main_window.clerk.user.login == "clerk"
     finally:
         gate.set()
+        app.shutdown()
+
+
+def test_a_mobile_clerk_starts_with_a_home_visit(qtbot, data_folder):
+    set_up_desk(data_folder, role=Role.MOBILE_CLERK)
+    app = start_app(qtbot, data_folder)
+    try:
+        sign_in(qtbot, app)
+        drive = WizardDriver(qtbot, app)
+        drive.start("declaration-registration")
+        page = drive.page("page_place")
+        assert page.home_radio.isChecked() and page.visit_address.isEnabled()
+        assert not drive.wizard.next_button.isEnabled()  # the visit address comes first
+    finally:
         app.shutdown()

@@ -13,7 +13,8 @@ from ozq_desktop.domain import packages
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.identifiers import check_digit
 from ozq_desktop.storage.engine import reading
-from tests.ui.conftest import VALID_BIN, VALID_IIN, idle, make_pdf
+from ozq_desktop.ui.actions import ActionId
+from tests.ui.conftest import VALID_BIN, VALID_IIN, idle, make_pdf, press
 from tests.ui.driver import WizardDriver
 
 CATALOG = load_catalog()
@@ -57,6 +58,7 @@ def test_service_1_complete_package_gets_a_receipt(qtbot, desk_app, main_window,
     idle(qtbot, desk_app)
     home = drive.main.home
     assert drive.main.wizard is None
+    assert drive.main.status.outbox_label.text() == "Жіберу кезегінде: 1"
     assert [home.model.row_at(i).receipt_no for i in range(home.model.rowCount())] == [
         result.receipt_no
     ]
@@ -177,3 +179,39 @@ def test_home_visit_acceptance(qtbot, desk_app, main_window, tmp_path):
         assert stored.place == "home_visit"
         assert stored.visit_address == "Қарағанды қ., Бұқар жырау к., 5, 12-пәтер"
         assert stored.visit_reason.startswith("денсаулық")
+
+
+def test_the_search_box_finds_by_receipt_number_iin_bin_and_name(
+    qtbot, desk_app, main_window, tmp_path
+):
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("attestation")
+    drive.place()
+    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
+    drive.documents({"application": [make_pdf(tmp_path / "a.pdf", 1)]})  # incomplete
+    drive.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
+    drive.consent()
+    drive.confirm()
+    receipt_no = drive.wizard.result.receipt_no
+    qtbot.mouseClick(drive.wizard.done_page.next_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, desk_app)
+    home = main_window.home
+    assert main_window.status.outbox_label.text() == "Жіберу кезегінде: 0"  # a refusal is not sent
+
+    main_window.actions[ActionId.FIND].trigger()
+    assert home.search_box.hasFocus()
+    for query in (receipt_no, VALID_BIN, "«қазмұн"):
+        home.search_box.setText(query)
+        press(home.search_box, Qt.Key.Key_Return)
+        idle(qtbot, desk_app)
+        assert home.model.rowCount() == 1, query
+        assert home.model.row_at(0).receipt_no == receipt_no
+        assert query in home._list_title.text()
+    home.search_box.setText("Жоқ компания")
+    press(home.search_box, Qt.Key.Key_Return)
+    idle(qtbot, desk_app)
+    assert home.model.rowCount() == 0 and home._empty.text() == "Ештеңе табылмады."
+    home.search_box.setText("")
+    press(home.search_box, Qt.Key.Key_Return)
+    idle(qtbot, desk_app)
+    assert home._list_title.text() == "Менің бүгінгі топтамаларым" and home.model.rowCount() == 1
