@@ -61,29 +61,30 @@ class Desk:
 
 
 def open_desk(folder: Path | None = None) -> Desk:
-    """Back up and migrate the database, load the catalog, open the scan store.
+    """Open the desk's data encrypted at rest (the key from the keyring, or the documented
+    key-file fallback), back it up and migrate it, load the catalog, open the scan store.
     Raises StorageError or CatalogError with a message for the clerk."""
     from ozq_desktop.catalog import load_catalog
-    from ozq_desktop.storage.engine import DB_FILENAME, make_engine, make_session_factory
-    from ozq_desktop.storage.migrations import backup_and_upgrade
+    from ozq_desktop.storage.encryption import open_database
+    from ozq_desktop.storage.engine import make_session_factory
     from ozq_desktop.storage.scans import ScanStore
 
     root = folder or data_dir()
-    db_path = root / DB_FILENAME
-    engine = make_engine(db_path)
-    backup_and_upgrade(engine, db_path)
+    opened = open_database(root)
     return Desk(
-        db_path, engine, make_session_factory(engine), load_catalog(), ScanStore(root / "scans")
+        opened.path,
+        opened.engine,
+        make_session_factory(opened.engine),
+        load_catalog(),
+        ScanStore(root / "scans", key=opened.key.key),
     )
 
 
 def outbox_count(session: Session) -> int:
-    """Packages waiting for the hub. A stand-in until the sync layer offers its own count."""
-    from sqlalchemy import func, select
+    """Packages waiting for the hub (pending or being sent)."""
+    from ozq_desktop.sync.push import queued_count
 
-    from ozq_desktop.models import OutboxItem
-
-    return int(session.scalar(select(func.count()).select_from(OutboxItem)) or 0)
+    return queued_count(session=session)
 
 
 def settings_for(folder: Path) -> QSettings:
@@ -306,11 +307,17 @@ def self_test(folder: Path, lang: str = "kk") -> int:
 
 
 def _self_test_steps(folder: Path, lang: str) -> list[str]:
+    import keyring
+    from keyring.backends import fail
+
     from ozq_desktop.domain import accounts
     from ozq_desktop.domain.acceptance import accept_package
     from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft
     from ozq_desktop.storage.engine import transaction
 
+    # The throwaway desk keeps its key in a file in the temporary folder, never in the
+    # machine's keyring (where it would outlive the test).
+    keyring.set_keyring(fail.Keyring())
     report: list[str] = []
     desk = open_desk(folder)
     report.append(f"database migrated at {desk.db_path}")

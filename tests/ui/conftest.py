@@ -21,6 +21,12 @@ VALID_BIN = "940140000385"
 
 
 @pytest.fixture(autouse=True)
+def _keyring(memory_keyring):
+    """The data key goes to an in-memory keyring, never to the keyring of the machine."""
+    return memory_keyring
+
+
+@pytest.fixture(autouse=True)
 def _no_untranslated_messages(caplog):
     with caplog.at_level(logging.WARNING, logger="ozq_desktop.i18n"):
         yield

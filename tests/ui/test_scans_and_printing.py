@@ -56,6 +56,8 @@ def test_a_dropped_pdf_is_stored_previewed_and_counted(qtbot, desk_app, main_win
     scan = editor.scan_list.scans[0]
     assert scan.name == "қорытынды.pdf" and scan.mime == "application/pdf"
     assert desk_app.desk.scans.has(scan.sha256)
+    stored = desk_app.desk.scans.path_of(scan.sha256).read_bytes()
+    assert not stored.startswith(b"%PDF")  # kept encrypted at rest, previewed all the same
     assert editor.presented.isChecked()  # a scan means the document is there
     assert editor.scan_list.preview.pixmap() is not None
     assert not editor.scan_list.preview.pixmap().isNull()

@@ -137,9 +137,9 @@ class ScanList(QWidget):
     # -- previews --------------------------------------------------------------------
 
     def _request_preview(self, scan: ScanDraft, count: bool) -> None:
-        path = self._services.scans.path_of(scan.sha256)
+        store = self._services.scans
         self._services.tasks.run(
-            lambda: make_preview(path, scan.mime),
+            lambda: make_preview(store.read(scan.sha256), scan.mime),
             lambda preview: self._preview_ready(scan, preview, count),
             lambda _exc: None,
             owner=self,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtPdf import QPdfDocument
 
@@ -18,11 +17,22 @@ class ScanPreview:
     pages: int
 
 
-def make_preview(path: Path, mime: str, size: QSize = THUMB) -> ScanPreview:
-    """Runs in a worker: QImage and QPdfDocument may be used outside the GUI thread."""
-    if mime == "application/pdf":
-        return _pdf_preview(path, size)
-    reader = QImageReader(str(path))
+def make_preview(data: bytes, mime: str, size: QSize = THUMB) -> ScanPreview:
+    """Runs in a worker: QImage and QPdfDocument may be used outside the GUI thread. `data`
+    is the scan's plain content (the store keeps it encrypted on disk)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    try:
+        if mime == "application/pdf":
+            return _pdf_preview(buffer, size)
+        return _image_preview(buffer, size)
+    finally:
+        buffer.close()
+
+
+def _image_preview(buffer: QBuffer, size: QSize) -> ScanPreview:
+    reader = QImageReader(buffer)
     pages = max(1, reader.imageCount())
     image = reader.read()
     if image.isNull():
@@ -35,10 +45,11 @@ def make_preview(path: Path, mime: str, size: QSize = THUMB) -> ScanPreview:
     )
 
 
-def _pdf_preview(path: Path, size: QSize) -> ScanPreview:
+def _pdf_preview(buffer: QBuffer, size: QSize) -> ScanPreview:
     document = QPdfDocument()
     try:
-        if document.load(str(path)) != QPdfDocument.Error.None_:
+        document.load(buffer)
+        if document.status() != QPdfDocument.Status.Ready:
             return ScanPreview(None, 0)
         pages = document.pageCount()
         if pages == 0:
