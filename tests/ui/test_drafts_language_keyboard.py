@@ -187,3 +187,64 @@ def test_the_discard_question_answers_with_the_button_pressed(qtbot, main_window
     assert dialogs.ask_discard(main_window) is DiscardChoice.DISCARD
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())  # Esc
     assert dialogs.ask_discard(main_window) is DiscardChoice.CONTINUE
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def key(qtbot, which: Qt.Key) -> None:
+    qtbot.keyClick(focused(), which)
+
+
+def test_a_whole_application_without_a_mouse(qtbot, desk_app, main_window):
+    """Service 3 from the home screen to the refusal and back, by keyboard alone."""
+    home = main_window.home
+    home.service_buttons[0].setFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is home.service_buttons[2]
+    key(qtbot, Qt.Key.Key_Space)
+    drive = WizardDriver(qtbot, desk_app)
+    wizard = drive.wizard
+    assert focused() is drive.page("page_place").service_combo
+    key(qtbot, Qt.Key.Key_Return)
+
+    applicant = drive.page("page_applicant")
+    assert focused() is applicant.type_combo  # two applicant types: the choice comes first
+    key(qtbot, Qt.Key.Key_Tab)
+    type_text(focused(), VALID_IIN)
+    key(qtbot, Qt.Key.Key_Tab)
+    type_text(focused(), "Серікбаев Ахмет")
+    key(qtbot, Qt.Key.Key_Return)
+
+    documents = drive.page("page_documents")
+    assert focused() is documents.editors["application"].presented
+    key(qtbot, Qt.Key.Key_Space)
+    assert documents.editors["application"].presented.isChecked()
+    key(qtbot, Qt.Key.Key_Return)
+
+    drive.page("page_annex1")
+    key(qtbot, Qt.Key.Key_Return)
+    consent = drive.page("page_consent")
+    assert focused() is consent.consent
+    key(qtbot, Qt.Key.Key_Space)
+    key(qtbot, Qt.Key.Key_Return)
+    drive.page("page_review")
+    key(qtbot, Qt.Key.Key_Return)  # confirm: refuse, the declaration and conclusion are missing
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=15000)
+    assert [d.code for d in wizard.result.missing] == ["declaration", "expert_conclusion"]
+    assert focused() is wizard.done_page.next_button
+    key(qtbot, Qt.Key.Key_Return)  # next applicant
+    idle(qtbot, desk_app)
+    assert main_window.wizard is None and home.model.rowCount() == 1
+
+
+def test_enter_on_the_focused_back_button_goes_back(qtbot, desk_app, main_window):
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("attestation")
+    drive.place()
+    drive.page("page_applicant")
+    drive.wizard.back_button.setFocus()
+    key(qtbot, Qt.Key.Key_Return)
+    drive.page("page_place")

@@ -121,6 +121,7 @@ class PackageWizard(QWidget):
         for button in (self.cancel_button, self.back_button, self.next_button):
             button.setMinimumHeight(34)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAutoDefault(True)  # Enter on a focused button presses that button
         self.cancel_button.clicked.connect(self.cancel)
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
