@@ -22,7 +22,6 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir, resource
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.login import LoginWindow
-from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner, dev_mode
 
 if TYPE_CHECKING:
@@ -187,7 +186,7 @@ class DeskApp(QObject):
             self.login.set_unavailable(exc)
         message = error_text(exc)
         log.error("the database could not be opened: %s", message)
-        emit(self.failed, message)
+        self.failed.emit(message)
 
     def _show_first_window(self, state: tuple[bool, str]) -> None:
         first_run, branch_name = state
@@ -202,7 +201,7 @@ class DeskApp(QObject):
             self.first_run.show()
         else:
             self.login.set_ready(True, branch_name)
-        emit(self.ready)
+        self.ready.emit()
 
     def _desk_set_up(self, login: str) -> None:
         assert self.login is not None and self.first_run is not None
@@ -233,7 +232,7 @@ class DeskApp(QObject):
         self.main_window.show()
         self.main_window.refresh()
         self.login.hide()
-        emit(self.main_window_shown, self.main_window)
+        self.main_window_shown.emit(self.main_window)
 
     def _signed_out(self) -> None:
         if self.login is not None:

@@ -11,7 +11,6 @@ from ozq_desktop.errors import NotFoundError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, time_text
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.signals import emit
 
 
 class DraftBanner(QFrame):
@@ -54,7 +53,7 @@ class DraftBanner(QFrame):
 
     def _emit(self, signal) -> None:
         if self._drafts:
-            emit(signal, self._drafts[0])
+            signal.emit(self._drafts[0])
 
     def retranslate(self) -> None:
         self.texts.apply()

@@ -23,7 +23,6 @@ from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.signals import emit
 
 BRANCH_FIELDS = (
     ("branch_name", N_("Branch name"), N_("e.g. the branch for the city of Almaty")),
@@ -141,7 +140,7 @@ class FirstRunWindow(QWidget):
     def _done(self, login: str) -> None:
         self.submit_button.setEnabled(True)
         self.error_label.clear_message()
-        emit(self.desk_set_up, login)
+        self.desk_set_up.emit(login)
 
     def _failed(self, exc: BaseException) -> None:
         self.submit_button.setEnabled(True)

@@ -25,7 +25,6 @@ from ozq_desktop.ui.draft_banner import DraftBanner
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.package_table import PackageTableModel
 from ozq_desktop.ui.service_button import ServiceButton
-from ozq_desktop.ui.signals import emit
 
 SEARCH_DELAY_MS = 300
 
@@ -50,7 +49,7 @@ class HomeScreen(QWidget):
         for i, service in enumerate(services.catalog):
             button = ServiceButton(service, self)
             button.clicked.connect(
-                lambda _=False, sid=service.id: emit(self.new_package_requested, sid)
+                lambda _=False, sid=service.id: self.new_package_requested.emit(sid)
             )
             buttons.addWidget(button, 0, i)
             self.service_buttons.append(button)
@@ -157,7 +156,7 @@ class HomeScreen(QWidget):
 
     def _show_drafts(self, found: list[PackageDraft]) -> None:
         self.draft_banner.set_drafts(found)
-        emit(self.drafts_changed)
+        self.drafts_changed.emit()
 
     def _discard_draft(self, draft: PackageDraft) -> None:
         self._services.tasks.write(

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QWidget
 
 from ozq_desktop import i18n
 from ozq_desktop.i18n import tr
-from ozq_desktop.ui.signals import emit
 
 
 class _LanguageRelay(QObject):
@@ -32,7 +31,7 @@ def relay() -> _LanguageRelay:
     global _relay
     if _relay is None:
         _relay = _LanguageRelay()
-        i18n.on_language_changed(lambda lang: emit(_relay.changed, lang))
+        i18n.on_language_changed(_relay.changed.emit)
     return _relay
 
 

@@ -19,7 +19,6 @@ from ozq_desktop.i18n import N_
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.signals import emit
 
 
 class LoginWindow(QWidget):
@@ -123,7 +122,7 @@ class LoginWindow(QWidget):
             return
         self.sign_in_button.setEnabled(False)
         self.message.show_message(N_("Checking…"), "note")
-        emit(self.sign_in_requested, login, password)
+        self.sign_in_requested.emit(login, password)
 
     def signed_in(self) -> None:
         self.sign_in_button.setEnabled(True)

@@ -14,7 +14,6 @@ from ozq_desktop.ui.actions import LANGUAGE_ACTIONS, ActionId, ActionRegistry
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
-from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.status_bar import DeskStatusBar
 from ozq_desktop.ui.wizard.wizard import PackageWizard
 
@@ -110,7 +109,7 @@ class MainWindow(QMainWindow):
             self.home.search_box.selectAll()
 
     def sign_out(self) -> None:
-        emit(self.signed_out)
+        self.signed_out.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.wizard is not None and self.wizard.result is None:

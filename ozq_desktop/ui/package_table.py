@@ -14,7 +14,6 @@ from ozq_desktop.domain.packages import PackageSummary
 from ozq_desktop.errors import NotFoundError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, time_text
-from ozq_desktop.ui.signals import emit
 
 COLUMNS = (
     N_("Receipt number"),
@@ -96,10 +95,7 @@ class PackageTableModel(QAbstractTableModel):
         return text.get(current_language())
 
     def retranslate(self) -> None:
-        emit(self.headerDataChanged, Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._rows:
-            emit(
-                self.dataChanged,
-                self.index(0, 0),
-                self.index(len(self._rows) - 1, len(COLUMNS) - 1),
-            )
+            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)

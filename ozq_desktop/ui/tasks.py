@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPool, QTimer, Signal
 
-from ozq_desktop.ui.signals import emit
-
 if TYPE_CHECKING:  # the database layer is imported by the jobs, in the workers
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -142,7 +140,7 @@ class TaskRunner(QObject):
             job.value = job.fn()
         except BaseException as exc:  # delivered to the GUI thread, never lost
             job.error = exc
-        emit(self._finished, job)
+        self._finished.emit(job)
 
     def _deliver(self, job: _Job) -> None:
         self._pending -= 1
@@ -156,7 +154,7 @@ class TaskRunner(QObject):
                 (job.on_error or self.default_error)(job.error)
         finally:
             if self._pending == 0:
-                emit(self.idle)
+                self.idle.emit()
 
 
 def _log_error(exc: BaseException) -> None:

@@ -10,7 +10,6 @@ from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.signals import emit
 
 
 class WizardPage(QWidget):
@@ -64,7 +63,7 @@ class WizardPage(QWidget):
     def changed(self, *_args: object) -> None:
         """Connect widget signals here."""
         if not self._loading:
-            emit(self.edited)
+            self.edited.emit()
 
     def add_row(
         self,

@@ -27,7 +27,6 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.signals import emit
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -127,15 +126,15 @@ class ConclusionFields(QWidget):
         ]
 
     def _emit(self, *_args: object) -> None:
-        emit(self.changed)
+        self.changed.emit()
 
     def _date_changed(self, *_args: object) -> None:
         self._update_validity()
-        emit(self.changed)
+        self.changed.emit()
 
     def _bound_toggled(self, *_args: object) -> None:
         self.bound_pages.setEnabled(self.bound.isChecked())
-        emit(self.changed)
+        self.changed.emit()
 
     def expired(self) -> bool:
         day = to_date(self.expertise_date.date())

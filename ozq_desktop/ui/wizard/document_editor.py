@@ -25,7 +25,6 @@ from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.wizard.conclusion_fields import ConclusionFields
 from ozq_desktop.ui.wizard.scan_list import ScanList
 
@@ -117,17 +116,17 @@ class DocumentEditor(QFrame):
         return widgets
 
     def _emit(self, *_args: object) -> None:
-        emit(self.changed)
+        self.changed.emit()
 
     def _presented_toggled(self, *_args: object) -> None:
         self._sync_enabled()
-        emit(self.changed)
+        self.changed.emit()
 
     def _scans_changed(self) -> None:
         if self.scan_list.scans and not self.presented.isChecked():
             self.presented.setChecked(True)  # emits changed
         else:
-            emit(self.changed)
+            self.changed.emit()
 
     def _pages_counted(self, total: int) -> None:
         if self.pages.value() == 0 and total:

@@ -15,7 +15,6 @@ from ozq_desktop.domain.identifiers import (
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.signals import emit
 
 
 class IdnField(QWidget):
@@ -59,7 +58,7 @@ class IdnField(QWidget):
             self.hint.show_error(exc)
             return
         self.hint.show_fn(lambda: hint_text(ident), "ok")
-        emit(self.identified, ident)
+        self.identified.emit(ident)
 
 
 def hint_text(ident: Identifier) -> str:

@@ -11,7 +11,6 @@ from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, minutes_seconds, time_text
 from ozq_desktop.ui.language import named
 from ozq_desktop.ui.print_jobs import JOB_TITLES, PrintJob, renderer
-from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.wizard.base import WizardPage
 
 
@@ -78,11 +77,11 @@ class DonePage(WizardPage):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-        self.print_receipt.clicked.connect(lambda: emit(self.print_requested, PrintJob.RECEIPT))
+        self.print_receipt.clicked.connect(lambda: self.print_requested.emit(PrintJob.RECEIPT))
         self.print_application.clicked.connect(
-            lambda: emit(self.print_requested, PrintJob.APPLICATION)
+            lambda: self.print_requested.emit(PrintJob.APPLICATION)
         )
-        self.print_refusal.clicked.connect(lambda: emit(self.print_requested, PrintJob.REFUSAL))
+        self.print_refusal.clicked.connect(lambda: self.print_requested.emit(PrintJob.REFUSAL))
         self.next_button.clicked.connect(self.next_applicant)
         self.setTabOrder(self.print_receipt, self.print_application)
         self.setTabOrder(self.print_application, self.print_refusal)

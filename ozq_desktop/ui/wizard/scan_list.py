@@ -24,7 +24,6 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.wizard.scan_preview import THUMB, ScanPreview, make_preview
 
 LAST_FOLDER_KEY = "scans/last_folder"
@@ -124,7 +123,7 @@ class ScanList(QWidget):
         self._refresh()
         self.list.setCurrentRow(len(self._scans) - 1)
         self._request_preview(scan, count=True)
-        emit(self.changed)
+        self.changed.emit()
 
     def remove_selected(self) -> None:
         row = self.list.currentRow()
@@ -132,7 +131,7 @@ class ScanList(QWidget):
             removed = self._scans.pop(row)
             self._pages.pop(removed.sha256, None)
             self._refresh()
-            emit(self.changed)
+            self.changed.emit()
 
     # -- previews --------------------------------------------------------------------
 
@@ -151,7 +150,7 @@ class ScanList(QWidget):
             self._previews[scan.sha256] = QPixmap.fromImage(preview.image)
         self.retranslate()
         if count:
-            emit(self.pages_counted, sum(self._pages.get(s.sha256, 0) for s in self._scans))
+            self.pages_counted.emit(sum(self._pages.get(s.sha256, 0) for s in self._scans))
 
     def _show_preview(self, row: int) -> None:
         if not self._scans:

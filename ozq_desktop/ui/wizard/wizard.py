@@ -32,7 +32,6 @@ from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
 from ozq_desktop.ui.print_jobs import PrintJob
-from ozq_desktop.ui.signals import emit
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.page_annex1 import Annex1Page
 from ozq_desktop.ui.wizard.page_applicant import ApplicantPage
@@ -200,7 +199,7 @@ class PackageWizard(QWidget):
 
     def cancel(self) -> None:
         if self.index == DONE:
-            emit(self.closed)
+            self.closed.emit()
             return
         if self._accepting:
             return
@@ -210,16 +209,16 @@ class PackageWizard(QWidget):
             self._stop_saving()
             draft_id = self.draft.id
             self.services.tasks.write(lambda s: drafts.discard_draft(session=s, draft_id=draft_id))
-            emit(self.closed)
+            self.closed.emit()
         elif choice is DiscardChoice.KEEP_DRAFT:
             self.save_now()
             self._stop_saving()
-            emit(self.closed)
+            self.closed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.index == DONE:
-                emit(self.closed)
+                self.closed.emit()
             else:
                 self.go_next()  # blocked with the reason shown when the page is not valid
             event.accept()
@@ -286,7 +285,7 @@ class PackageWizard(QWidget):
         self.done_page.show_result(result, self.clock.elapsed_seconds())
         self._accepting = False
         self.go_to(DONE, save=False)
-        emit(self.accepted, result)
+        self.accepted.emit(result)
 
     def _not_accepted(self, exc: BaseException) -> None:
         self._accepting = False
