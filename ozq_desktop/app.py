@@ -21,6 +21,7 @@ from ozq_desktop import i18n
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir, resource
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.login import LoginWindow
 from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner, dev_mode
 
@@ -169,9 +170,12 @@ class DeskApp(QObject):
         self.login = LoginWindow()
         self.login.sign_in_requested.connect(self._sign_in)
         self.login.show()
+        after_first_paint(self.login, self._open)
+        return self.login
+
+    def _open(self) -> None:
         folder = self.folder
         self.tasks.run(lambda: self._opener(folder), self._opened, self._open_failed, database=True)
-        return self.login
 
     # -- opening ---------------------------------------------------------------------------
 
