@@ -6,6 +6,7 @@ import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
@@ -47,7 +48,7 @@ def create_app(
     first; otherwise the schema must already be at head (`ozq-hub migrate`).
     """
     limits = limits or HubLimits()
-    database = Database(database_url)
+    database = Database(database_url, pool_size=limits.db_connections)
     if migrate_schema:
         migrate.upgrade(database)
     elif not migrate.is_current(database):
@@ -63,6 +64,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # One database connection per worker thread: a thread never waits for the pool,
+        # and requests beyond that queue in order for a thread.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = limits.db_connections
         yield
         database.dispose()
 

@@ -30,7 +30,7 @@ def sqlite_url(path: Path) -> str:
 class Database:
     """Engines and sessions for one database URL."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 5) -> None:
         parsed = make_url(url)
         self.url = url
         self.backend = parsed.get_backend_name()
@@ -39,12 +39,15 @@ class Database:
                 raise ValueError("the hub needs a SQLite file, not an in-memory database")
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(
-                url, connect_args={"timeout": 30, "check_same_thread": False}
+                url,
+                connect_args={"timeout": 30, "check_same_thread": False},
+                pool_size=pool_size,
+                max_overflow=0,
             )
             _tune_sqlite(self.engine)
         elif self.backend == "postgresql":
             self.engine = create_engine(
-                url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+                url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
             )
         else:
             raise ValueError(f"unsupported database {self.backend!r}: use sqlite or postgresql")

@@ -40,11 +40,15 @@ _committee_bearer = HTTPBearer(
 )
 
 
-def current_device(
-    hub: Hub,
+async def device_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_device_bearer)],
-) -> DeviceIdentity:
-    token = credentials.credentials if credentials else None
+) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+def authenticate(hub: HubContext, token: str | None) -> DeviceIdentity:
+    """The calling device; 401 if the token is unknown or revoked. Called inside each
+    route's own worker thread, so a request waits for a thread only once."""
     with hub.db.reading() as session:
         identity, stale = enrolment.authenticate_device(session, token)
     if stale:
@@ -68,7 +72,7 @@ def committee_member(
     raise HubProblem(401, ErrorCode.UNAUTHENTICATED, "the committee token is not known")
 
 
-CurrentDevice = Annotated[DeviceIdentity, Depends(current_device)]
+DeviceToken = Annotated[str | None, Depends(device_token)]
 
 
 def errors(*statuses: int) -> dict[int | str, dict]:

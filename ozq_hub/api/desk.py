@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from ozq_desktop.sync import protocol as p
 from ozq_hub import faults
-from ozq_hub.api.deps import CurrentDevice, Hub, errors
+from ozq_hub.api.deps import DeviceToken, Hub, authenticate, errors
 from ozq_hub.db import utcnow
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import changelog, enrolment, packages, state
@@ -48,8 +48,9 @@ def enrol(body: p.EnrolRequest, request: Request, hub: Hub) -> p.EnrolResponse:
 
 
 @router.get("/device", response_model=p.DeviceInfo, tags=["desk"], responses=errors(*_AUTH))
-def device_info(device: CurrentDevice, hub: Hub) -> p.DeviceInfo:
+def device_info(token: DeviceToken, hub: Hub) -> p.DeviceInfo:
     """Who the token belongs to; 401 `revoked` once the device was revoked."""
+    device = authenticate(hub, token)
     with hub.db.reading() as session:
         epoch = changelog.current_epoch(session)
     return p.DeviceInfo(
@@ -69,9 +70,10 @@ def device_info(device: CurrentDevice, hub: Hub) -> p.DeviceInfo:
     tags=["push"],
     responses=errors(*_AUTH, 403, 409, 413),
 )
-def declare_package(body: p.DeclareRequest, device: CurrentDevice, hub: Hub) -> p.DeclareResponse:
+def declare_package(body: p.DeclareRequest, token: DeviceToken, hub: Hub) -> p.DeclareResponse:
     """Step 1: declare the package. Idempotent on its UUID and manifest hash; a different
     manifest under the same UUID is 409. The answer lists the blobs still to upload."""
+    device = authenticate(hub, token)
     with hub.db.writing() as session:
         return packages.declare(
             session, device=device, request=body, limits=hub.limits, now=utcnow()
@@ -84,8 +86,9 @@ def declare_package(body: p.DeclareRequest, device: CurrentDevice, hub: Hub) -> 
     tags=["push"],
     responses=errors(*_AUTH, 403, 404),
 )
-def get_package(package_uuid: uuid.UUID, device: CurrentDevice, hub: Hub) -> p.PackageState:
+def get_package(package_uuid: uuid.UUID, token: DeviceToken, hub: Hub) -> p.PackageState:
     """The package as the hub holds it, with its latest decision."""
+    device = authenticate(hub, token)
     with hub.db.reading() as session:
         package = packages.owned_package(session, package_uuid, device)
         return state.device_package_state(session, package)
@@ -97,9 +100,10 @@ def get_package(package_uuid: uuid.UUID, device: CurrentDevice, hub: Hub) -> p.P
     tags=["push"],
     responses=errors(*_AUTH, 403, 404, 412),
 )
-def commit_package(package_uuid: uuid.UUID, device: CurrentDevice, hub: Hub) -> p.CommitResponse:
+def commit_package(package_uuid: uuid.UUID, token: DeviceToken, hub: Hub) -> p.CommitResponse:
     """Step 3: every blob present -> received, in one transaction; a replay gets the same
     answer. 412 `blobs_missing` lists what is still to upload."""
+    device = authenticate(hub, token)
     with hub.db.writing() as session:
         answer = packages.commit(session, device=device, package_uuid=package_uuid, now=utcnow())
     faults.crash_if(faults.CRASH_AFTER_COMMIT)
@@ -108,13 +112,14 @@ def commit_package(package_uuid: uuid.UUID, device: CurrentDevice, hub: Hub) -> 
 
 @router.get("/changes", response_model=p.ChangesPage, tags=["pull"], responses=errors(*_AUTH, 410))
 def changes(
-    device: CurrentDevice,
+    token: DeviceToken,
     hub: Hub,
     after: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> JSONResponse:
     """The branch's changes after the cursor, in commit order. 410 `must_refetch`: read
     GET /state instead and continue from the cursor it gives."""
+    device = authenticate(hub, token)
     with hub.db.reading() as session:
         page = changelog.read_changes_json(
             session,
@@ -127,13 +132,14 @@ def changes(
 
 @router.get("/state", response_model=p.BranchState, tags=["pull"], responses=errors(*_AUTH))
 def branch_state(
-    device: CurrentDevice,
+    token: DeviceToken,
     hub: Hub,
     after: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> p.BranchState:
     """Every package of the branch with its latest decision, paged by UUID, plus the
     calendar overrides on the first page and the cursor to follow the feed from."""
+    device = authenticate(hub, token)
     with hub.db.reading() as session:
         return state.branch_state(
             session,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ozq_desktop.sync import protocol as p
-from ozq_hub.api.deps import CurrentDevice, Hub, errors
+from ozq_hub.api.deps import DeviceToken, Hub, authenticate, errors
 from ozq_hub.service import blobs
 
 router = APIRouter(tags=["push"])
@@ -27,18 +27,18 @@ def _headers(status: p.UploadStatus) -> dict[str, str]:
 
 
 @router.get("/uploads/{sha256}", response_model=p.UploadStatus, responses=_ERRORS)
-def upload_status(
-    sha256: Sha, device: CurrentDevice, hub: Hub, response: Response
-) -> p.UploadStatus:
+def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response) -> p.UploadStatus:
     """Where the upload stands: resume at `offset`. `complete` once stored and verified."""
+    device = authenticate(hub, token)
     status = blobs.upload_status(hub.db, hub.store, sha256=sha256, branch_code=device.branch_code)
     response.headers.update(_headers(status))
     return status
 
 
 @router.head("/uploads/{sha256}", responses=_ERRORS)
-def upload_status_head(sha256: Sha, device: CurrentDevice, hub: Hub) -> Response:
+def upload_status_head(sha256: Sha, token: DeviceToken, hub: Hub) -> Response:
     """The same as GET, in the Upload-Offset / Upload-Length / Upload-Complete headers."""
+    device = authenticate(hub, token)
     status = blobs.upload_status(hub.db, hub.store, sha256=sha256, branch_code=device.branch_code)
     return Response(status_code=200, headers=_headers(status))
 
@@ -62,7 +62,7 @@ async def upload_chunk(
     sha256: Sha,
     upload_offset: Annotated[int, Header(alias=p.UPLOAD_OFFSET, ge=0)],
     request: Request,
-    device: CurrentDevice,
+    token: DeviceToken,
     hub: Hub,
     response: Response,
 ) -> p.UploadStatus:
@@ -70,6 +70,7 @@ async def upload_chunk(
     Bytes the hub already has are skipped; 416 `offset_mismatch` gives the right offset.
     The last chunk triggers the full SHA-256 check: 422 `blob_hash_mismatch` discards the
     partial upload, to be sent again from 0."""
+    device = await run_in_threadpool(authenticate, hub, token)  # before reading the body
     data = await request.body()
     status = await run_in_threadpool(
         blobs.write_chunk,
