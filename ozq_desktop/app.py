@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -87,8 +87,8 @@ def outbox_count(session: Session) -> int:
     return queued_count(session=session)
 
 
-def settings_for(folder: Path) -> QSettings:
-    return QSettings(str(folder / SETTINGS_FILE), QSettings.Format.IniFormat)
+def settings_for(folder: Path, parent: QObject | None = None) -> QSettings:
+    return QSettings(str(folder / SETTINGS_FILE), QSettings.Format.IniFormat, parent)
 
 
 def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskServices:
@@ -152,7 +152,7 @@ class DeskApp(QObject):
     ) -> None:
         super().__init__(parent)
         self.folder = folder or data_dir()
-        self.settings = settings_for(self.folder)
+        self.settings = settings_for(self.folder, self)
         self.tasks = TaskRunner(parent=self)
         self.tasks.default_error = self._unexpected
         self.desk: Desk | None = None
@@ -161,6 +161,7 @@ class DeskApp(QObject):
         self.first_run: FirstRunWindow | None = None
         self.main_window: MainWindow | None = None
         self._opener = opener
+        self._shut_down = False
         self.watchdog: StallWatchdog | None = None
 
     def start(self) -> LoginWindow:
@@ -250,18 +251,35 @@ class DeskApp(QObject):
     # -- shutting down ---------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Let queued writes (a last draft save) finish, then close the database."""
-        for window in (self.main_window, self.first_run, self.login):
-            if window is not None:
-                window.close()
+        """Let queued writes (a last draft save) finish, close the database, and delete the
+        windows here, on the GUI thread. Left to Python's cycle collector, they could be freed
+        from whichever thread happens to run it, a worker's included, and Qt objects must die
+        on the thread they live on."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        windows = [w for w in (self.main_window, self.first_run, self.login) if w is not None]
+        for window in windows:
+            window.close()
         self.tasks.wait_idle()
         self.tasks.shutdown()
+        self.tasks.default_error = _log_unexpected
         if self.desk is not None:
             self.desk.close()
+        for window in windows:
+            window.deleteLater()
+        self.main_window = self.first_run = self.login = None
+        self.settings.sync()
+        self.deleteLater()  # with it the task runner, the watchdog and the settings
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def _unexpected(self, exc: BaseException) -> None:
         parent: QWidget | None = self.main_window or self.login
         QMessageBox.warning(parent, tr(N_("OZQ Desktop")), error_text(exc))
+
+
+def _log_unexpected(exc: BaseException) -> None:
+    log.error("background task failed after shutdown", exc_info=exc)
 
 
 def choose_language(settings: QSettings, requested: str | None) -> str:

@@ -10,12 +10,16 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+_waiting: set[_AfterFirstPaint] = set()  # kept alive here until they have run
+
 
 class _AfterFirstPaint(QObject):
     def __init__(self, widget: QWidget, then: Callable[[], None], fallback_ms: int) -> None:
-        super().__init__(widget)
+        super().__init__()
+        self._widget = widget
         self._then = then
         self._done = False
+        _waiting.add(self)
         widget.installEventFilter(self)
         # A window that is never painted (minimised, hidden) must not hold the start back.
         QTimer.singleShot(fallback_ms, self._run)
@@ -26,9 +30,12 @@ class _AfterFirstPaint(QObject):
         return False
 
     def _run(self) -> None:
-        if not self._done:
-            self._done = True
-            self._then()
+        if self._done:
+            return
+        self._done = True
+        self._widget.removeEventFilter(self)
+        _waiting.discard(self)
+        self._then()
 
 
 def after_first_paint(widget: QWidget, then: Callable[[], None], fallback_ms: int = 300) -> None:
