@@ -70,6 +70,7 @@ def open_desk(folder: Path | None = None) -> Desk:
     from ozq_desktop.storage.scans import ScanStore
 
     root = folder or data_dir()
+    root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
     return Desk(
         opened.path,

@@ -190,3 +190,14 @@ def test_a_mobile_clerk_starts_with_a_home_visit(qtbot, data_folder):
         assert not drive.wizard.next_button.isEnabled()  # the visit address comes first
     finally:
         app.shutdown()
+
+
+def test_a_data_folder_that_does_not_exist_yet_is_made(qtbot, tmp_path):
+    folder = tmp_path / "new" / "desk"
+    app = DeskApp(folder)
+    try:
+        with qtbot.waitSignal(app.ready, timeout=20000):
+            app.start()
+        assert app.first_run is not None and (folder / "ozq.db").exists()
+    finally:
+        app.shutdown()
