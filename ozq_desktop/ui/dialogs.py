@@ -47,7 +47,3 @@ def error_text(exc: BaseException) -> str:
         return exc.message()
     log.error("unexpected error", exc_info=exc)
     return tr(N_("Something went wrong: {reason}"), reason=str(exc) or type(exc).__name__)
-
-
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    QMessageBox.warning(parent, tr(N_("OZQ Desktop")), error_text(exc))

@@ -32,7 +32,6 @@ SEARCH_DELAY_MS = 300
 class HomeScreen(QWidget):
     new_package_requested = Signal(str)  # service id
     resume_requested = Signal(object)  # PackageDraft
-    drafts_changed = Signal()
 
     def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,7 +155,6 @@ class HomeScreen(QWidget):
 
     def _show_drafts(self, found: list[PackageDraft]) -> None:
         self.draft_banner.set_drafts(found)
-        self.drafts_changed.emit()
 
     def _discard_draft(self, draft: PackageDraft) -> None:
         self._services.tasks.write(
