@@ -11,7 +11,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
 from ozq_desktop.errors import (
@@ -24,6 +24,7 @@ from ozq_desktop.errors import (
 from ozq_desktop.i18n import N_, lazy, tr
 from ozq_desktop.models import BranchSettings, User
 from ozq_desktop.models.base import now as wall_clock
+from ozq_desktop.storage.engine import transaction
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
@@ -246,3 +247,19 @@ def authenticate(
 def list_users(*, session: Session, actor: User) -> list[User]:
     require_role(actor, Role.SUPERVISOR)
     return list(session.scalars(select(User).order_by(User.full_name)))
+
+
+def sign_in(
+    *, factory: sessionmaker[Session], login: str, password: str, at: datetime | None = None
+) -> User:
+    """`authenticate` in its own write transaction. A failed attempt is committed before the
+    error is raised, so it counts towards the lockout instead of being rolled back with it."""
+    failure: AuthenticationError | None = None
+    with transaction(factory) as session:
+        try:
+            user = authenticate(session=session, login=login, password=password, at=at)
+        except AuthenticationError as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
+    return user

@@ -88,6 +88,7 @@ class OpenedDatabase:
 
 def open_database(folder: Path) -> OpenedDatabase:
     """The desk's database, encrypted, backed up and migrated to the current schema."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / DB_FILENAME
     key = data_key(folder)
     if path.exists() and path.stat().st_size > 0 and is_plain_sqlite(path):

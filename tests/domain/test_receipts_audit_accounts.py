@@ -106,23 +106,25 @@ def test_clerk_cannot_call_supervisor_functions(desk):
 
 def test_login_lockout_after_five_failures_then_recovery(desk):
     factory, t0 = desk["factory"], datetime(2026, 11, 25, 9, 0)
-    for i in range(accounts.MAX_FAILED_ATTEMPTS):
-        with pytest.raises(AuthenticationError) as err, transaction(factory) as s:
-            try:
-                accounts.authenticate(session=s, login="clerk", password="wrong", at=t0)
-            finally:
-                s.commit() if i < 99 else None  # failures are recorded, not rolled back
+    for _ in range(accounts.MAX_FAILED_ATTEMPTS):
+        with pytest.raises(AuthenticationError) as err:
+            accounts.sign_in(factory=factory, login="clerk", password="wrong", at=t0)
         assert err.value.msgid == "Wrong login or password."
-    with pytest.raises(AuthenticationError) as err, transaction(factory) as s:
-        accounts.authenticate(
-            session=s, login="clerk", password="clerkpass1", at=t0 + timedelta(minutes=1)
+    with pytest.raises(AuthenticationError) as err:
+        accounts.sign_in(
+            factory=factory, login="clerk", password="clerkpass1", at=t0 + timedelta(minutes=1)
         )
     assert err.value.msgid == "Too many failed attempts. Try again in {minutes} min."
-    with transaction(factory) as s:
-        user = accounts.authenticate(
-            session=s, login="CLERK", password="clerkpass1", at=t0 + timedelta(minutes=5, seconds=1)
-        )
+    user = accounts.sign_in(
+        factory=factory,
+        login="CLERK",
+        password="clerkpass1",
+        at=t0 + timedelta(minutes=5, seconds=1),
+    )
     assert user.login == "clerk"
+    with reading(factory) as s:
+        failed = s.scalars(select(AuditRow).where(AuditRow.action == "login_failed")).all()
+    assert len(failed) == accounts.MAX_FAILED_ATTEMPTS
 
 
 def test_supervisor_manages_users(desk):

@@ -142,3 +142,9 @@ def test_key_file_is_not_world_readable_even_with_a_loose_umask(tmp_path, no_key
     finally:
         os.umask(old)
     assert (tmp_path / keys.KEY_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_a_data_folder_that_does_not_exist_yet_is_made(tmp_path, memory_keyring):
+    opened = open_database(tmp_path / "new" / "folder")
+    assert opened.path.exists()
+    opened.engine.dispose()
