@@ -237,6 +237,7 @@ class DeskApp(QObject):
         self.main_window.signed_out.connect(self._signed_out)
         self.main_window.show()
         self.main_window.refresh()
+        self.main_window.start_sync()
         self.login.hide()
         self.main_window_shown.emit(self.main_window)
 

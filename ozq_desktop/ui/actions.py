@@ -21,6 +21,10 @@ class ActionId(StrEnum):
     LANGUAGE_KK = "language_kk"
     LANGUAGE_RU = "language_ru"
     SIGN_OUT = "sign_out"
+    SYNC_NOW = "sync_now"
+    NEEDS_ATTENTION = "needs_attention"
+    HUB_SETTINGS = "hub_settings"
+    HANDOVER = "handover"
     QUIT = "quit"
 
 
@@ -45,6 +49,10 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.LANGUAGE_KK, _msg(N_("Қазақша")), "Ctrl+Shift+K", True, "language"),
     ActionSpec(ActionId.LANGUAGE_RU, _msg(N_("Русский")), "Ctrl+Shift+R", True, "language"),
     ActionSpec(ActionId.SIGN_OUT, _msg(N_("Sign out")), ""),
+    ActionSpec(ActionId.SYNC_NOW, _msg(N_("Sync now")), "F9"),
+    ActionSpec(ActionId.NEEDS_ATTENTION, _msg(N_("Needs attention…")), ""),
+    ActionSpec(ActionId.HUB_SETTINGS, _msg(N_("Connect to the hub…")), ""),
+    ActionSpec(ActionId.HANDOVER, _msg(N_("Hand over a result")), "Ctrl+H"),
     ActionSpec(ActionId.QUIT, _msg(N_("Quit")), "Ctrl+Q"),
 )
 

@@ -3,7 +3,7 @@ and the wizard; the screens do the work."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
 
@@ -14,7 +14,9 @@ from ozq_desktop.ui.actions import LANGUAGE_ACTIONS, ActionId, ActionRegistry
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
+from ozq_desktop.ui.settings_dialog import HubSettingsDialog
 from ozq_desktop.ui.status_bar import DeskStatusBar
+from ozq_desktop.ui.sync_panel import NeedsAttentionDialog, SyncController, decisions_text
 from ozq_desktop.ui.wizard.wizard import PackageWizard
 
 
@@ -39,7 +41,7 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setMovable(False)
-        for action_id in (ActionId.HOME, ActionId.FIND, ActionId.REFRESH):
+        for action_id in (ActionId.HOME, ActionId.FIND, ActionId.REFRESH, ActionId.SYNC_NOW):
             self.toolbar.addAction(self.actions[action_id])
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(
@@ -53,6 +55,13 @@ class MainWindow(QMainWindow):
             button = self.toolbar.widgetForAction(action)
             if button is not None:
                 button.setObjectName(f"tool_{action.objectName().removeprefix('action_')}")
+        self.desk_menu = self.menuBar().addMenu("")
+        self.desk_menu.setObjectName("desk_menu")
+        for action_id in (ActionId.SYNC_NOW, ActionId.NEEDS_ATTENTION, ActionId.HUB_SETTINGS):
+            self.desk_menu.addAction(self.actions[action_id])
+        # The domain refuses enrolment to others anyway; the action is the supervisor's.
+        self.actions[ActionId.HUB_SETTINGS].setVisible(clerk.user.role == Role.SUPERVISOR)
+        self.sync = SyncController(services, parent=self)
         self._wire()
         follow_language(self.retranslate)
         self.retranslate()
@@ -66,6 +75,12 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, c=code: set_language(c))
         a[ActionId.SIGN_OUT].triggered.connect(self.sign_out)
         a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.SYNC_NOW].triggered.connect(lambda: self.sync.sync(reset_backoff=True))
+        a[ActionId.NEEDS_ATTENTION].triggered.connect(self.open_needs_attention)
+        a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
+        self.sync.reported.connect(self.status.show_sync)
+        self.sync.failed.connect(self.status.show_sync_failure)
+        self.sync.decisions_arrived.connect(self._decisions_arrived)
         self.home.new_package_requested.connect(self.new_package)
         self.home.resume_requested.connect(self.open_wizard)
 
@@ -86,11 +101,38 @@ class MainWindow(QMainWindow):
             return
         self.wizard = PackageWizard(self.services, self.clerk, draft, self.stack)
         self.wizard.closed.connect(self.show_home)
-        self.wizard.accepted.connect(lambda _result: self.status.refresh())
+        self.wizard.accepted.connect(self._package_accepted)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
         self.actions[ActionId.HOME].setEnabled(False)
         self.actions[ActionId.SIGN_OUT].setEnabled(False)
+
+    def _package_accepted(self, _result: object) -> None:
+        self.status.refresh()
+        self.sync.sync()
+
+    def start_sync(self) -> None:
+        self.sync.start()
+
+    def _decisions_arrived(self, receipts: list[str]) -> None:
+        self.status.showMessage(decisions_text(receipts), 15000)
+        self.home.refresh()
+
+    def open_needs_attention(self) -> None:
+        dialog = NeedsAttentionDialog(self.services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.retried.connect(lambda _id: self.sync.sync(reset_backoff=True))
+        self.attention_dialog = dialog
+        dialog.open()
+
+    def open_hub_settings(self) -> None:
+        dialog = HubSettingsDialog(
+            self.services, self.sync.engine, self.clerk.branch.desk_code, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.enrolled.connect(lambda _id: self.sync.sync(reset_backoff=True))
+        self.hub_dialog = dialog
+        dialog.open()
 
     def show_home(self) -> None:
         if self.wizard is not None:
@@ -119,3 +161,4 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(tr(N_("OZQ Desktop — {branch}"), branch=self.clerk.branch.branch_name))
         self.toolbar.setWindowTitle(tr(N_("Main toolbar")))
+        self.desk_menu.setTitle(tr(N_("&Desk")))

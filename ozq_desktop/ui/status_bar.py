@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStatusBar, QWidget
 
 from ozq_desktop.domain.accounts import role_label
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.sync.engine import SyncReport
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import follow_language
 
@@ -42,6 +43,8 @@ class DeskStatusBar(QStatusBar):
         self._services = services
         self._clerk = clerk
         self.outbox: int | None = None
+        self.sync_report: SyncReport | None = None
+        self.sync_failure = ""
         self.user_label = self._add("status_user", 2)
         self.branch_label = self._add("status_branch", 3)
         self.connection_label = self._add_fixed("status_connection")
@@ -71,6 +74,17 @@ class DeskStatusBar(QStatusBar):
     def refresh(self) -> None:
         self._services.tasks.read(self._services.outbox_count, self._show_outbox, owner=self)
 
+    def show_sync(self, report: SyncReport) -> None:
+        """The last sync cycle's outcome: connection, last sync time, queued count."""
+        self.sync_report = report
+        self.sync_failure = ""
+        self.outbox = report.queued
+        self.retranslate()
+
+    def show_sync_failure(self, message: str) -> None:
+        self.sync_failure = message
+        self.retranslate()
+
     def _show_outbox(self, count: int) -> None:
         self.outbox = count
         self.retranslate()
@@ -86,7 +100,12 @@ class DeskStatusBar(QStatusBar):
                 desk=branch.desk_code,
             )
         )
-        # Placeholder until the sync worker reports the hub's state.
-        self.connection_label.setText(tr(N_("offline — sync not configured")))
+        from ozq_desktop.ui.sync_panel import connection_text
+
+        if self.sync_report is None and not self.sync_failure:
+            # Until the first cycle reports, the placeholder of a desk with no hub.
+            self.connection_label.setText(tr(N_("offline — sync not configured")))
+        else:
+            self.connection_label.setText(connection_text(self.sync_report, self.sync_failure))
         count = "…" if self.outbox is None else str(self.outbox)
         self.outbox_label.setText(tr(N_("Outbox: {count}"), count=count))

@@ -1,0 +1,125 @@
+"""The supervisor's hub settings: enrol this desk with the hub by its address and a one-time
+code from the hub's administrator. The network call runs through the task helper."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.sync.engine import SyncEngine
+from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.language import Texts, follow_language, named
+
+
+class HubSettingsDialog(QDialog):
+    enrolled = Signal(str)  # the device id the hub gave
+
+    def __init__(
+        self,
+        services: DeskServices,
+        engine: SyncEngine,
+        desk_code: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("hub_settings")
+        self.resize(560, 220)
+        self._services = services
+        self._engine = engine
+        self._desk_code = desk_code
+        self.texts = Texts()
+        self.texts.bind(self.setWindowTitle, N_("Connect to the hub"))
+        self.current = QLabel(self)
+        self.current.setObjectName("hub_current")
+        self.current.setWordWrap(True)
+        self.url_edit = QLineEdit(self)
+        named(self.url_edit, "hub_url", self.texts, N_("Hub address"))
+        self.url_edit.setPlaceholderText("https://hub.example.kz")
+        self.code_edit = QLineEdit(self)
+        named(self.code_edit, "enrol_code", self.texts, N_("One-time enrolment code"))
+        form = QFormLayout()
+        url_label, code_label = QLabel(self), QLabel(self)
+        self.texts.bind(url_label.setText, N_("Hub address"))
+        self.texts.bind(code_label.setText, N_("One-time enrolment code"))
+        url_label.setBuddy(self.url_edit)
+        code_label.setBuddy(self.code_edit)
+        form.addRow(url_label, self.url_edit)
+        form.addRow(code_label, self.code_edit)
+        self.message = QLabel(self)
+        self.message.setObjectName("hub_message")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(self)
+        self.enrol_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        named(self.enrol_button, "enrol_button", self.texts, N_("Enrol this desk"))
+        self.texts.bind(self.enrol_button.setText, N_("Enrol this desk"))
+        self.enrol_button.setDefault(True)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setObjectName("close_button")
+        self.buttons.accepted.connect(self.enrol)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.current)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.device_id: str | None = None
+        follow_language(self.retranslate)
+        self.retranslate()
+        services.tasks.run(engine.hub_settings, self._show_current, owner=self)
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        self._show_current((self.url_edit.text() or None, self.device_id))
+
+    def _show_current(self, settings: tuple[str | None, str | None]) -> None:
+        url, device_id = settings
+        self.device_id = device_id
+        if url and device_id:
+            if not self.url_edit.text():
+                self.url_edit.setText(url)
+            self.current.setText(
+                tr(
+                    N_("This desk is enrolled with {url} as device {device}."),
+                    url=url,
+                    device=device_id,
+                )
+            )
+        else:
+            self.current.setText(tr(N_("This desk is not connected to a hub yet.")))
+
+    def enrol(self) -> None:
+        url, code = self.url_edit.text().strip(), self.code_edit.text().strip()
+        if not url or not code:
+            self.message.setText(tr(N_("Enter the hub address and the one-time code.")))
+            return
+        self.enrol_button.setEnabled(False)
+        self.message.setText(tr(N_("Enrolling…")))
+        engine, desk = self._engine, self._desk_code
+        self._services.tasks.run(
+            lambda: str(engine.enrol(hub_url=url, code=code, desk_code=desk).device_id),
+            self._enrolled,
+            self._failed,
+            owner=self,
+        )
+
+    def _enrolled(self, device_id: str) -> None:
+        self.enrol_button.setEnabled(True)
+        self.code_edit.clear()
+        self.device_id = device_id
+        self.message.setText(tr(N_("Enrolled. Sync starts now.")))
+        self._show_current((self.url_edit.text().strip(), device_id))
+        self.enrolled.emit(device_id)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.enrol_button.setEnabled(True)
+        self.message.setText(error_text(exc))

@@ -1,0 +1,216 @@
+"""The desk's side of sync in the window: a controller that runs `SyncEngine.run_once` through
+the task helper (never on the GUI thread) on start, on a timer, after each acceptance and on
+"Sync now"; the status-bar wording of its report; the "Needs attention" dialog."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.sync.engine import SyncEngine, SyncReport
+from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.language import Texts, follow_language, named
+
+INTERVAL_KEY = "sync/interval_minutes"
+DEFAULT_INTERVAL_MINUTES = 5
+
+
+def make_engine(services: DeskServices) -> SyncEngine:
+    assert services.tasks.factory is not None
+    return SyncEngine(
+        factory=services.tasks.factory, store=services.scans, catalog=services.catalog
+    )
+
+
+class SyncController(QObject):
+    """One sync cycle at a time; a request during a cycle runs once more right after it."""
+
+    reported = Signal(object)  # SyncReport
+    failed = Signal(str)  # an unexpected failure, as the clerk reads it
+    decisions_arrived = Signal(object)  # list of receipt numbers
+
+    def __init__(
+        self,
+        services: DeskServices,
+        engine: SyncEngine | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.engine = engine or make_engine(services)
+        self.report: SyncReport | None = None
+        self.running = False
+        self._again = False
+        self._again_reset = False
+        minutes = int(services.settings.value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES) or 0)
+        self.timer = QTimer(self)
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        self.timer.timeout.connect(lambda: self.sync(reset_backoff=False))
+
+    def start(self) -> None:
+        """On start: one cycle now (backoff reset, seed of sync.md), then every N minutes."""
+        self.timer.start()
+        self.sync(reset_backoff=True)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def sync(self, reset_backoff: bool = False) -> None:
+        if self.running:
+            self._again = True
+            self._again_reset = self._again_reset or reset_backoff
+            return
+        self.running = True
+        engine = self.engine
+        self._services.tasks.run(
+            lambda: engine.run_once(reset_backoff=reset_backoff),
+            self._done,
+            self._failed,
+            owner=self,
+        )
+
+    def _done(self, report: SyncReport) -> None:
+        self.report = report
+        self.reported.emit(report)
+        if report.decisions:
+            self.decisions_arrived.emit(list(report.decisions))
+        self._next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failed.emit(error_text(exc))
+        self._next()
+
+    def _next(self) -> None:
+        self.running = False
+        if self._again:
+            reset, self._again, self._again_reset = self._again_reset, False, False
+            self.sync(reset_backoff=reset)
+
+
+def connection_text(report: SyncReport | None, failure: str = "") -> str:
+    """The connection part of the status bar, in the clerk's language."""
+    if failure:
+        return tr(N_("sync failed: {reason}"), reason=failure)
+    if report is None:
+        return tr(N_("connecting to the hub…"))
+    if not report.configured:
+        return tr(N_("offline — sync not configured"))
+    if report.needs_reenrolment:
+        text = tr(N_("re-enrolment with the hub needed"))
+    elif report.online:
+        text = tr(N_("online"))
+    else:
+        text = tr(N_("offline"))
+    if report.error is not None and not report.needs_reenrolment:
+        text = f"{text} — {report.error.message()}"
+    if report.finished_at is not None:
+        text = f"{text} · " + tr(N_("last sync {time}"), time=_clock(report.finished_at))
+    return text
+
+
+def decisions_text(receipts: list[str]) -> str:
+    return tr(
+        N_("Committee decisions received for: {receipts}"),
+        receipts=", ".join(receipts),
+    )
+
+
+def _clock(at: datetime) -> str:
+    return at.strftime("%H:%M")
+
+
+class NeedsAttentionDialog(QDialog):
+    """Packages the hub refused for good, with the reason; Retry sends one again."""
+
+    retried = Signal(str)  # package id
+
+    def __init__(self, services: DeskServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("needs_attention")
+        self.resize(720, 360)
+        self._services = services
+        self.rows: list[tuple[str, str, str]] = []
+        self.texts = Texts()
+        self.texts.bind(self.setWindowTitle, N_("Packages that need attention"))
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.table = QTableWidget(0, 2, self)
+        named(self.table, "attention_table", self.texts, N_("Packages that need attention"))
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.buttons = QDialogButtonBox(self)
+        self.retry_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        named(self.retry_button, "retry_button", self.texts, N_("Retry sending"))
+        self.texts.bind(self.retry_button.setText, N_("Retry sending"))
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("close_button")
+        self.buttons.rejected.connect(self.reject)
+        self.retry_button.clicked.connect(self.retry_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table)
+        layout.addWidget(self.buttons)
+        follow_language(self.retranslate)
+        self.retranslate()
+        self.reload()
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        self.table.setHorizontalHeaderLabels([tr(N_("Receipt")), tr(N_("Reason"))])
+        self._show_hint()
+
+    def reload(self) -> None:
+        from ozq_desktop.sync.push import needs_attention
+
+        self._services.tasks.read(lambda s: needs_attention(session=s), self._show, owner=self)
+
+    def _show(self, rows: list[tuple[str, str, str]]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for i, (receipt, _package_id, reason) in enumerate(rows):
+            self.table.setItem(i, 0, QTableWidgetItem(receipt))
+            self.table.setItem(i, 1, QTableWidgetItem(reason))
+        if rows:
+            self.table.selectRow(0)
+        self.retry_button.setEnabled(bool(rows))
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        if self.rows:
+            self.hint.setText(
+                tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
+            )
+        else:
+            self.hint.setText(tr(N_("No package needs attention.")))
+
+    def retry_selected(self) -> None:
+        from ozq_desktop.sync.push import retry_failed
+
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            return
+        package_id = self.rows[row][1]
+        self._services.tasks.write(
+            lambda s: retry_failed(session=s, package_id=package_id),
+            lambda _none: self._retried(package_id),
+            lambda exc: self.hint.setText(error_text(exc)),
+            owner=self,
+        )
+
+    def _retried(self, package_id: str) -> None:
+        self.retried.emit(package_id)
+        self.reload()
