@@ -12,6 +12,7 @@ from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.i18n import N_, set_language, tr
 from ozq_desktop.ui.actions import LANGUAGE_ACTIONS, ActionId, ActionRegistry
 from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.settings_dialog import HubSettingsDialog
@@ -41,7 +42,13 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setMovable(False)
-        for action_id in (ActionId.HOME, ActionId.FIND, ActionId.REFRESH, ActionId.SYNC_NOW):
+        for action_id in (
+            ActionId.HOME,
+            ActionId.FIND,
+            ActionId.REFRESH,
+            ActionId.HANDOVER,
+            ActionId.SYNC_NOW,
+        ):
             self.toolbar.addAction(self.actions[action_id])
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(
@@ -75,6 +82,7 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, c=code: set_language(c))
         a[ActionId.SIGN_OUT].triggered.connect(self.sign_out)
         a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.HANDOVER].triggered.connect(self.open_handover)
         a[ActionId.SYNC_NOW].triggered.connect(lambda: self.sync.sync(reset_backoff=True))
         a[ActionId.NEEDS_ATTENTION].triggered.connect(self.open_needs_attention)
         a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
@@ -117,6 +125,15 @@ class MainWindow(QMainWindow):
     def _decisions_arrived(self, receipts: list[str]) -> None:
         self.status.showMessage(decisions_text(receipts), 15000)
         self.home.refresh()
+
+    def open_handover(self) -> None:
+        if self.wizard is not None:
+            return
+        dialog = HandoverDialog(self.services, self.clerk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.handed_over.connect(lambda _id: self.refresh())
+        self.handover_dialog = dialog
+        dialog.open()
 
     def open_needs_attention(self) -> None:
         dialog = NeedsAttentionDialog(self.services, self)

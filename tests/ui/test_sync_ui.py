@@ -4,38 +4,14 @@ cannot take is listed under "Needs attention" and can be retried."""
 
 from __future__ import annotations
 
-import random
-from datetime import datetime
-
 from PySide6.QtCore import Qt
 
-from ozq_desktop.domain.acceptance import accept_package
-from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.models import Package
-from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.storage.engine import reading
 from ozq_desktop.ui.actions import ActionId
-from tests.domain.helpers import VALID_BIN, draft_for
 from tests.sync.conftest import hub  # noqa: F401  (the real hub process fixture)
 from tests.ui.conftest import idle, set_up_desk, sign_in, start_app
-
-CODES = ["application", "declaration", "expert_conclusion"]
-
-
-def accept_one(app, clerk, seed: int):
-    rng = random.Random(seed)
-    draft = draft_for("declaration-registration", "legal_entity", VALID_BIN, CODES)
-    for code in CODES:
-        body = b"%PDF-1.4\n" + rng.randbytes(5_000) + b"\n%%EOF\n"
-        ref = app.desk.scans.add_bytes(body, f"{code}.pdf")
-        draft.documents[code].scans = [ScanDraft(ref.sha256, ref.size, ref.mime, ref.name)]
-    with transaction(app.desk.factory) as s:
-        return accept_package(
-            session=s,
-            catalog=app.desk.catalog,
-            draft=draft,
-            clerk=clerk,
-            at=datetime.now().replace(microsecond=0),
-        )
+from tests.ui.supervisor.helpers import accept_one
 
 
 def sync_finished(qtbot, main) -> None:
