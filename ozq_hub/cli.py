@@ -348,6 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PydanticValidationError as exc:
         print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `ozq-hub list | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ def enrol(session: Session, *, request: p.EnrolRequest, now: dt.datetime) -> p.E
             name=request.device_name,
             token_hash=secret_hash(token),
             enrolled_at=now,
+            last_seen_at=now,
         )
     )
     session.flush()
