@@ -25,6 +25,11 @@ class ActionId(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     HUB_SETTINGS = "hub_settings"
     HANDOVER = "handover"
+    DEADLINES = "deadlines"
+    REGISTER = "register"
+    COMPLAINTS = "complaints"
+    CALENDAR = "calendar"
+    USERS = "users"
     QUIT = "quit"
 
 
@@ -53,7 +58,21 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.NEEDS_ATTENTION, _msg(N_("Needs attention…")), ""),
     ActionSpec(ActionId.HUB_SETTINGS, _msg(N_("Connect to the hub…")), ""),
     ActionSpec(ActionId.HANDOVER, _msg(N_("Hand over a result")), "Ctrl+H"),
+    ActionSpec(ActionId.DEADLINES, _msg(N_("Deadlines")), "Ctrl+1"),
+    ActionSpec(ActionId.REGISTER, _msg(N_("Daily register")), "Ctrl+2"),
+    ActionSpec(ActionId.COMPLAINTS, _msg(N_("Complaints")), "Ctrl+3"),
+    ActionSpec(ActionId.CALENDAR, _msg(N_("Working calendar")), "Ctrl+4"),
+    ActionSpec(ActionId.USERS, _msg(N_("Users")), "Ctrl+5"),
     ActionSpec(ActionId.QUIT, _msg(N_("Quit")), "Ctrl+Q"),
+)
+
+# The supervisor's screens, each a tab of the supervision window (ui/supervisor/window.py).
+SUPERVISOR_ACTIONS = (
+    ActionId.DEADLINES,
+    ActionId.REGISTER,
+    ActionId.COMPLAINTS,
+    ActionId.CALENDAR,
+    ActionId.USERS,
 )
 
 LANGUAGE_ACTIONS = {ActionId.LANGUAGE_KK: "kk", ActionId.LANGUAGE_RU: "ru"}

@@ -25,6 +25,7 @@ from ozq_desktop.ui.draft_banner import DraftBanner
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.package_table import PackageTableModel
 from ozq_desktop.ui.service_button import ServiceButton
+from ozq_desktop.ui.supervisor.deadlines import counts_text, read_counts
 
 SEARCH_DELAY_MS = 300
 
@@ -56,6 +57,10 @@ class HomeScreen(QWidget):
         self.draft_banner = DraftBanner(services.catalog, self)
         self.draft_banner.resume_requested.connect(self.resume_requested)
         self.draft_banner.discard_requested.connect(self._discard_draft)
+
+        self.deadline_counts = None
+        self.deadlines_label = QLabel(self)
+        self.deadlines_label.setObjectName("home_deadlines")
 
         self.search_box = QLineEdit(self)
         named(
@@ -100,6 +105,7 @@ class HomeScreen(QWidget):
         layout.addWidget(self._new_title)
         layout.addLayout(buttons)
         layout.addWidget(self.draft_banner)
+        layout.addWidget(self.deadlines_label)
         layout.addSpacing(8)
         layout.addLayout(search_row)
         layout.addWidget(self._list_title)
@@ -126,7 +132,15 @@ class HomeScreen(QWidget):
             self._show_drafts,
             owner=self,
         )
+        today = self._services.clock().date()
+        self._services.tasks.read(
+            lambda s: read_counts(s, today), self._show_deadline_counts, owner=self
+        )
         self.run_search()
+
+    def _show_deadline_counts(self, counts) -> None:
+        self.deadline_counts = counts
+        self._update_titles()
 
     def run_search(self) -> None:
         self._search_timer.stop()
@@ -174,6 +188,8 @@ class HomeScreen(QWidget):
             empty = tr(N_("No packages yet today."))
         self._empty.setText(empty)
         self._empty.setVisible(self.model.rowCount() == 0)
+        if self.deadline_counts is not None:
+            self.deadlines_label.setText(counts_text(self.deadline_counts))
 
     def retranslate(self) -> None:
         self.texts.apply()

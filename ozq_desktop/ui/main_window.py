@@ -10,13 +10,19 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
 from ozq_desktop.domain.accounts import Role
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.i18n import N_, set_language, tr
-from ozq_desktop.ui.actions import LANGUAGE_ACTIONS, ActionId, ActionRegistry
+from ozq_desktop.ui.actions import (
+    LANGUAGE_ACTIONS,
+    SUPERVISOR_ACTIONS,
+    ActionId,
+    ActionRegistry,
+)
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.settings_dialog import HubSettingsDialog
 from ozq_desktop.ui.status_bar import DeskStatusBar
+from ozq_desktop.ui.supervisor.window import SupervisorWindow, Tab
 from ozq_desktop.ui.sync_panel import NeedsAttentionDialog, SyncController, decisions_text
 from ozq_desktop.ui.wizard.wizard import PackageWizard
 
@@ -68,6 +74,14 @@ class MainWindow(QMainWindow):
             self.desk_menu.addAction(self.actions[action_id])
         # The domain refuses enrolment to others anyway; the action is the supervisor's.
         self.actions[ActionId.HUB_SETTINGS].setVisible(clerk.user.role == Role.SUPERVISOR)
+        self.supervisor_menu = self.menuBar().addMenu("")
+        self.supervisor_menu.setObjectName("supervisor_menu")
+        is_supervisor = clerk.user.role == Role.SUPERVISOR
+        for action_id in SUPERVISOR_ACTIONS:
+            self.supervisor_menu.addAction(self.actions[action_id])
+            self.actions[action_id].setVisible(is_supervisor)
+        self.supervisor_menu.menuAction().setVisible(is_supervisor)
+        self.supervision: SupervisorWindow | None = None
         self.sync = SyncController(services, parent=self)
         self._wire()
         follow_language(self.retranslate)
@@ -83,6 +97,8 @@ class MainWindow(QMainWindow):
         a[ActionId.SIGN_OUT].triggered.connect(self.sign_out)
         a[ActionId.QUIT].triggered.connect(self.close)
         a[ActionId.HANDOVER].triggered.connect(self.open_handover)
+        for tab, action_id in zip(Tab, SUPERVISOR_ACTIONS, strict=True):
+            a[action_id].triggered.connect(lambda _=False, t=tab: self.open_supervision(t))
         a[ActionId.SYNC_NOW].triggered.connect(lambda: self.sync.sync(reset_backoff=True))
         a[ActionId.NEEDS_ATTENTION].triggered.connect(self.open_needs_attention)
         a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
@@ -135,6 +151,16 @@ class MainWindow(QMainWindow):
         self.handover_dialog = dialog
         dialog.open()
 
+    def open_supervision(self, tab: Tab) -> None:
+        if self.clerk.user.role != Role.SUPERVISOR:
+            return
+        if self.supervision is None:
+            self.supervision = SupervisorWindow(self.services, self.clerk, self)
+            self.supervision.finished.connect(lambda _r: self.refresh())
+        self.supervision.show_tab(tab)
+        self.supervision.show()
+        self.supervision.activateWindow()
+
     def open_needs_attention(self) -> None:
         dialog = NeedsAttentionDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -179,3 +205,4 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr(N_("OZQ Desktop — {branch}"), branch=self.clerk.branch.branch_name))
         self.toolbar.setWindowTitle(tr(N_("Main toolbar")))
         self.desk_menu.setTitle(tr(N_("&Desk")))
+        self.supervisor_menu.setTitle(tr(N_("&Supervisor")))

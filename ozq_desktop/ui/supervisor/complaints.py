@@ -1,0 +1,226 @@
+"""The complaints journal: register a complaint (its answer deadline follows from the working
+calendar), answer it, and see the overdue ones highlighted."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.labels import day_text
+from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.supervisor.common import (
+    add_row,
+    date_edit,
+    date_of,
+    fill,
+    highlight_row,
+    table,
+)
+
+HEADERS = (
+    N_("Incoming number"),
+    N_("Registered on"),
+    N_("Complainant"),
+    N_("Subject"),
+    N_("Answer deadline"),
+    N_("Answered on"),
+)
+
+
+class ComplaintsPage(QWidget):
+    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("complaints_page")
+        self._services = services
+        self._clerk = clerk
+        self.texts = Texts()
+        self.lines: list = []
+        today = services.clock().date()
+        self.table = table(self, "complaints_table", self.texts, N_("Complaints journal"))
+        self.table.currentCellChanged.connect(lambda *_: self._chosen())
+
+        new_box = QGroupBox(self)
+        self.texts.bind(new_box.setTitle, N_("Register a complaint"))
+        self.incoming_edit = self._line(new_box, "complaint_incoming", N_("Incoming number"))
+        self.registered_edit = date_edit(
+            new_box, "complaint_registered", self.texts, N_("Registered on"), today
+        )
+        self.complainant_edit = self._line(new_box, "complaint_complainant", N_("Complainant"))
+        self.about_edit = self._line(new_box, "complaint_about", N_("Subject"))
+        self.text_edit = QPlainTextEdit(new_box)
+        named(self.text_edit, "complaint_text", self.texts, N_("Text of the complaint"))
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setMaximumHeight(80)
+        self.register_button = self._button(new_box, "complaint_register", N_("Register"))
+        self.register_button.clicked.connect(self.register_complaint)
+        form = QFormLayout(new_box)
+        add_row(form, self.texts, N_("Incoming number"), self.incoming_edit)
+        add_row(form, self.texts, N_("Registered on"), self.registered_edit)
+        add_row(form, self.texts, N_("Complainant"), self.complainant_edit)
+        add_row(form, self.texts, N_("Subject"), self.about_edit)
+        add_row(form, self.texts, N_("Text of the complaint"), self.text_edit)
+        form.addRow(self.register_button)
+
+        answer_box = QGroupBox(self)
+        self.texts.bind(answer_box.setTitle, N_("Answer the selected complaint"))
+        self.answer_edit = QPlainTextEdit(answer_box)
+        named(self.answer_edit, "complaint_answer", self.texts, N_("Answer"))
+        self.answer_edit.setTabChangesFocus(True)
+        self.answer_edit.setMaximumHeight(80)
+        self.answered_edit = date_edit(
+            answer_box, "complaint_answered", self.texts, N_("Answered on"), today
+        )
+        self.answer_button = self._button(answer_box, "complaint_answer_button", N_("Answer"))
+        self.answer_button.clicked.connect(self.answer_complaint)
+        answer_form = QFormLayout(answer_box)
+        add_row(answer_form, self.texts, N_("Answer"), self.answer_edit)
+        add_row(answer_form, self.texts, N_("Answered on"), self.answered_edit)
+        answer_form.addRow(self.answer_button)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("complaints_message")
+        self.message.setWordWrap(True)
+        boxes = QHBoxLayout()
+        boxes.addWidget(new_box, 1)
+        boxes.addWidget(answer_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(boxes)
+        layout.addWidget(self.message)
+        follow_language(self.retranslate)
+        self.retranslate()
+
+    def _line(self, parent: QWidget, name: str, msgid: str) -> QLineEdit:
+        edit = QLineEdit(parent)
+        named(edit, name, self.texts, msgid)
+        return edit
+
+    def _button(self, parent: QWidget, name: str, msgid: str) -> QPushButton:
+        button = QPushButton(parent)
+        named(button, name, self.texts, msgid)
+        self.texts.bind(button.setText, msgid)
+        button.setAutoDefault(False)
+        return button
+
+    # -- the journal ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        from ozq_desktop.domain.complaints import complaints_journal
+
+        today = self._services.clock().date()
+        self._services.tasks.read(
+            lambda s: complaints_journal(session=s, today=today),
+            self._show,
+            self._failed,
+            owner=self,
+        )
+
+    def _show(self, lines: list) -> None:
+        self.lines = lines
+        self._fill()
+        self._chosen()
+
+    def _fill(self) -> None:
+        rows = [
+            [
+                c.incoming_no,
+                day_text(c.registered_on),
+                c.complainant,
+                c.about,
+                day_text(c.deadline),
+                day_text(c.answered_on) if c.answered_on else "",
+            ]
+            for c in self.lines
+        ]
+        fill(self.table, HEADERS, rows)
+        for i, c in enumerate(self.lines):
+            if c.overdue:
+                highlight_row(self.table, i)
+                for col in range(self.table.columnCount()):
+                    self.table.item(i, col).setToolTip(tr(N_("The answer is overdue.")))
+
+    def selected(self):
+        row = self.table.currentRow()
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    def _chosen(self) -> None:
+        line = self.selected()
+        self.answer_button.setEnabled(line is not None and line.answer is None)
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        self._fill()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def register_complaint(self) -> None:
+        from ozq_desktop.domain.calendar_store import load_calendar
+        from ozq_desktop.domain.complaints import NewComplaint, register_complaint
+
+        new = NewComplaint(
+            incoming_no=self.incoming_edit.text(),
+            registered_on=date_of(self.registered_edit),
+            complainant=self.complainant_edit.text(),
+            about=self.about_edit.text(),
+            text=self.text_edit.toPlainText(),
+        )
+        actor = self._clerk.user
+
+        def job(s):
+            calendar = load_calendar(session=s)
+            return register_complaint(session=s, actor=actor, calendar=calendar, new=new)
+
+        self._services.tasks.write(job, self._registered, self._failed, owner=self)
+
+    def _registered(self, line) -> None:
+        for edit in (self.incoming_edit, self.complainant_edit, self.about_edit):
+            edit.clear()
+        self.text_edit.clear()
+        self.message.setText(
+            tr(
+                N_("Complaint {number} registered; answer by {deadline}."),
+                number=line.incoming_no,
+                deadline=day_text(line.deadline),
+            )
+        )
+        self.refresh()
+
+    def answer_complaint(self) -> None:
+        from ozq_desktop.domain.complaints import answer_complaint
+
+        line = self.selected()
+        if line is None:
+            return
+        actor, answer, on = (
+            self._clerk.user,
+            self.answer_edit.toPlainText(),
+            date_of(self.answered_edit),
+        )
+        self._services.tasks.write(
+            lambda s: answer_complaint(
+                session=s, actor=actor, complaint_id=line.id, answer=answer, answered_on=on
+            ),
+            self._answered,
+            self._failed,
+            owner=self,
+        )
+
+    def _answered(self, line) -> None:
+        self.answer_edit.clear()
+        self.message.setText(tr(N_("Complaint {number} answered."), number=line.incoming_no))
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(error_text(exc))

@@ -1,0 +1,197 @@
+"""The desk's users: create one, reset a password, deactivate (supervisor only; the domain
+refuses anyone else)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozq_desktop.domain.accounts import Role, role_label
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.supervisor.common import add_row, fill, table
+
+HEADERS = (N_("Login"), N_("Full name"), N_("Role"), N_("Account"))
+
+
+def read_users(session, actor) -> list[tuple[int, str, str, str, bool]]:
+    from ozq_desktop.domain.accounts import list_users
+
+    return [
+        (u.id, u.login, u.full_name, u.role, bool(u.is_active))
+        for u in list_users(session=session, actor=actor)
+    ]
+
+
+class UsersPage(QWidget):
+    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("users_page")
+        self._services = services
+        self._clerk = clerk
+        self.texts = Texts()
+        self.users: list[tuple[int, str, str, str, bool]] = []
+        self.table = table(self, "users_table", self.texts, N_("Users of the desk"))
+        self.table.currentCellChanged.connect(lambda *_: self._chosen())
+
+        new_box = QGroupBox(self)
+        self.texts.bind(new_box.setTitle, N_("New user"))
+        self.login_edit = self._line(new_box, "user_login", N_("Login"))
+        self.name_edit = self._line(new_box, "user_full_name", N_("Full name"))
+        self.password_edit = self._line(new_box, "user_password", N_("Password"))
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role_combo = QComboBox(new_box)
+        named(self.role_combo, "user_role", self.texts, N_("Role"))
+        for role in (Role.CLERK, Role.MOBILE_CLERK, Role.SUPERVISOR):
+            self.role_combo.addItem("", role)
+        self.create_button = self._button(new_box, "user_create", N_("Create the user"))
+        self.create_button.clicked.connect(self.create)
+        form = QFormLayout(new_box)
+        add_row(form, self.texts, N_("Login"), self.login_edit)
+        add_row(form, self.texts, N_("Full name"), self.name_edit)
+        add_row(form, self.texts, N_("Password"), self.password_edit)
+        add_row(form, self.texts, N_("Role"), self.role_combo)
+        form.addRow(self.create_button)
+
+        selected_box = QGroupBox(self)
+        self.texts.bind(selected_box.setTitle, N_("The selected user"))
+        self.new_password_edit = self._line(selected_box, "user_new_password", N_("New password"))
+        self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reset_button = self._button(selected_box, "user_reset", N_("Reset the password"))
+        self.reset_button.clicked.connect(self.reset_password)
+        self.deactivate_button = self._button(selected_box, "user_deactivate", N_("Deactivate"))
+        self.deactivate_button.clicked.connect(self.deactivate)
+        selected_form = QFormLayout(selected_box)
+        add_row(selected_form, self.texts, N_("New password"), self.new_password_edit)
+        selected_form.addRow(self.reset_button)
+        selected_form.addRow(self.deactivate_button)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("users_message")
+        self.message.setWordWrap(True)
+        boxes = QHBoxLayout()
+        boxes.addWidget(new_box, 1)
+        boxes.addWidget(selected_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(boxes)
+        layout.addWidget(self.message)
+        follow_language(self.retranslate)
+        self.retranslate()
+
+    def _line(self, parent: QWidget, name: str, msgid: str) -> QLineEdit:
+        edit = QLineEdit(parent)
+        named(edit, name, self.texts, msgid)
+        return edit
+
+    def _button(self, parent: QWidget, name: str, msgid: str) -> QPushButton:
+        button = QPushButton(parent)
+        named(button, name, self.texts, msgid)
+        self.texts.bind(button.setText, msgid)
+        button.setAutoDefault(False)
+        return button
+
+    def refresh(self) -> None:
+        actor = self._clerk.user
+        self._services.tasks.read(
+            lambda s: read_users(s, actor), self._show, self._failed, owner=self
+        )
+
+    def _show(self, users) -> None:
+        self.users = users
+        self._fill()
+
+    def _fill(self) -> None:
+        rows = [
+            [login, name, role_label(role), tr(N_("active")) if active else tr(N_("deactivated"))]
+            for _id, login, name, role, active in self.users
+        ]
+        fill(self.table, HEADERS, rows)
+        self._chosen()
+
+    def selected(self):
+        row = self.table.currentRow()
+        return self.users[row] if 0 <= row < len(self.users) else None
+
+    def _chosen(self) -> None:
+        user = self.selected()
+        self.reset_button.setEnabled(user is not None)
+        self.deactivate_button.setEnabled(user is not None and user[4])
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        for i in range(self.role_combo.count()):
+            self.role_combo.setItemText(i, role_label(self.role_combo.itemData(i)))
+        self._fill()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create(self) -> None:
+        from ozq_desktop.domain.accounts import NewUser, create_user
+
+        new = NewUser(
+            login=self.login_edit.text(),
+            full_name=self.name_edit.text(),
+            password=self.password_edit.text(),
+            role=self.role_combo.currentData(),
+        )
+        actor = self._clerk.user
+        self._services.tasks.write(
+            lambda s: create_user(session=s, actor=actor, new=new).login,
+            self._created,
+            self._failed,
+            owner=self,
+        )
+
+    def _created(self, login: str) -> None:
+        for edit in (self.login_edit, self.name_edit, self.password_edit):
+            edit.clear()
+        self.message.setText(tr(N_("User {login} created."), login=login))
+        self.refresh()
+
+    def reset_password(self) -> None:
+        from ozq_desktop.domain.accounts import reset_password
+
+        user = self.selected()
+        if user is None:
+            return
+        actor, password = self._clerk.user, self.new_password_edit.text()
+        self._services.tasks.write(
+            lambda s: reset_password(session=s, actor=actor, user_id=user[0], password=password),
+            lambda _none: self._done(tr(N_("The password of {login} was reset."), login=user[1])),
+            self._failed,
+            owner=self,
+        )
+
+    def deactivate(self) -> None:
+        from ozq_desktop.domain.accounts import deactivate_user
+
+        user = self.selected()
+        if user is None:
+            return
+        actor = self._clerk.user
+        self._services.tasks.write(
+            lambda s: deactivate_user(session=s, actor=actor, user_id=user[0]),
+            lambda _none: self._done(tr(N_("User {login} deactivated."), login=user[1])),
+            self._failed,
+            owner=self,
+        )
+
+    def _done(self, text: str) -> None:
+        self.new_password_edit.clear()
+        self.message.setText(text)
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(error_text(exc))
