@@ -9,7 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ozq_desktop.sync import protocol as p
+from tests.hub.conftest import BACKENDS
 from tests.hub.helpers import declaration, scans
+
+POSTGRESQL = BACKENDS[1]  # a database can be taken away from a running hub
 
 SHA = "ab" * 32
 
@@ -136,3 +139,29 @@ def test_the_hub_serves_its_openapi_document(shared_hub):
         assert path in paths
     assert {"get", "head", "patch"} <= set(paths["/api/v1/uploads/{sha256}"])
     assert "ApiError" in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize("fresh_hub", [POSTGRESQL], indirect=True)
+def test_an_unreachable_database_is_503_with_retry_after(fresh_hub, request):
+    import psycopg
+
+    desk = fresh_hub.enrol()
+    cluster = request.getfixturevalue("pg_cluster")
+    name = fresh_hub.db.rsplit("/", 1)[1]
+    admin = psycopg.connect(
+        f"host=127.0.0.1 port={cluster.port} user=postgres dbname=postgres", autocommit=True
+    )
+    try:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+        )
+        answer = desk.changes()
+        assert answer.status_code == 503
+        assert answer.json()["code"] == p.ErrorCode.UNAVAILABLE
+        assert int(answer.headers["Retry-After"]) > 0
+        assert p.handling_for(503, answer.json()["code"]) is p.Handling.RETRY
+    finally:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin.close()
+    assert desk.changes().status_code == 200
