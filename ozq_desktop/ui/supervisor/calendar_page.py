@@ -31,7 +31,7 @@ def read_calendar(session, year: int, lang: str):
     from ozq_desktop.domain.calendar_store import load_calendar
 
     calendar = load_calendar(session=session)
-    return calendar.days_off(year, lang), list(calendar.overrides())
+    return calendar.days_off(year, lang), list(calendar.overrides)
 
 
 def change_calendar(session, catalog, change) -> int:
