@@ -74,6 +74,7 @@ class DeadlinesPage(QWidget):
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)
+            view.verticalHeader().setVisible(False)
             layout.addWidget(title)
             layout.addWidget(view, 1)
             self.titles[key], self.models[key], self.tables[key] = title, model, view
