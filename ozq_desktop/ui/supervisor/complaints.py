@@ -82,7 +82,9 @@ class ComplaintsPage(QWidget):
         self.answered_edit = date_edit(
             answer_box, "complaint_answered", self.texts, N_("Answered on"), today
         )
-        self.answer_button = self._button(answer_box, "complaint_answer_button", N_("Answer"))
+        self.answer_button = self._button(
+            answer_box, "complaint_answer_button", N_("Record the answer")
+        )
         self.answer_button.clicked.connect(self.answer_complaint)
         answer_form = QFormLayout(answer_box)
         add_row(answer_form, self.texts, N_("Answer"), self.answer_edit)
