@@ -4,14 +4,19 @@ cannot take is listed under "Needs attention" and can be retried."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from PySide6.QtCore import Qt
 
 from ozq_desktop.models import Package
 from ozq_desktop.storage.engine import reading
+from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.actions import ActionId
 from tests.sync.conftest import hub  # noqa: F401  (the real hub process fixture)
-from tests.ui.conftest import idle, set_up_desk, sign_in, start_app
+from tests.ui.conftest import VALID_BIN, idle, make_pdf, set_up_desk, sign_in, start_app
+from tests.ui.driver import WizardDriver
 from tests.ui.supervisor.helpers import accept_one
+from tests.ui.test_wizard_flows import DECLARATION_DOCUMENTS
 
 
 def sync_finished(qtbot, main) -> None:
@@ -110,3 +115,43 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
 def test_a_clerk_does_not_see_the_hub_settings(qtbot, main_window):
     assert not main_window.actions[ActionId.HUB_SETTINGS].isVisible()
     assert main_window.actions[ActionId.SYNC_NOW].isVisible()
+
+
+def test_a_package_accepted_in_the_wizard_is_sent_at_once(
+    qtbot,
+    data_folder,
+    tmp_path,
+    hub,  # noqa: F811
+):
+    set_up_desk(data_folder)
+    app = start_app(qtbot, data_folder)
+    try:
+        assert app.desk is not None
+        code = hub.cli("enrol-code", "--branch", "ALA01", "--branch-name", "Алматы филиалы")
+        SyncEngine(factory=app.desk.factory, store=app.desk.scans, catalog=app.desk.catalog).enrol(
+            hub_url=hub.url, code=code, desk_code="D1"
+        )
+        main = sign_in(qtbot, app)
+        sync_finished(qtbot, main)
+        assert main.sync.report.online and main.sync.report.pushed == 0
+
+        drive = WizardDriver(qtbot, app)
+        drive.start("declaration-registration")
+        drive.place()
+        drive.applicant(VALID_BIN, "«Шахтер» ЖШС", kind="legal_entity")
+        drive.documents(
+            {code: [make_pdf(tmp_path / f"{code}.pdf", 1)] for code in DECLARATION_DOCUMENTS},
+            expertise_date=date.today() - timedelta(days=10),
+        )
+        drive.annex1({"head_position": "директор"})
+        drive.consent()
+        drive.confirm()
+        result = drive.wizard.result
+        qtbot.waitUntil(
+            lambda: main.sync.report.pushed == 1 and not main.sync.running, timeout=20000
+        )
+        with reading(app.desk.factory) as s:
+            assert s.get(Package, result.package_id).status == "received"
+        assert main.status.outbox_label.text() == "Жіберу кезегінде: 0"
+    finally:
+        app.shutdown()
