@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         a[ActionId.SYNC_NOW].triggered.connect(lambda: self.sync.sync(reset_backoff=True))
         a[ActionId.NEEDS_ATTENTION].triggered.connect(self.open_needs_attention)
         a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
-        self.sync.reported.connect(self.status.show_sync)
+        self.sync.reported.connect(lambda r: self.status.show_sync(r, self.sync.last_sync))
         self.sync.failed.connect(self.status.show_sync_failure)
         self.sync.decisions_arrived.connect(self._decisions_arrived)
         self.home.new_package_requested.connect(self.new_package)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStatusBar, QWidget
@@ -13,6 +15,7 @@ from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import follow_language
 
 OUTBOX_REFRESH_MS = 30_000
+CONNECTION_MIN_WIDTH = 300
 
 
 class ElidedLabel(QLabel):
@@ -45,9 +48,10 @@ class DeskStatusBar(QStatusBar):
         self.outbox: int | None = None
         self.sync_report: SyncReport | None = None
         self.sync_failure = ""
+        self.last_sync: datetime | None = None
         self.user_label = self._add("status_user", 2)
         self.branch_label = self._add("status_branch", 3)
-        self.connection_label = self._add_fixed("status_connection")
+        self.connection_label = self._add_connection()
         self.outbox_label = self._add_fixed("status_outbox")
         self._timer = QTimer(self)
         self._timer.setInterval(OUTBOX_REFRESH_MS)
@@ -64,6 +68,15 @@ class DeskStatusBar(QStatusBar):
         self.addWidget(label, stretch)
         return label
 
+    def _add_connection(self) -> QLabel:
+        """The hub's state: an error can be long, so it is shortened (the tooltip has it all)."""
+        label = ElidedLabel(self)
+        label.setObjectName("status_connection")
+        label.setContentsMargins(6, 0, 6, 0)
+        label.setMinimumWidth(CONNECTION_MIN_WIDTH)
+        self.addPermanentWidget(label, 2)
+        return label
+
     def _add_fixed(self, name: str) -> QLabel:
         label = QLabel(self)
         label.setObjectName(name)
@@ -74,9 +87,10 @@ class DeskStatusBar(QStatusBar):
     def refresh(self) -> None:
         self._services.tasks.read(self._services.outbox_count, self._show_outbox, owner=self)
 
-    def show_sync(self, report: SyncReport) -> None:
-        """The last sync cycle's outcome: connection, last sync time, queued count."""
+    def show_sync(self, report: SyncReport, last_sync: datetime | None = None) -> None:
+        """The last sync cycle's outcome: connection, last successful sync, queued count."""
         self.sync_report = report
+        self.last_sync = last_sync
         self.sync_failure = ""
         self.outbox = report.queued
         self.retranslate()
@@ -106,6 +120,8 @@ class DeskStatusBar(QStatusBar):
             # Until the first cycle reports, the placeholder of a desk with no hub.
             self.connection_label.setText(tr(N_("offline — sync not configured")))
         else:
-            self.connection_label.setText(connection_text(self.sync_report, self.sync_failure))
+            self.connection_label.setText(
+                connection_text(self.sync_report, self.sync_failure, self.last_sync)
+            )
         count = "…" if self.outbox is None else str(self.outbox)
         self.outbox_label.setText(tr(N_("Outbox: {count}"), count=count))

@@ -27,6 +27,17 @@ INTERVAL_KEY = "sync/interval_minutes"
 DEFAULT_INTERVAL_MINUTES = 5
 
 
+def run_cycle(engine: SyncEngine, reset_backoff: bool) -> tuple[SyncReport, datetime | None]:
+    """One cycle, and when the desk last talked to the hub successfully (in the worker)."""
+    from ozq_desktop.storage.engine import reading
+    from ozq_desktop.sync import state
+
+    report = engine.run_once(reset_backoff=reset_backoff)
+    with reading(engine.factory) as s:
+        raw = state.get(s, state.LAST_SYNC)
+    return report, datetime.fromisoformat(raw) if raw else None
+
+
 def make_engine(services: DeskServices) -> SyncEngine:
     assert services.tasks.factory is not None
     return SyncEngine(
@@ -51,6 +62,7 @@ class SyncController(QObject):
         self._services = services
         self.engine = engine or make_engine(services)
         self.report: SyncReport | None = None
+        self.last_sync: datetime | None = None
         self.running = False
         self._again = False
         self._again_reset = False
@@ -75,13 +87,14 @@ class SyncController(QObject):
         self.running = True
         engine = self.engine
         self._services.tasks.run(
-            lambda: engine.run_once(reset_backoff=reset_backoff),
+            lambda: run_cycle(engine, reset_backoff),
             self._done,
             self._failed,
             owner=self,
         )
 
-    def _done(self, report: SyncReport) -> None:
+    def _done(self, outcome: tuple[SyncReport, datetime | None]) -> None:
+        report, self.last_sync = outcome
         self.report = report
         self.reported.emit(report)
         if report.decisions:
@@ -99,7 +112,9 @@ class SyncController(QObject):
             self.sync(reset_backoff=reset)
 
 
-def connection_text(report: SyncReport | None, failure: str = "") -> str:
+def connection_text(
+    report: SyncReport | None, failure: str = "", last_sync: datetime | None = None
+) -> str:
     """The connection part of the status bar, in the clerk's language."""
     if failure:
         return tr(N_("sync failed: {reason}"), reason=failure)
@@ -113,10 +128,11 @@ def connection_text(report: SyncReport | None, failure: str = "") -> str:
         text = tr(N_("online"))
     else:
         text = tr(N_("offline"))
+    if last_sync is not None:
+        when = _clock(last_sync, report.finished_at)
+        text = f"{text} · " + tr(N_("last sync {time}"), time=when)
     if report.error is not None and not report.needs_reenrolment:
-        text = f"{text} — {report.error.message()}"
-    if report.finished_at is not None:
-        text = f"{text} · " + tr(N_("last sync {time}"), time=_clock(report.finished_at))
+        text = f"{text} — {report.error.message()}"  # last: the status bar may shorten it
     return text
 
 
@@ -127,8 +143,10 @@ def decisions_text(receipts: list[str]) -> str:
     )
 
 
-def _clock(at: datetime) -> str:
-    return at.strftime("%H:%M")
+def _clock(at: datetime, now: datetime | None) -> str:
+    if now is not None and at.date() == now.date():
+        return at.strftime("%H:%M")
+    return at.strftime("%d.%m.%Y %H:%M")
 
 
 class NeedsAttentionDialog(QDialog):

@@ -108,6 +108,17 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
             assert s.get(Package, c.package_id).status == "received"
             assert s.get(Package, b.package_id).status == "received"
         attention.close()
+
+        # The hub goes away: the desk says so, with the last successful sync kept.
+        hub.process.stop()
+        main.actions[ActionId.SYNC_NOW].trigger()
+        qtbot.waitUntil(
+            lambda: not main.sync.report.online and not main.sync.running, timeout=30000
+        )
+        text = status.connection_label.text()
+        assert text.startswith("желіден тыс · соңғы синхрондау ")
+        assert text.endswith("Хабқа қосылу мүмкін емес; жұмыс желісіз жалғасады.")
+        assert status.connection_label.toolTip() == text
     finally:
         app.shutdown()
 
