@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
 from ozq_desktop.domain.accounts import Role
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.i18n import N_, set_language, tr
+from ozq_desktop.sync.engine import SyncReport
 from ozq_desktop.ui.actions import (
     LANGUAGE_ACTIONS,
     SUPERVISOR_ACTIONS,
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.supervisor_menu.menuAction().setVisible(is_supervisor)
         self.supervision: SupervisorWindow | None = None
         self.sync = SyncController(services, parent=self)
+        self._hub_hint_shown = False
         self._wire()
         follow_language(self.retranslate)
         self.retranslate()
@@ -102,7 +104,7 @@ class MainWindow(QMainWindow):
         a[ActionId.SYNC_NOW].triggered.connect(lambda: self.sync.sync(reset_backoff=True))
         a[ActionId.NEEDS_ATTENTION].triggered.connect(self.open_needs_attention)
         a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
-        self.sync.reported.connect(lambda r: self.status.show_sync(r, self.sync.last_sync))
+        self.sync.reported.connect(self._sync_reported)
         self.sync.failed.connect(self.status.show_sync_failure)
         self.sync.decisions_arrived.connect(self._decisions_arrived)
         self.home.new_package_requested.connect(self.new_package)
@@ -137,6 +139,17 @@ class MainWindow(QMainWindow):
 
     def start_sync(self) -> None:
         self.sync.start()
+
+    def _sync_reported(self, report: SyncReport) -> None:
+        self.status.show_sync(report, self.sync.last_sync)
+        new_desk = not report.configured and self.clerk.user.role == Role.SUPERVISOR
+        if new_desk and not self._hub_hint_shown:
+            # Point the supervisor to the enrolment, once per sign-in.
+            self._hub_hint_shown = True
+            self.status.showMessage(
+                tr(N_("This desk is not connected to a hub yet: Desk → Connect to the hub…")),
+                30000,
+            )
 
     def _decisions_arrived(self, receipts: list[str]) -> None:
         self.status.showMessage(decisions_text(receipts), 15000)

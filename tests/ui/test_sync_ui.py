@@ -36,6 +36,7 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
         status = main.status
         assert status.connection_label.text() == "желіден тыс — синхрондау бапталмаған"
         assert main.actions[ActionId.HUB_SETTINGS].isVisible()
+        assert status.currentMessage() == ("Бұл үстел әлі хабқа қосылмаған: Үстел → Хабқа қосылу…")
 
         # The supervisor enrols the desk; a wrong code is refused in the clerk's language.
         main.actions[ActionId.HUB_SETTINGS].trigger()

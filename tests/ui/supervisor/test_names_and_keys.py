@@ -49,3 +49,25 @@ def test_a_clerk_is_not_offered_the_supervisor_screens(qtbot, main_window):
         main_window.actions[action_id].trigger()
     assert main_window.supervision is None
     assert main_window.actions[ActionId.HANDOVER].isVisible()
+
+
+def test_the_new_screens_follow_a_language_switch(qtbot, boss_app, boss_window):
+    boss_window.actions[ActionId.COMPLAINTS].trigger()
+    boss_window.actions[ActionId.HANDOVER].trigger()
+    idle(qtbot, boss_app)
+    window, handover = boss_window.supervision, boss_window.handover_dialog
+    assert window.tabs.tabText(2) == "Шағымдар"
+    boss_window.actions[ActionId.LANGUAGE_RU].trigger()
+    try:
+        assert window.windowTitle() == "Руководство"
+        assert window.tabs.tabText(2) == "Жалобы"
+        assert window.complaints.register_button.text() == "Зарегистрировать"
+        assert window.complaints.table.horizontalHeaderItem(0).text() == "Входящий номер"
+        assert handover.hand_over_button.text() == "Зарегистрировать выдачу"
+        assert boss_window.supervisor_menu.title() == "&Руководитель"
+        assert boss_window.actions[ActionId.SYNC_NOW].text() == "Синхронизировать сейчас"
+    finally:
+        boss_window.actions[ActionId.LANGUAGE_KK].trigger()
+    window.close()
+    handover.close()
+    idle(qtbot, boss_app)
