@@ -1,6 +1,7 @@
 """`ozq-desktop`: the counter application.
 
 ozq-desktop [--lang kk|ru] [--data-dir DIR] [--self-test]
+ozq-desktop [--lang kk|ru] [--data-dir DIR] audit verify
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="open a fresh database in a temporary folder, migrate it, print a receipt; exit 0",
     )
+    parser.add_argument("command", nargs="*", help="audit verify: check the audit trail and exit")
     return parser.parse_known_args(argv)[0]
 
 
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["OZQ_DATA_DIR"] = str(args.data_dir.resolve())
     if args.self_test:
         return self_test(args.lang or "kk")
+    if args.command[:2] == ["audit", "verify"]:
+        from ozq_desktop.audit_cli import verify
+
+        return verify(args.data_dir.resolve() if args.data_dir else None, args.lang)
     from ozq_desktop.app import run
 
     return run(argv, lang=args.lang, folder=args.data_dir.resolve() if args.data_dir else None)

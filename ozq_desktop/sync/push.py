@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
 from ozq_desktop.errors import StorageError
-from ozq_desktop.models import OutboxItem, Package, User
+from ozq_desktop.models import AuditRow, OutboxItem, Package, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
@@ -78,7 +78,30 @@ def _aware(moment: datetime) -> datetime:
     return moment.astimezone() if moment.tzinfo is None else moment
 
 
-def declaration(package: Package, clerk: User) -> p.DeclareRequest:
+def audit_trail(session: Session, package_id: str) -> list[dict[str, object]]:
+    """The package's audit rows, with their chain hashes, to travel with it to the hub."""
+    rows = session.scalars(
+        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "at": r.at.isoformat(),
+            "user_id": r.user_id,
+            "action": r.action,
+            "details": r.details,
+            "prev_hash": r.prev_hash,
+            "hash": r.hash,
+        }
+        for r in rows
+    ]
+
+
+def declaration(
+    package: Package,
+    clerk: User,
+    audit_rows: list[dict[str, object]] | None = None,
+) -> p.DeclareRequest:
     return p.DeclareRequest(
         package_uuid=UUID(package.id),
         receipt_no=package.receipt_no,
@@ -98,6 +121,7 @@ def declaration(package: Package, clerk: User) -> p.DeclareRequest:
             "result_date": package.result_date.isoformat() if package.result_date else None,
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
+            "audit": audit_rows or [],
             "documents": [
                 {
                     "code": d.code,
@@ -164,7 +188,7 @@ def push_package(
         attempts = item.attempts
     with reading(factory) as s:
         package = s.get(Package, package_id)
-        request = declaration(package, s.get(User, package.clerk_id))
+        request = declaration(package, s.get(User, package.clerk_id), audit_trail(s, package_id))
     try:
         declared = client.declare(request)
         with transaction(factory) as s:
