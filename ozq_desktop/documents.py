@@ -227,3 +227,38 @@ def register_data(
         supervisor_name=register.signed_by or supervisor_name,
         printed_at=printed_at,
     )
+
+
+def transfer_data(
+    *, session: Session, catalog: Catalog, day: date, handed_over_by: str = ""
+) -> pd.TransferData:
+    """The transfer register: the packages accepted on `day`, whose paper originals go to the
+    committee in one batch."""
+    from sqlalchemy import select
+
+    settings = branch_settings(session=session)
+    names = {s.id: {"kk": s.short_name.kk, "ru": s.short_name.ru} for s in catalog}
+    packages = session.scalars(
+        select(Package)
+        .where(Package.accepted_day == day, Package.status != PackageStatus.REFUSED_AT_COUNTER)
+        .order_by(Package.accepted_at)
+    ).all()
+    rows = [
+        pd.TransferRow(
+            receipt_no=p.receipt_no,
+            applicant=p.applicant_name,
+            service=names.get(p.service_id, p.service_id),
+            documents=sum(1 for d in p.documents if d.presented),
+            pages=sum(d.pages for d in p.documents if d.presented),
+            accepted_on=p.accepted_day,
+        )
+        for p in packages
+    ]
+    return pd.TransferData(
+        batch_id=f"{settings.branch_code}-{settings.desk_code}-{day:%Y%m%d}",
+        batch_date=day,
+        branch=branch_info(settings),
+        rows=rows,
+        committee={"kk": catalog.services[0].provider.kk, "ru": catalog.services[0].provider.ru},
+        handed_over_by=handed_over_by,
+    )

@@ -72,3 +72,30 @@ def test_refusal_receipt_of_a_stored_package_lists_the_missing_document(desk, la
     text = text_of(render_refusal(data, lang))
     assert "1)" in text
     assert "+7 701 111 22 33" in text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_transfer_register_lists_the_days_accepted_packages_only(desk, lang):
+    from ozq_desktop.printing import render_transfer
+
+    kept = accept(
+        desk,
+        draft_for(
+            "declaration-registration",
+            "legal_entity",
+            VALID_BIN,
+            ["application", "declaration", "expert_conclusion"],
+        ),
+    )
+    refused = accept(
+        desk, draft_for("declaration-registration", "natural_person", VALID_IIN, ["application"])
+    )
+    with reading(desk["factory"]) as s:
+        data = documents.transfer_data(
+            session=s, catalog=CATALOG, day=AT.date(), handed_over_by="Жұмабаев Н."
+        )
+    assert [r.receipt_no for r in data.rows] == [kept.receipt_no]
+    assert data.rows[0].documents == 3 and data.rows[0].pages == 9
+    text = text_of(render_transfer(data, lang))
+    flat = text.replace(" ", "")
+    assert kept.receipt_no in flat and refused.receipt_no not in flat
