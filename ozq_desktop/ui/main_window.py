@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.enrolled.connect(lambda _id: self.sync.sync(reset_backoff=True))
+        dialog.interval_changed.connect(self.sync.set_interval)
         self.hub_dialog = dialog
         dialog.open()
 

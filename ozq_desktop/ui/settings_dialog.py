@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -19,10 +20,12 @@ from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.sync_panel import INTERVAL_KEY, interval_minutes
 
 
 class HubSettingsDialog(QDialog):
     enrolled = Signal(str)  # the device id the hub gave
+    interval_changed = Signal(int)  # minutes between automatic syncs
 
     def __init__(
         self,
@@ -47,6 +50,11 @@ class HubSettingsDialog(QDialog):
         self.url_edit.setPlaceholderText("https://hub.example.kz")
         self.code_edit = QLineEdit(self)
         named(self.code_edit, "enrol_code", self.texts, N_("One-time enrolment code"))
+        self.interval_spin = QSpinBox(self)
+        named(self.interval_spin, "sync_interval", self.texts, N_("Sync every (minutes)"))
+        self.interval_spin.setRange(1, 120)
+        self.interval_spin.setValue(interval_minutes(services))
+        self.interval_spin.valueChanged.connect(self._interval_changed)
         form = QFormLayout()
         url_label, code_label = QLabel(self), QLabel(self)
         self.texts.bind(url_label.setText, N_("Hub address"))
@@ -55,6 +63,10 @@ class HubSettingsDialog(QDialog):
         code_label.setBuddy(self.code_edit)
         form.addRow(url_label, self.url_edit)
         form.addRow(code_label, self.code_edit)
+        interval_label = QLabel(self)
+        self.texts.bind(interval_label.setText, N_("Sync every (minutes)"))
+        interval_label.setBuddy(self.interval_spin)
+        form.addRow(interval_label, self.interval_spin)
         self.message = QLabel(self)
         self.message.setObjectName("hub_message")
         self.message.setWordWrap(True)
@@ -81,6 +93,10 @@ class HubSettingsDialog(QDialog):
     def retranslate(self) -> None:
         self.texts.apply()
         self._show_current((self.url_edit.text() or None, self.device_id))
+
+    def _interval_changed(self, minutes: int) -> None:
+        self._services.settings.setValue(INTERVAL_KEY, minutes)
+        self.interval_changed.emit(minutes)
 
     def _show_current(self, settings: tuple[str | None, str | None]) -> None:
         url, device_id = settings

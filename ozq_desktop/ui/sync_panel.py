@@ -27,6 +27,14 @@ INTERVAL_KEY = "sync/interval_minutes"
 DEFAULT_INTERVAL_MINUTES = 5
 
 
+def interval_minutes(services: DeskServices) -> int:
+    """How often the desk syncs on its own, from the settings."""
+    try:
+        return max(1, int(services.settings.value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES)))
+    except (TypeError, ValueError):
+        return DEFAULT_INTERVAL_MINUTES
+
+
 def run_cycle(engine: SyncEngine, reset_backoff: bool) -> tuple[SyncReport, datetime | None]:
     """One cycle, and when the desk last talked to the hub successfully (in the worker)."""
     from ozq_desktop.storage.engine import reading
@@ -66,10 +74,12 @@ class SyncController(QObject):
         self.running = False
         self._again = False
         self._again_reset = False
-        minutes = int(services.settings.value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES) or 0)
         self.timer = QTimer(self)
-        self.timer.setInterval(max(1, minutes) * 60_000)
+        self.set_interval(interval_minutes(services))
         self.timer.timeout.connect(lambda: self.sync(reset_backoff=False))
+
+    def set_interval(self, minutes: int) -> None:
+        self.timer.setInterval(max(1, minutes) * 60_000)
 
     def start(self) -> None:
         """On start: one cycle now (backoff reset, seed of sync.md), then every N minutes."""

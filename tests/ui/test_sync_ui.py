@@ -44,6 +44,10 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
         assert dialog.isVisible()
         idle(qtbot, app)
         assert dialog.current.text() == "Бұл үстел әлі хабқа қосылмаған."
+        assert main.sync.timer.interval() == 5 * 60_000
+        dialog.interval_spin.setValue(7)
+        assert main.sync.timer.interval() == 7 * 60_000
+        assert int(app.settings.value("sync/interval_minutes")) == 7
         dialog.url_edit.setText(hub.url)
         dialog.code_edit.setText("not-a-code")
         qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
