@@ -30,6 +30,7 @@ class ActionId(StrEnum):
     COMPLAINTS = "complaints"
     CALENDAR = "calendar"
     USERS = "users"
+    SERVICE_TIME = "service_time"
     QUIT = "quit"
 
 
@@ -63,6 +64,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.COMPLAINTS, _msg(N_("Complaints")), "Ctrl+3"),
     ActionSpec(ActionId.CALENDAR, _msg(N_("Working calendar")), "Ctrl+4"),
     ActionSpec(ActionId.USERS, _msg(N_("Users")), "Ctrl+5"),
+    ActionSpec(ActionId.SERVICE_TIME, _msg(N_("Service time")), "Ctrl+6"),
     ActionSpec(ActionId.QUIT, _msg(N_("Quit")), "Ctrl+Q"),
 )
 
@@ -73,6 +75,7 @@ SUPERVISOR_ACTIONS = (
     ActionId.COMPLAINTS,
     ActionId.CALENDAR,
     ActionId.USERS,
+    ActionId.SERVICE_TIME,
 )
 
 LANGUAGE_ACTIONS = {ActionId.LANGUAGE_KK: "kk", ActionId.LANGUAGE_RU: "ru"}

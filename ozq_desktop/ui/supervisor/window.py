@@ -13,6 +13,7 @@ from ozq_desktop.ui.supervisor.calendar_page import CalendarPage
 from ozq_desktop.ui.supervisor.complaints import ComplaintsPage
 from ozq_desktop.ui.supervisor.deadlines import DeadlinesPage
 from ozq_desktop.ui.supervisor.register import RegisterPage
+from ozq_desktop.ui.supervisor.service_time import ServiceTimePage
 from ozq_desktop.ui.supervisor.users import UsersPage
 
 
@@ -22,6 +23,7 @@ class Tab(IntEnum):
     COMPLAINTS = 2
     CALENDAR = 3
     USERS = 4
+    SERVICE_TIME = 5
 
 
 TAB_TITLES = {
@@ -30,6 +32,7 @@ TAB_TITLES = {
     Tab.COMPLAINTS: N_("Complaints"),
     Tab.CALENDAR: N_("Working calendar"),
     Tab.USERS: N_("Users"),
+    Tab.SERVICE_TIME: N_("Service time"),
 }
 
 
@@ -43,6 +46,7 @@ class SupervisorWindow(QDialog):
         self.complaints = ComplaintsPage(services, clerk, self)
         self.calendar = CalendarPage(services, clerk, self)
         self.users = UsersPage(services, clerk, self)
+        self.service_time = ServiceTimePage(services, clerk, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("supervisor_tabs")
         for page in self.pages:
@@ -56,7 +60,14 @@ class SupervisorWindow(QDialog):
 
     @property
     def pages(self) -> tuple[QWidget, ...]:
-        return (self.deadlines, self.register, self.complaints, self.calendar, self.users)
+        return (
+            self.deadlines,
+            self.register,
+            self.complaints,
+            self.calendar,
+            self.users,
+            self.service_time,
+        )
 
     def show_tab(self, tab: Tab) -> None:
         if self.tabs.currentIndex() == int(tab):
