@@ -77,6 +77,24 @@ def register_bytes(services: DeskServices, day: date, clerk_id, supervisor: str,
     return render
 
 
+def transfer_bytes(services: DeskServices, day: date, handed_over_by: str):
+    """A function of the language rendering the day's transfer register for the committee."""
+    factory, catalog = services.tasks.factory, services.catalog
+
+    def render(lang: str) -> bytes:
+        from ozq_desktop import documents
+        from ozq_desktop.printing import render_transfer
+        from ozq_desktop.storage.engine import reading
+
+        with reading(factory) as s:
+            data = documents.transfer_data(
+                session=s, catalog=catalog, day=day, handed_over_by=handed_over_by
+            )
+        return render_transfer(data, lang)
+
+    return render
+
+
 class RegisterPage(QWidget):
     def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +115,9 @@ class RegisterPage(QWidget):
         self.export_button = self._button(
             "register_export", N_("Export to Excel…"), self.export_xlsx
         )
+        self.transfer_button = self._button(
+            "register_transfer", N_("Transfer register…"), self.print_transfer
+        )
         self.close_button = self._button("register_close_day", N_("Close the day"), self.close_day)
         self.table = table(self, "register_table", self.texts, N_("Daily register"))
         self.state_label = QLabel(self)
@@ -115,7 +136,12 @@ class RegisterPage(QWidget):
         top.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.state_label, 1)
-        for button in (self.print_button, self.export_button, self.close_button):
+        for button in (
+            self.print_button,
+            self.export_button,
+            self.transfer_button,
+            self.close_button,
+        ):
             actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -220,6 +246,20 @@ class RegisterPage(QWidget):
             render,
             kind="register",
             file_stem=f"register-{self.day.isoformat()}",
+            parent=self,
+        )
+        self.preview.open()
+
+    def print_transfer(self) -> None:
+        """The paper originals of the day's accepted packages go to the committee with this."""
+        render = transfer_bytes(self._services, self.day, self._clerk.user.full_name)
+        self.preview = PdfPreviewDialog(
+            self._services.tasks,
+            self._services.settings,
+            N_("Transfer register"),
+            render,
+            kind="transfer",
+            file_stem=f"transfer-{self.day.isoformat()}",
             parent=self,
         )
         self.preview.open()

@@ -73,3 +73,20 @@ def test_the_register_is_printed_exported_and_frozen_by_the_sign_off(
     assert page.table.rowCount() == 1
     assert page.register.frozen
     window.close()
+
+
+def test_the_transfer_register_lists_the_days_accepted_packages(qtbot, boss_app, boss_window):
+    accepted = accept_one(boss_app, boss_window.clerk.user, seed=3)
+    boss_window.actions[ActionId.REGISTER].trigger()
+    page = boss_window.supervision.register
+    idle(qtbot, boss_app)
+    qtbot.mouseClick(page.transfer_button, Qt.MouseButton.LeftButton)
+    preview = page.preview
+    qtbot.waitUntil(lambda: preview.pdf_bytes.startswith(b"%PDF-"), timeout=20000)
+    text = "".join(
+        "".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(preview.pdf_bytes)).pages
+    )
+    assert accepted.receipt_no in text
+    assert "тізілім" in text.lower()
+    preview.close()
+    boss_window.supervision.close()
