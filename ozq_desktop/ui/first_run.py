@@ -1,4 +1,6 @@
-"""First run on a machine with no users: the branch, this desk, and the first supervisor.
+"""First run on a machine with no users: the branch, this desk, the first supervisor, and
+(optionally) the hub to enrol with — or none, to work offline and enrol later from the
+"Desk" menu.
 
 The branch name, department number and address are printed on every receipt."""
 
@@ -40,6 +42,18 @@ SUPERVISOR_FIELDS = (
     ("sv_phone", N_("Phone"), ""),
 )
 
+HUB_FIELDS = (
+    ("hub_url", N_("Hub address"), N_("e.g. https://hub.example.kz — leave empty to work offline")),
+    ("hub_code", N_("One-time enrolment code"), N_("from the hub administrator")),
+)
+
+
+def enrol_desk(services: DeskServices, url: str, code: str, desk_code: str) -> str:
+    """Enrol with the hub (network: runs in the task helper's pool); the device id."""
+    from ozq_desktop.ui.sync_panel import make_engine
+
+    return str(make_engine(services).enrol(hub_url=url, code=code, desk_code=desk_code).device_id)
+
 
 class FirstRunWindow(QWidget):
     desk_set_up = Signal(str)  # the supervisor's login
@@ -64,6 +78,8 @@ class FirstRunWindow(QWidget):
         )
         branch_box = self._group(N_("Service-centre branch and desk"), BRANCH_FIELDS)
         supervisor_box = self._group(N_("First supervisor"), SUPERVISOR_FIELDS)
+        hub_box = self._group(N_("Hub (optional: leave empty to work offline for now)"), HUB_FIELDS)
+        self._login: str | None = None
         for key in ("sv_password", "sv_password_again"):
             self.edits[key].setEchoMode(QLineEdit.EchoMode.Password)
 
@@ -84,6 +100,7 @@ class FirstRunWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(branch_box)
         layout.addWidget(supervisor_box)
+        layout.addWidget(hub_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignRight)
         self.setMinimumWidth(620)
@@ -110,6 +127,9 @@ class FirstRunWindow(QWidget):
         return self.edits[key].text()
 
     def submit(self) -> None:
+        if self._login is not None:  # set up already; the hub refused: go on offline
+            self.desk_set_up.emit(self._login)
+            return
         if self.value("sv_password") != self.value("sv_password_again"):
             self.error_label.show_message(N_("The two passwords differ."))
             self.edits["sv_password_again"].setFocus()
@@ -138,9 +158,31 @@ class FirstRunWindow(QWidget):
         )
 
     def _done(self, login: str) -> None:
+        self._login = login
+        url, code = self.value("hub_url").strip(), self.value("hub_code").strip()
+        if not url or not code:
+            self._finish()
+            return
+        desk_code = self.value("desk_code").strip().upper()
+        self._services.tasks.run(
+            lambda: enrol_desk(self._services, url, code, desk_code),
+            lambda _device: self._finish(),
+            self._enrol_failed,
+            owner=self,
+        )
+
+    def _finish(self) -> None:
         self.submit_button.setEnabled(True)
         self.error_label.clear_message()
-        self.desk_set_up.emit(login)
+        assert self._login is not None
+        self.desk_set_up.emit(self._login)
+
+    def _enrol_failed(self, exc: BaseException) -> None:
+        """The desk is set up; only the hub said no. Say why, and offer to go on offline."""
+        self.submit_button.setEnabled(True)
+        self.error_label.show_error(exc)
+        self.texts.bind(self.submit_button.setText, N_("Continue offline"))
+        self.texts.apply()
 
     def _failed(self, exc: BaseException) -> None:
         self.submit_button.setEnabled(True)
