@@ -7,6 +7,7 @@ migrated and opened in the background meanwhile, and sign-in is enabled when it 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -307,11 +308,30 @@ def run(argv: list[str], lang: str | None = None, folder: Path | None = None) ->
         app.quit()
 
     desk_app.failed.connect(fail)
-    desk_app.start()
+    window = desk_app.start()
+    if os.environ.get("OZQ_STARTUP_PROBE"):
+        _startup_probe(app, desk_app, window)
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
     desk_app.shutdown()
     return status["code"] or code
+
+
+def _startup_probe(app: QApplication, desk_app: DeskApp, window: QWidget) -> None:
+    """For installer/build.py's start-time figure: say when the sign-in window has painted and
+    when the database is open, then quit. Off unless OZQ_STARTUP_PROBE is set."""
+    import sys
+
+    from ozq_desktop.ui.first_paint import after_first_paint
+
+    after_first_paint(window, lambda: print("probe: first paint", flush=True))
+
+    def ready() -> None:
+        print("probe: ready", flush=True)
+        app.quit()
+
+    desk_app.ready.connect(ready)
+    desk_app.failed.connect(lambda message: print(f"probe: failed {message}", file=sys.stderr))
 
 
 def self_test(folder: Path, lang: str = "kk") -> int:
