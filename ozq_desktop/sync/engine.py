@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -74,7 +73,7 @@ class SyncEngine:
         self.store = store
         self.catalog = catalog
         self.client_factory = client_factory
-        self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner or state.lease_owner()
         self.rng = rng or random.Random()
 
     # ---------------------------------------------------------------- enrolment

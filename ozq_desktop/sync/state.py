@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -35,13 +38,35 @@ def delete(session: Session, key: str) -> None:
         session.delete(row)
 
 
+def lease_owner() -> str:
+    """This process's name as a lease holder: host, process id, and a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _holder_is_gone(holder: str) -> bool:
+    """True when the holder ran on this machine and its process no longer exists."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if os.name == "nt" or host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def take_lease(session: Session, owner: str, now: datetime, ttl: timedelta) -> bool:
-    """One sender at a time. The lease expires, so a crashed sender cannot leave a stale lock.
-    Call inside a write transaction (which serialises the check and the update)."""
+    """One sender at a time. The lease expires, so a crashed sender cannot leave a stale lock;
+    a holder on this machine whose process is gone loses it at once. Call inside a write
+    transaction (which serialises the check and the update)."""
     current = get(session, LEASE)
     if current:
         holder, _, expires = current.partition("|")
-        if holder != owner and datetime.fromisoformat(expires) > now:
+        held = datetime.fromisoformat(expires) > now
+        if holder != owner and held and not _holder_is_gone(holder):
             return False
     put(session, LEASE, f"{owner}|{(now + ttl).isoformat()}")
     return True

@@ -310,3 +310,71 @@ def test_token_is_kept_in_the_keyring_not_in_the_database(desk, enrolled, memory
     assert len(token) > 20
     assert token.encode() not in db_path.read_bytes()
     assert json.dumps(token) not in (db_path.parent / "desk.db").read_text(errors="ignore")
+
+
+def test_the_desk_killed_mid_upload_resumes_and_delivers_once(
+    desk, hub, enrolled, scan_store, memory_keyring, db_path
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    a = accept_with_scans(desk, scan_store, sizes=(3_000_000, 3_000_000, 3_000_000), seed=90)
+    _, device_id = enrolled.hub_settings()
+    token = memory_keyring.secrets[("ozq-desktop-hub", device_id)]
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.sync.push_child",
+            str(db_path),
+            str(scan_store.root),
+            device_id,
+            token,
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+    )
+    assert child.stdout.readline().strip() == b"pushing"
+    with reading(desk["factory"]) as s:
+        shas = [f.sha256 for f in s.get(Package, a.package_id).files]
+    deadline = time.monotonic() + 60
+    with httpx.Client(
+        base_url=hub.process.api_url, timeout=10, headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+
+        def uploaded() -> int:
+            total = 0
+            for sha in shas:
+                answer = c.get(f"/uploads/{sha}")
+                if answer.status_code == 200:
+                    total += answer.json()["offset"]
+            return total
+
+        while uploaded() < 500_000 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    with reading(desk["factory"]) as s:
+        item = s.scalars(select(OutboxItem)).one()
+        assert item.state == "attempting"  # the crash left it marked, not lost
+    assert status_of(desk, a.package_id) in ("queued", "sent")
+    report = enrolled.run_once()
+    assert report.pushed == 1, report.error
+    assert_exactly_once(desk, hub, scan_store)
+
+
+def test_a_lease_held_by_a_live_process_elsewhere_is_respected(desk):
+    from datetime import timedelta as td
+
+    with transaction(desk["factory"]) as s:
+        assert state.take_lease(s, "other-host:1:abc", datetime.now(), td(minutes=2))
+        assert not state.take_lease(s, state.lease_owner(), datetime.now(), td(minutes=2))
+        assert state.take_lease(
+            s, state.lease_owner(), datetime.now() + td(minutes=3), td(minutes=2)
+        )
