@@ -11,10 +11,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -71,3 +75,37 @@ def add_row(form: QFormLayout, texts: Texts, msgid: str, widget: QWidget) -> Non
     texts.bind(label.setText, msgid)
     label.setBuddy(widget)
     form.addRow(label, widget)
+
+
+def line_edit(parent: QWidget, name: str, texts: Texts, msgid: str) -> QLineEdit:
+    edit = QLineEdit(parent)
+    named(edit, name, texts, msgid)
+    return edit
+
+
+def push_button(parent: QWidget, name: str, texts: Texts, msgid: str) -> QPushButton:
+    button = QPushButton(parent)
+    named(button, name, texts, msgid)
+    texts.bind(button.setText, msgid)
+    button.setAutoDefault(False)
+    return button
+
+
+def message_label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+def table_over_boxes(
+    page: QWidget, grid: QWidget, boxes: Sequence[QWidget], message: QLabel
+) -> None:
+    """The shared page shape: a table, the forms side by side beneath it, then a message."""
+    row = QHBoxLayout()
+    for box in boxes:
+        row.addWidget(box, 1)
+    layout = QVBoxLayout(page)
+    layout.addWidget(grid, 1)
+    layout.addLayout(row)
+    layout.addWidget(message)

@@ -6,12 +6,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +23,11 @@ from ozq_desktop.ui.supervisor.common import (
     date_of,
     fill,
     highlight_row,
+    line_edit,
+    message_label,
+    push_button,
     table,
+    table_over_boxes,
 )
 
 HEADERS = (
@@ -91,30 +92,16 @@ class ComplaintsPage(QWidget):
         add_row(answer_form, self.texts, N_("Answered on"), self.answered_edit)
         answer_form.addRow(self.answer_button)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("complaints_message")
-        self.message.setWordWrap(True)
-        boxes = QHBoxLayout()
-        boxes.addWidget(new_box, 1)
-        boxes.addWidget(answer_box, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(boxes)
-        layout.addWidget(self.message)
+        self.message = message_label(self, "complaints_message")
+        table_over_boxes(self, self.table, (new_box, answer_box), self.message)
         follow_language(self.retranslate)
         self.retranslate()
 
     def _line(self, parent: QWidget, name: str, msgid: str) -> QLineEdit:
-        edit = QLineEdit(parent)
-        named(edit, name, self.texts, msgid)
-        return edit
+        return line_edit(parent, name, self.texts, msgid)
 
     def _button(self, parent: QWidget, name: str, msgid: str) -> QPushButton:
-        button = QPushButton(parent)
-        named(button, name, self.texts, msgid)
-        self.texts.bind(button.setText, msgid)
-        button.setAutoDefault(False)
-        return button
+        return push_button(parent, name, self.texts, msgid)
 
     # -- the journal ---------------------------------------------------------------------
 

@@ -239,27 +239,21 @@ class RegisterPage(QWidget):
         render = register_bytes(
             self._services, self.day, self.clerk_id, self._clerk.user.full_name, xlsx=False
         )
-        self.preview = PdfPreviewDialog(
-            self._services.tasks,
-            self._services.settings,
-            N_("Daily register"),
-            render,
-            kind="register",
-            file_stem=f"register-{self.day.isoformat()}",
-            parent=self,
-        )
-        self.preview.open()
+        self._preview(N_("Daily register"), render, "register")
 
     def print_transfer(self) -> None:
         """The paper originals of the day's accepted packages go to the committee with this."""
         render = transfer_bytes(self._services, self.day, self._clerk.user.full_name)
+        self._preview(N_("Transfer register"), render, "transfer")
+
+    def _preview(self, title_msgid: str, render, kind: str) -> None:
         self.preview = PdfPreviewDialog(
             self._services.tasks,
             self._services.settings,
-            N_("Transfer register"),
+            title_msgid,
             render,
-            kind="transfer",
-            file_stem=f"transfer-{self.day.isoformat()}",
+            kind=kind,
+            file_stem=f"{kind}-{self.day.isoformat()}",
             parent=self,
         )
         self.preview.open()

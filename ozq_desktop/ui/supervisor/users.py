@@ -7,11 +7,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +17,15 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.supervisor.common import add_row, fill, table
+from ozq_desktop.ui.supervisor.common import (
+    add_row,
+    fill,
+    line_edit,
+    message_label,
+    push_button,
+    table,
+    table_over_boxes,
+)
 
 HEADERS = (N_("Login"), N_("Full name"), N_("Role"), N_("Account"))
 
@@ -77,30 +82,16 @@ class UsersPage(QWidget):
         selected_form.addRow(self.reset_button)
         selected_form.addRow(self.deactivate_button)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("users_message")
-        self.message.setWordWrap(True)
-        boxes = QHBoxLayout()
-        boxes.addWidget(new_box, 1)
-        boxes.addWidget(selected_box, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(boxes)
-        layout.addWidget(self.message)
+        self.message = message_label(self, "users_message")
+        table_over_boxes(self, self.table, (new_box, selected_box), self.message)
         follow_language(self.retranslate)
         self.retranslate()
 
     def _line(self, parent: QWidget, name: str, msgid: str) -> QLineEdit:
-        edit = QLineEdit(parent)
-        named(edit, name, self.texts, msgid)
-        return edit
+        return line_edit(parent, name, self.texts, msgid)
 
     def _button(self, parent: QWidget, name: str, msgid: str) -> QPushButton:
-        button = QPushButton(parent)
-        named(button, name, self.texts, msgid)
-        self.texts.bind(button.setText, msgid)
-        button.setAutoDefault(False)
-        return button
+        return push_button(parent, name, self.texts, msgid)
 
     def refresh(self) -> None:
         actor = self._clerk.user
