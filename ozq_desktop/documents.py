@@ -36,7 +36,11 @@ def _package(session: Session, package_id: str) -> Package:
 
 
 def _names(service: Service) -> dict[str, str]:
-    return {"kk": service.name.kk, "ru": service.name.ru}
+    return service.name.as_dict()
+
+
+def _short_names(catalog: Catalog) -> dict[str, dict[str, str]]:
+    return {s.id: s.short_name.as_dict() for s in catalog}
 
 
 def _representative(raw: dict | None) -> pd.Representative | None:
@@ -101,10 +105,7 @@ def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
         clerk_full_name=clerk.full_name if clerk else "",
         executed_by_name=clerk.full_name if clerk else "",
         executed_by_phone=(clerk.phone if clerk and clerk.phone else desk.phone),
-        copies_sentence={
-            "kk": service.annex2.copies_sentence.kk,
-            "ru": service.annex2.copies_sentence.ru,
-        },
+        copies_sentence=service.annex2.copies_sentence.as_dict(),
         date=package.accepted_at.date(),
         number=package.receipt_no,
     )
@@ -133,11 +134,11 @@ def annex1_for(
     filled = {"organisation": organisation, **values}
     return pd.Annex1Data(
         service_name=_names(service),
-        header={"kk": annex.header.kk, "ru": annex.header.ru},
+        header=annex.header.as_dict(),
         applicant_requisites=[r for r in requisites if r],
-        title={"kk": annex.title.kk, "ru": annex.title.ru},
+        title=annex.title.as_dict(),
         body={"kk": _fill(annex.body.kk, filled), "ru": _fill(annex.body.ru, filled)},
-        attachments=[{"kk": a.kk, "ru": a.ru} for a in annex.attachments],
+        attachments=[a.as_dict() for a in annex.attachments],
         date=on,
         head_position=values.get("head_position", ""),
         head_name=values.get("head_name", ""),
@@ -203,7 +204,7 @@ def register_data(
     supervisor_name: str = "",
     printed_at: datetime | None = None,
 ) -> pd.RegisterData:
-    names = {s.id: {"kk": s.short_name.kk, "ru": s.short_name.ru} for s in catalog}
+    names = _short_names(catalog)
     outcome = {
         "accepted": pd.Outcome.ACCEPTED,
         "refused": pd.Outcome.REFUSED,
@@ -237,7 +238,7 @@ def transfer_data(
     from sqlalchemy import select
 
     settings = branch_settings(session=session)
-    names = {s.id: {"kk": s.short_name.kk, "ru": s.short_name.ru} for s in catalog}
+    names = _short_names(catalog)
     packages = session.scalars(
         select(Package)
         .where(Package.accepted_day == day, Package.status != PackageStatus.REFUSED_AT_COUNTER)
@@ -259,6 +260,6 @@ def transfer_data(
         batch_date=day,
         branch=branch_info(settings),
         rows=rows,
-        committee={"kk": catalog.services[0].provider.kk, "ru": catalog.services[0].provider.ru},
+        committee=catalog.services[0].provider.as_dict(),
         handed_over_by=handed_over_by,
     )

@@ -46,38 +46,46 @@ def factory(engine):
     return make_session_factory(engine)
 
 
+def set_up_test_desk(session, clerk_role=None):
+    """The desk every test starts from, as on first run: branch ALA01, desk D1, the supervisor
+    «boss» and the clerk «clerk» (whose role can be changed). Returns (supervisor, clerk)."""
+    from ozq_desktop.domain import accounts
+
+    boss = accounts.set_up_desk(
+        session=session,
+        setup=accounts.BranchSetup(
+            branch_code="ALA01",
+            branch_name="«Азаматтарға арналған үкімет» филиалы, Алматы",
+            department_no="3",
+            address="Алматы қ., Абай даңғ., 10",
+            desk_code="D1",
+            phone="+7 727 000 00 00",
+        ),
+        supervisor=accounts.NewUser(
+            "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
+        ),
+    )
+    clerk = accounts.create_user(
+        session=session,
+        actor=boss,
+        new=accounts.NewUser(
+            "clerk",
+            "Жұмабаев Нұрлан Серікұлы",
+            "clerkpass1",
+            clerk_role or accounts.Role.CLERK,
+            "+7 701 111 22 33",
+        ),
+    )
+    return boss, clerk
+
+
 @pytest.fixture
 def desk(factory):
-    """A desk set up as on first run: branch ALA01, desk D1, a supervisor and a clerk."""
-    from ozq_desktop.domain import accounts
+    """A desk set up as on first run (see set_up_test_desk)."""
     from ozq_desktop.storage.engine import transaction
 
     with transaction(factory) as s:
-        boss = accounts.set_up_desk(
-            session=s,
-            setup=accounts.BranchSetup(
-                branch_code="ALA01",
-                branch_name="«Азаматтарға арналған үкімет» филиалы, Алматы",
-                department_no="3",
-                address="Алматы қ., Абай даңғ., 10",
-                desk_code="D1",
-                phone="+7 727 000 00 00",
-            ),
-            supervisor=accounts.NewUser(
-                "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
-            ),
-        )
-        clerk = accounts.create_user(
-            session=s,
-            actor=boss,
-            new=accounts.NewUser(
-                "clerk",
-                "Жұмабаев Нұрлан Серікұлы",
-                "clerkpass1",
-                accounts.Role.CLERK,
-                "+7 701 111 22 33",
-            ),
-        )
+        boss, clerk = set_up_test_desk(s)
     return {"factory": factory, "supervisor": boss, "clerk": clerk}
 
 

@@ -33,6 +33,10 @@ class Text(_Strict):
     def get(self, lang: str) -> str:
         return self.ru if lang == "ru" else self.kk
 
+    def as_dict(self) -> dict[str, str]:
+        """{"kk": ..., "ru": ...}: the form the printing layer takes for bilingual text."""
+        return {"kk": self.kk, "ru": self.ru}
+
 
 class ApplicantType(StrEnum):
     LEGAL_ENTITY = "legal_entity"

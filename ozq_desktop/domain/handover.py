@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, require_role
 from ozq_desktop.domain.identifiers import validate
-from ozq_desktop.domain.lifecycle import RESULT_READY, PackageStatus, check_transition
+from ozq_desktop.domain.lifecycle import (
+    RESULT_READY,
+    PackageStatus,
+    advance_along_push,
+    check_transition,
+)
 from ozq_desktop.errors import NotFoundError, ValidationError
 from ozq_desktop.models import Package, User
 from ozq_desktop.models.base import now as wall_clock
@@ -44,11 +49,7 @@ def apply_decision(*, session: Session, package_id: str, decision: DecisionData)
     if decision.version <= package.decision_version:
         return False
     target = S.DECISION_GRANTED if decision.granted else S.DECISION_REFUSED
-    status = S(package.status)
-    if status in (S.QUEUED, S.SENT):
-        if status is S.QUEUED:
-            status = check_transition(status, S.SENT)
-        status = check_transition(status, S.RECEIVED)
+    status = advance_along_push(package.status, S.RECEIVED)
     if status is not S.ISSUED and status is not target:
         status = check_transition(status, target)
     package.status = status.value

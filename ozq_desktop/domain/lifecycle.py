@@ -83,3 +83,19 @@ def status_text(status: PackageStatus | str) -> LazyText:
 
 def status_label(status: PackageStatus | str, lang: str | None = None) -> str:
     return tr(STATUS_LABELS[PackageStatus(status)], lang)
+
+
+# The way a package travels to the committee; the hub's answers can skip steps the desk
+# never saw (a lost reply, a change feed read before the push finished).
+PUSH_CHAIN: tuple[PackageStatus, ...] = (S.QUEUED, S.SENT, S.RECEIVED)
+
+
+def advance_along_push(current: PackageStatus | str, target: PackageStatus) -> PackageStatus:
+    """`current` moved forward along queued → sent → received up to `target`, through every
+    step in between. A package already at or past `target`, or off that way, stays as it is."""
+    state = PackageStatus(current)
+    if state not in PUSH_CHAIN or target not in PUSH_CHAIN:
+        return state
+    for step in PUSH_CHAIN[PUSH_CHAIN.index(state) + 1 : PUSH_CHAIN.index(target) + 1]:
+        state = check_transition(state, step)
+    return state

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from ozq_desktop.errors import StorageError
-from ozq_desktop.storage.engine import DB_FILENAME, make_engine
+from ozq_desktop.storage.engine import DB_FILENAME, connect_keyed, make_engine, raw_key
 from ozq_desktop.storage.keys import DataKey, data_key
 from ozq_desktop.storage.migrations import backup_and_upgrade
 
@@ -52,16 +52,15 @@ def encrypt_existing(path: Path, key: bytes) -> None:
     tmp.unlink(missing_ok=True)
     conn = sqlcipher3.connect(str(path))
     try:
-        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(tmp),))
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY {raw_key(key)}", (str(tmp),))
         conn.execute("SELECT sqlcipher_export('encrypted')")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
         conn.execute("DETACH DATABASE encrypted")
     finally:
         conn.close()
-    check = sqlcipher3.connect(str(tmp))
+    check = connect_keyed(tmp, key)
     try:
-        check.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         if _counts(check, tables) != expected:
             raise StorageError(
                 "The encrypted copy of the database does not match the original; "

@@ -45,16 +45,22 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def _keyed_connect(db_path: Path, key: bytes):
+def raw_key(key: bytes) -> str:
+    """The SQL literal of a raw 256-bit SQLCipher key: no key derivation, so no ~100 ms open."""
+    return f"\"x'{key.hex()}'\""
+
+
+def connect_keyed(db_path: Path, key: bytes, **kwargs):
+    """A DB-API connection to the SQLCipher file at `db_path`, keyed."""
     import sqlcipher3  # only desks with encryption on need it
 
-    def connect():
-        conn = sqlcipher3.connect(str(db_path), check_same_thread=False)
-        # A raw 256-bit key: SQLCipher skips key derivation, so opening costs no ~100 ms.
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        return conn
+    conn = sqlcipher3.connect(str(db_path), **kwargs)
+    conn.execute(f"PRAGMA key = {raw_key(key)}")
+    return conn
 
-    return connect
+
+def _keyed_connect(db_path: Path, key: bytes):
+    return lambda: connect_keyed(db_path, key, check_same_thread=False)
 
 
 def make_engine(path: Path | str | None = None, *, key: bytes | None = None) -> Engine:

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from ozq_desktop.errors import StorageError
+from ozq_desktop.storage.engine import connect_keyed
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,7 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def _connect(path: Path, key: bytes | None):
-    if key is None:
-        return sqlite3.connect(path)
-    import sqlcipher3
-
-    conn = sqlcipher3.connect(str(path))
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    return conn
+    return sqlite3.connect(path) if key is None else connect_keyed(path, key)
 
 
 def backup(

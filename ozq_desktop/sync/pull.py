@@ -13,7 +13,7 @@ from ozq_desktop.domain.calendar import OverrideKind
 from ozq_desktop.domain.calendar_store import load_calendar, put_override, remove_override
 from ozq_desktop.domain.deadlines import recompute_result_dates
 from ozq_desktop.domain.handover import DecisionData, apply_decision
-from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
+from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.models import Package
 from ozq_desktop.storage.engine import transaction
 from ozq_desktop.sync import protocol as p
@@ -46,11 +46,7 @@ def _mark_received(session: Session, package_id: str) -> None:
     package = session.get(Package, package_id)
     if package is None:
         return
-    current = PackageStatus(package.status)
-    if current is PackageStatus.QUEUED:
-        current = check_transition(current, PackageStatus.SENT)
-    if current is PackageStatus.SENT:
-        package.status = check_transition(current, PackageStatus.RECEIVED).value
+    package.status = advance_along_push(package.status, PackageStatus.RECEIVED).value
 
 
 def _apply_override(session: Session, override: p.CalendarOverride) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
-from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
+from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.errors import StorageError
 from ozq_desktop.models import AuditRow, OutboxItem, Package, User
 from ozq_desktop.models.base import now as wall_clock
@@ -157,18 +157,16 @@ def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
 
 
 def _set_status(package: Package, target: PackageStatus) -> None:
-    current = PackageStatus(package.status)
-    if current is target:
-        return
-    if current is PackageStatus.QUEUED and target is PackageStatus.RECEIVED:
-        current = check_transition(current, PackageStatus.SENT)
-    if current in (PackageStatus.QUEUED, PackageStatus.SENT):
-        package.status = check_transition(current, target).value
+    package.status = advance_along_push(package.status, target).value
+
+
+def _item(session: Session, package_id: str) -> OutboxItem:
+    return session.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
 
 
 def _mark(factory: sessionmaker[Session], package_id: str, **changes) -> None:
     with transaction(factory) as s:
-        item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+        item = _item(s, package_id)
         for key, value in changes.items():
             setattr(item, key, value)
 
@@ -183,7 +181,7 @@ def push_package(
 ) -> PushOutcome:
     rng = rng or random.Random()
     with transaction(factory) as s:
-        item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+        item = _item(s, package_id)
         item.state, item.attempts = ATTEMPTING, item.attempts + 1
         attempts = item.attempts
     with reading(factory) as s:
@@ -204,7 +202,7 @@ def push_package(
         return PushOutcome(package_id, False, p.Handling.PERMANENT, err_text)
     with transaction(factory) as s:
         _set_status(s.get(Package, package_id), PackageStatus.RECEIVED)
-        item = s.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+        item = _item(s, package_id)
         item.state, item.last_error, item.next_attempt_at = DONE, None, None
         audit.record(
             session=s,
@@ -270,7 +268,7 @@ def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
 
 def retry_failed(*, session: Session, package_id: str) -> None:
     """A person fixed the cause: send the package again."""
-    item = session.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
+    item = _item(session, package_id)
     item.state, item.next_attempt_at = PENDING, None
 
 

@@ -87,15 +87,7 @@ class TaskRunner(QObject):
         owner: QObject | None = None,
     ) -> None:
         """`fn(session)` in a read-only snapshot, on the database worker."""
-        factory = self._require_factory()
-
-        def job() -> Any:
-            from ozq_desktop.storage.engine import reading
-
-            with reading(factory) as session:
-                return fn(session)
-
-        self.run(job, on_success, on_error, database=True, owner=owner)
+        self._in_session(False, fn, on_success, on_error, owner)
 
     def write(
         self,
@@ -106,12 +98,15 @@ class TaskRunner(QObject):
         owner: QObject | None = None,
     ) -> None:
         """`fn(session)` in one write transaction, on the single writer thread."""
+        self._in_session(True, fn, on_success, on_error, owner)
+
+    def _in_session(self, write: bool, fn, on_success, on_error, owner) -> None:
         factory = self._require_factory()
 
         def job() -> Any:
-            from ozq_desktop.storage.engine import transaction
+            from ozq_desktop.storage.engine import reading, transaction
 
-            with transaction(factory) as session:
+            with (transaction if write else reading)(factory) as session:
                 return fn(session)
 
         self.run(job, on_success, on_error, database=True, owner=owner)

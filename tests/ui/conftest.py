@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ozq_desktop.app import DeskApp, open_desk
 from ozq_desktop.domain import accounts
 from ozq_desktop.storage.engine import transaction
+from tests.conftest import set_up_test_desk
 
 CLERK_LOGIN, CLERK_PASSWORD = "clerk", "clerkpass1"
 VALID_IIN = "900101300017"
@@ -39,31 +40,7 @@ def set_up_desk(folder: Path, role: accounts.Role = accounts.Role.CLERK) -> None
     desk = open_desk(folder)
     try:
         with transaction(desk.factory) as s:
-            boss = accounts.set_up_desk(
-                session=s,
-                setup=accounts.BranchSetup(
-                    branch_code="ALA01",
-                    branch_name="«Азаматтарға арналған үкімет» филиалы, Алматы",
-                    department_no="3",
-                    address="Алматы қ., Абай даңғ., 10",
-                    desk_code="D1",
-                    phone="+7 727 000 00 00",
-                ),
-                supervisor=accounts.NewUser(
-                    "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
-                ),
-            )
-            accounts.create_user(
-                session=s,
-                actor=boss,
-                new=accounts.NewUser(
-                    CLERK_LOGIN,
-                    "Жұмабаев Нұрлан Серікұлы",
-                    CLERK_PASSWORD,
-                    role,
-                    "+7 701 111 22 33",
-                ),
-            )
+            set_up_test_desk(s, role)
     finally:
         desk.close()
 
