@@ -20,6 +20,7 @@ class BranchSettings(Base):
     address: Mapped[str] = mapped_column(String(500))
     phone: Mapped[str] = mapped_column(String(64), default="")
     desk_code: Mapped[str] = mapped_column(String(16))
+    lock_minutes: Mapped[int] = mapped_column(default=10, server_default="10")  # auto-lock
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
@@ -35,4 +36,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # How this clerk signs packages (EDS): "pkcs12" with the key file's path, or "ncalayer".
+    signing_kind: Mapped[str | None] = mapped_column(String(16))
+    signing_key_path: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=now)

@@ -41,6 +41,9 @@ class Package(Base):
     consent: Mapped[bool] = mapped_column(default=False)
     missing_documents: Mapped[list[Any]] = mapped_column(default=list)
     manifest_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The clerk's CMS detached signature over the signed content (ozq_desktop.signing).
+    signature: Mapped[bytes | None]
+    signer: Mapped[str | None] = mapped_column(String(500))
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("packages.id"))
 
     decision_kind: Mapped[str | None] = mapped_column(String(32))
