@@ -70,3 +70,30 @@ def verify_chain(*, session: Session) -> int | None:
             return row.id
         prev = row.hash
     return None
+
+
+def record_printing(
+    *,
+    session: Session,
+    user_id: int | None,
+    document: str,
+    object_id: str,
+    lang: str,
+    destination: str,
+    target: str = "",
+    copies: int = 1,
+) -> AuditRow:
+    """A document went to paper (`destination` "printer") or to a file ("pdf_file")."""
+    return record(
+        session=session,
+        action="document_printed",
+        user_id=user_id,
+        object_id=object_id,
+        details={
+            "document": document,
+            "lang": lang,
+            "destination": destination,
+            "target": target[:200],
+            "copies": copies,
+        },
+    )

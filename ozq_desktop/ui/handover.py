@@ -297,6 +297,8 @@ class HandoverDialog(QDialog):
             kind="handover",
             file_stem=f"handover-{receipt_no}",
             parent=self,
+            user_id=self._clerk.user.id,
+            object_id=package_id,
         )
         self.preview.open()
 

@@ -48,7 +48,12 @@ class PdfPreviewDialog(QDialog):
         kind: str,
         file_stem: str,
         parent: QWidget | None = None,
+        *,
+        user_id: int | None = None,
+        object_id: str = "",
     ) -> None:
+        """`user_id` and `object_id` (a package id or a day) go into the audit row written
+        when the document is printed or saved."""
         super().__init__(parent)
         self.setObjectName("pdf_preview")
         self.resize(820, 900)
@@ -57,6 +62,8 @@ class PdfPreviewDialog(QDialog):
         self._render = render
         self._kind = kind
         self._file_stem = file_stem
+        self._user_id = user_id
+        self._object_id = object_id
         self.pdf_bytes: bytes = b""
         self._buffer: QBuffer | None = None
         self.texts = Texts()
@@ -186,6 +193,8 @@ class PdfPreviewDialog(QDialog):
         finally:
             painter.end()
         self.status.show_message(N_("Sent to the printer."), "ok")
+        target = printer.printerName() or Path(printer.outputFileName()).name
+        self._record("printer", target, printer.copyCount())
 
     # -- saving -------------------------------------------------------------------------
 
@@ -203,9 +212,29 @@ class PdfPreviewDialog(QDialog):
 
     def save_to(self, path: Path) -> None:
         pdf = self.pdf_bytes
-        self._tasks.run(
-            lambda: path.write_bytes(pdf),
-            lambda _n: self.status.show_message(N_("Saved: {path}"), "ok", path=str(path)),
+
+        def saved(_n: int) -> None:
+            self.status.show_message(N_("Saved: {path}"), "ok", path=str(path))
+            self._record("pdf_file", path.name, 1)
+
+        self._tasks.run(lambda: path.write_bytes(pdf), saved, self.status.show_error, owner=self)
+
+    def _record(self, destination: str, target: str, copies: int) -> None:
+        """Printing is in the audit trail: who printed what, in which language, where to."""
+        from ozq_desktop.domain.audit import record_printing
+
+        facts = {
+            "user_id": self._user_id,
+            "document": self._kind,
+            "object_id": self._object_id,
+            "lang": str(self.language.currentData()),
+            "destination": destination,
+            "target": target,
+            "copies": copies,
+        }
+        self._tasks.write(
+            lambda s: record_printing(session=s, **facts),
+            None,
             self.status.show_error,
             owner=self,
         )

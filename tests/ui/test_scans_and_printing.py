@@ -10,7 +10,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
+from ozq_desktop.models import AuditRow
+from ozq_desktop.storage.engine import reading
 from ozq_desktop.ui.pdf_preview import COPIES_KEY
 from tests.ui.conftest import VALID_BIN, idle, make_pdf
 from tests.ui.driver import WizardDriver
@@ -136,6 +139,25 @@ def test_the_receipt_preview_prints_and_saves_real_pdfs(qtbot, desk_app, main_wi
     assert desk_app.settings.value(COPIES_KEY.format(kind="receipt")) in (2, "2")
     assert preview.make_printer().copyCount() == 2  # remembered for the next receipt
     preview.close()
+
+    # Both the saved file and the printout are in the audit trail, with the package's id.
+    def printed_rows():
+        with reading(desk_app.desk.factory) as s:
+            return [
+                (r.object_id, r.user_id, r.details)
+                for r in s.scalars(select(AuditRow).where(AuditRow.action == "document_printed"))
+            ]
+
+    qtbot.waitUntil(lambda: len(printed_rows()) == 2, timeout=10000)
+    rows = printed_rows()
+    package_id = drive.wizard.result.package_id
+    assert {r[0] for r in rows} == {package_id}
+    assert {r[1] for r in rows} == {main_window.clerk.user.id}
+    details = sorted((r[2] for r in rows), key=lambda d: d["destination"])
+    assert details[0]["destination"] == "pdf_file" and details[0]["target"] == "receipt.pdf"
+    assert details[1]["destination"] == "printer" and details[1]["copies"] == 2
+    assert {d["document"] for d in details} == {"receipt"}
+    assert {d["lang"] for d in details} == {"ru"}
 
 
 def _text(pdf: bytes) -> str:

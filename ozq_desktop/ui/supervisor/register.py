@@ -255,6 +255,8 @@ class RegisterPage(QWidget):
             kind=kind,
             file_stem=f"{kind}-{self.day.isoformat()}",
             parent=self,
+            user_id=self._clerk.user.id,
+            object_id=self.day.isoformat(),
         )
         self.preview.open()
 

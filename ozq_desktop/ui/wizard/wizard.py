@@ -303,6 +303,8 @@ class PackageWizard(QWidget):
             kind=str(job),
             file_stem=f"{job}-{self.result.receipt_no if self.result else ''}",
             parent=self,
+            user_id=self.clerk.user.id,
+            object_id=self.result.package_id if self.result else "",
         )
         self.preview.open()
 
