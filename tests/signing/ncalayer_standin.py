@@ -70,6 +70,7 @@ class NcaLayerStandIn:
     error_code: str = "SIGNING_FAILURE"
     error_message: str = "Неверный пароль"
     greet: bool = True
+    heartbeat: bool = False  # send "--heartbeat--" before each answer, as some builds do
     requests: list[dict[str, Any]] = field(default_factory=list)
     _server: Server | None = field(default=None, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
@@ -109,6 +110,8 @@ class NcaLayerStandIn:
                 ws.send(json.dumps({"result": {"version": VERSION}}))
             for message in ws:
                 reply = self._reply(message)
+                if self.heartbeat:
+                    ws.send("--heartbeat--")
                 if reply is not None:
                     ws.send(reply)
         except ConnectionClosed:

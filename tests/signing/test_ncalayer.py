@@ -7,6 +7,8 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -123,6 +125,11 @@ def test_works_without_the_greeting_of_older_versions(standin):
     assert signature.signer.startswith("Жұмабаев Нұрлан")
 
 
+def test_heartbeats_are_not_answers(standin):
+    standin.heartbeat = True
+    assert NcaLayerSigner(standin.start()).sign(MANIFEST).cms
+
+
 def test_each_signing_is_its_own_connection(standin):
     signer = NcaLayerSigner(standin.start())
     first, second = signer.sign(b"one"), signer.sign(b"two")
@@ -178,6 +185,23 @@ def test_ncalayer_not_running(tmp_path):
         port = probe.getsockname()[1]
     _fails_with(NcaLayerSigner(f"wss://127.0.0.1:{port}/"), ncalayer.NOT_RUNNING)
     _fails_with(NcaLayerSigner(f"ws://127.0.0.1:{port}/"), ncalayer.NOT_RUNNING)
+
+
+def test_another_program_on_the_port_is_not_taken_for_ncalayer():
+    class NotFound(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), NotFound) as web:
+        threading.Thread(target=web.serve_forever, daemon=True).start()
+        url = f"ws://127.0.0.1:{web.server_address[1]}/"
+        try:
+            _fails_with(NcaLayerSigner(url), ncalayer.NOT_NCALAYER, url=url)
+        finally:
+            web.shutdown()
 
 
 def test_an_ncalayer_without_the_basics_module_is_too_old(standin):
