@@ -13,13 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.catalog import Catalog
 from ozq_desktop.documents import annex1_for
-from ozq_desktop.domain.acceptance import AcceptanceResult, accept_package, judge
+from ozq_desktop.domain.acceptance import (
+    AcceptanceResult,
+    accept_package,
+    content_to_sign,
+    final_decision,
+    judge,
+)
 from ozq_desktop.domain.accounts import branch
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.drafts import DocumentDraft, PackageDraft, ScanDraft
 from ozq_desktop.i18n import current_language
 from ozq_desktop.models import User
 from ozq_desktop.printing import render_annex1
+from ozq_desktop.signing import Signer
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 
@@ -69,13 +76,23 @@ def accept_at_counter(
     clerk: User,
     at: datetime,
     lang: str | None = None,
+    signer: Signer | None = None,
 ) -> AcceptanceResult:
-    """Judge the draft and write the outcome; an accepted package gets its Annex 1 PDF."""
+    """Judge the draft and write the outcome; an accepted package gets its Annex 1 PDF and,
+    with a signer, the clerk's EDS over its manifest (seed: the application is certified by
+    the clerk's EDS). Signing may wait for the clerk in NCALayer, so it happens before the
+    write transaction opens; a SigningError leaves nothing written."""
     lang = lang or current_language()
+    signature = None
     if judge(catalog, draft, at.date()).outcome is Outcome.ACCEPT:
         with reading(factory) as s:
             draft = _with_application(
                 draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
             )
+        accepted = final_decision(catalog, draft, at).outcome is Outcome.ACCEPT
+        if signer is not None and accepted:
+            signature = signer.sign(content_to_sign(draft))
     with transaction(factory) as s:
-        return accept_package(session=s, catalog=catalog, draft=draft, clerk=clerk, at=at)
+        return accept_package(
+            session=s, catalog=catalog, draft=draft, clerk=clerk, at=at, signature=signature
+        )

@@ -17,12 +17,14 @@ from ozq_hub.api.deps import HubContext
 from ozq_hub.api.handlers import install_problem_handlers
 from ozq_hub.api.limits import BodyLimitMiddleware, FailureThrottle
 from ozq_hub.db import Database
+from ozq_hub.service import signatures
 from ozq_hub.service.blobs import BlobStore
 from ozq_hub.settings import HubLimits
 
 ENV_DB = "OZQ_HUB_DB"
 ENV_BLOB_DIR = "OZQ_HUB_BLOB_DIR"
 ENV_COMMITTEE_TOKEN = "OZQ_HUB_COMMITTEE_TOKEN"
+ENV_TRUSTED_CA = "OZQ_HUB_TRUSTED_CA"  # PEM files of trusted CAs, os.pathsep-separated
 
 
 def default_blob_dir(database_url: str) -> Path:
@@ -40,13 +42,17 @@ def create_app(
     blob_dir: str | Path | None = None,
     limits: HubLimits | None = None,
     migrate_schema: bool = False,
+    trusted_ca_files: list[Path] | None = None,
 ) -> FastAPI:
     """The hub as an ASGI app.
 
     `committee_token`: a token accepted on /committee routes besides those issued with
     `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
     first; otherwise the schema must already be at head (`ozq-hub migrate`).
+    `trusted_ca_files`: PEM files of the CAs clerks' EDS certificates chain to; with any,
+    every declared package must carry a signature that verifies (docs/hub.md).
     """
+    trusted = signatures.load_trusted_cas(trusted_ca_files or [])
     limits = limits or HubLimits()
     database = Database(database_url, pool_size=limits.db_connections)
     if migrate_schema:
@@ -77,6 +83,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.hub = context
+    app.state.trusted_cas = trusted
     install_problem_handlers(app)
     app.add_middleware(
         BodyLimitMiddleware,
@@ -95,4 +102,9 @@ def app_from_environment() -> FastAPI:
         os.environ[ENV_DB],
         committee_token=os.environ.get(ENV_COMMITTEE_TOKEN),
         blob_dir=os.environ.get(ENV_BLOB_DIR) or None,
+        trusted_ca_files=trusted_ca_from_environment(),
     )
+
+
+def trusted_ca_from_environment() -> list[Path]:
+    return [Path(part) for part in os.environ.get(ENV_TRUSTED_CA, "").split(os.pathsep) if part]

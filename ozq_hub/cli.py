@@ -54,9 +54,15 @@ def _open(args: argparse.Namespace) -> Iterator[Database]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, create_app
+    from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, ENV_TRUSTED_CA, create_app
+    from ozq_hub.service.signatures import load_trusted_cas
 
     url = _database_url(args)
+    trusted = [Path(f) for f in args.trusted_ca or []]
+    try:
+        load_trusted_cas(trusted)  # fail at once, before any worker starts
+    except ValueError as exc:
+        raise SystemExit(f"--trusted-ca: {exc}") from exc
     blob_dir = args.blob_dir or (
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
@@ -77,12 +83,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ[ENV_DB] = url
         if blob_dir:
             os.environ[ENV_BLOB_DIR] = str(blob_dir)
+        if trusted:
+            os.environ[ENV_TRUSTED_CA] = os.pathsep.join(str(f.resolve()) for f in trusted)
         uvicorn.run(
             "ozq_hub.app:app_from_environment", factory=True, workers=args.workers, **common
         )
         return 0
     app = create_app(
-        url, committee_token=token, blob_dir=blob_dir, migrate_schema=not args.no_migrate
+        url,
+        committee_token=token,
+        blob_dir=blob_dir,
+        migrate_schema=not args.no_migrate,
+        trusted_ca_files=trusted,
     )
     uvicorn.run(app, **common)
     return 0
@@ -283,6 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-migrate", action="store_true", help="do not migrate on start")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--trusted-ca",
+        action="append",
+        metavar="FILE",
+        help="PEM file of CA certificates clerks' EDS must chain to (repeatable); with any, "
+        "unsigned or badly signed packages are refused",
+    )
     serve.add_argument(
         "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
     )

@@ -104,8 +104,10 @@ class HubProcess:
         workers: int = 1,
         log_path: Path | None = None,
         env: dict[str, str] | None = None,
+        trusted_ca: list[Path] | None = None,
     ) -> None:
         self.database_url = database_url
+        self.trusted_ca = [Path(f) for f in trusted_ca or []]
         self.blob_dir = Path(blob_dir)
         self.committee_token = committee_token
         self.workers = workers
@@ -131,6 +133,8 @@ class HubProcess:
             "--blob-dir", str(self.blob_dir), "--host", "127.0.0.1", "--port", str(self.port),
             "--workers", str(self.workers), "--log-level", "warning",
         ]  # fmt: skip
+        for ca in self.trusted_ca:
+            command += ["--trusted-ca", str(ca)]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -142,6 +143,11 @@ class Package(Base):
     declared_at: Mapped[dt.datetime]
     received_at: Mapped[dt.datetime | None]
     received_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # The clerk's EDS (detached CMS DER) as declared; verified against the hub's trusted CAs
+    # when it has any, otherwise stored unchecked.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signer: Mapped[str | None] = mapped_column(String(500))
+    signature_verified: Mapped[bool] = mapped_column(default=False)
 
 
 class ManifestEntryRow(Base):

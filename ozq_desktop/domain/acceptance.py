@@ -23,6 +23,7 @@ from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
 from ozq_desktop.domain.receipts import next_receipt_number
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import OutboxItem, Package, PackageDocument, PackageFile, User
+from ozq_desktop.signing import Signature
 from ozq_desktop.sync import protocol
 
 # An identifier's kind each applicant type must present; a non-resident may have none.
@@ -114,12 +115,8 @@ def fold_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def accept_package(
-    *, session: Session, catalog: Catalog, draft: PackageDraft, clerk: User, at: datetime
-) -> AcceptanceResult:
-    """Judge the draft and write the outcome. The caller's session must be a write transaction;
-    everything here commits together or not at all."""
-    require_role(clerk, Role.CLERK, Role.MOBILE_CLERK, Role.SUPERVISOR)
+def final_decision(catalog: Catalog, draft: PackageDraft, at: datetime) -> ChecklistDecision:
+    """The decision the draft is written with; ValidationError when it cannot be written yet."""
     service = catalog.get(draft.service_id)
     check_applicant(service, draft)
     decision = decide(service, draft.applicant.type, draft.presented(), at.date())
@@ -127,11 +124,36 @@ def accept_package(
         raise ValidationError(
             "The expert conclusion is more than three months old: choose whether to accept it."
         )
-    accepted = decision.outcome is Outcome.ACCEPT
-    if accepted and not draft.consent:
+    if decision.outcome is Outcome.ACCEPT and not draft.consent:
         raise ValidationError(
             "The applicant's consent to the use of protected information is required."
         )
+    return decision
+
+
+def content_to_sign(draft: PackageDraft) -> bytes:
+    """What the clerk's EDS signs for an accepted draft (protocol.signed_content)."""
+    return protocol.signed_content(
+        draft.id, draft.service_id, draft.applicant.idn.strip(), manifest_of(draft)
+    )
+
+
+def accept_package(
+    *,
+    session: Session,
+    catalog: Catalog,
+    draft: PackageDraft,
+    clerk: User,
+    at: datetime,
+    signature: Signature | None = None,
+) -> AcceptanceResult:
+    """Judge the draft and write the outcome. The caller's session must be a write transaction;
+    everything here commits together or not at all. `signature` is the clerk's EDS over
+    content_to_sign(draft), made before the transaction; a refusal is never signed."""
+    require_role(clerk, Role.CLERK, Role.MOBILE_CLERK, Role.SUPERVISOR)
+    service = catalog.get(draft.service_id)
+    decision = final_decision(catalog, draft, at)
+    accepted = decision.outcome is Outcome.ACCEPT
     desk = branch(session=session)
     receipt_no = next_receipt_number(
         session=session, branch_code=desk.branch_code, desk_code=desk.desk_code
@@ -147,6 +169,9 @@ def accept_package(
         PackageStatus.ACCEPTED if accepted else PackageStatus.REFUSED_AT_COUNTER,
     )
     package = _package_row(draft, receipt_no, status, clerk, at, result_date, decision, manifest)
+    signed = signature if accepted else None
+    if signed is not None:
+        package.signature, package.signer = signed.cms, signed.signer
     session.add(package)
     if accepted:
         package.status = check_transition(status, PackageStatus.QUEUED)
@@ -162,6 +187,7 @@ def accept_package(
             "receipt_no": receipt_no,
             "service": service.id,
             "missing": [d.code for d in decision.missing],
+            **({"signer": signed.signer} if signed is not None else {}),
         },
         at=at,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -51,6 +51,7 @@ ServiceId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200), _NO_NUL]
 Label = Annotated[str, Field(min_length=1, max_length=64), _NO_NUL]
 Number = Annotated[str, Field(min_length=1, max_length=100), _NO_NUL]
+_BASE64 = r"^[A-Za-z0-9+/]+={0,2}$"
 LongText = Annotated[str, Field(min_length=1, max_length=10_000), _NO_NUL]
 
 
@@ -87,6 +88,8 @@ class ErrorCode(StrEnum):
     BLOB_HASH_MISMATCH = "blob_hash_mismatch"  # 422: the partial upload was discarded
     UPLOAD_OVERFLOW = "upload_overflow"  # 422: the chunk runs past the declared size
     CURSOR_INVALID = "cursor_invalid"  # 422
+    SIGNATURE_REQUIRED = "signature_required"  # 422: this hub accepts signed packages only
+    SIGNATURE_INVALID = "signature_invalid"  # 422: the EDS signature or its chain fails
     RATE_LIMITED = "rate_limited"  # 429, with Retry-After
     INTERNAL = "internal"  # 500
     UNAVAILABLE = "unavailable"  # 503, with Retry-After
@@ -117,6 +120,10 @@ ERROR_MESSAGES: dict[str, str] = {
     ErrorCode.BLOB_TOO_LARGE: N_("A scan is larger than the hub accepts."),
     ErrorCode.PAYLOAD_TOO_LARGE: N_("The data sent is larger than the hub accepts."),
     ErrorCode.INVALID_REQUEST: N_("The hub rejected the data as malformed."),
+    ErrorCode.SIGNATURE_REQUIRED: N_(
+        "The hub requires every package to carry the clerk's EDS signature."
+    ),
+    ErrorCode.SIGNATURE_INVALID: N_("The hub rejected the package's EDS signature."),
     ErrorCode.RATE_LIMITED: N_("The hub is busy; the desk will try again."),
     ErrorCode.UNAVAILABLE: N_("The hub is busy; the desk will try again."),
     ErrorCode.INTERNAL: N_("The hub failed; the desk will try again."),
@@ -208,6 +215,39 @@ def manifest_hash(entries: Iterable[ManifestEntry]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+MAX_SIGNATURE_CHARS = 64 * 1024  # base64 of the CMS DER: the signer cert, its chain, the signature
+
+
+def signed_content(
+    package_uuid: UUID | str,
+    service_id: str,
+    applicant_idn: str,
+    manifest_entries: Iterable[ManifestEntry | Mapping[str, Any]],
+) -> bytes:
+    """What the clerk's EDS signs: the package's identity and every file's name, hash, size
+    and type, as compact sorted-key UTF-8 JSON, entries sorted by name. A signature cannot be
+    moved to another package, and a changed file breaks it. The hub recomputes it."""
+    rows = []
+    for entry in manifest_entries:
+        row = entry.model_dump(mode="json") if isinstance(entry, ManifestEntry) else entry
+        rows.append(
+            {
+                "name": str(row["name"]),
+                "sha256": str(row["sha256"]),
+                "size": int(row["size"]),
+                "mime": str(row["mime"]),
+            }
+        )
+    document = {
+        "package_uuid": str(UUID(str(package_uuid))),
+        "service_id": service_id,
+        "applicant_idn": applicant_idn,
+        "manifest": sorted(rows, key=lambda row: row["name"]),
+    }
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
 class Clerk(_Request):
     login: Label
     full_name: ShortText
@@ -225,6 +265,11 @@ class DeclareRequest(_Request):
     manifest_hash: Sha256  # must equal manifest_hash(manifest)
     metadata: dict[str, Any] = Field(default_factory=dict)  # the package as the desk holds it
     supersedes: UUID | None = None  # a correction names the package it replaces
+    # The clerk's EDS: base64 of a detached CMS SignedData (DER) over signed_content(...),
+    # where applicant_idn is metadata["applicant_idn"].
+    signature: (
+        Annotated[str, Field(min_length=4, max_length=MAX_SIGNATURE_CHARS, pattern=_BASE64)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _names_unique(self) -> DeclareRequest:
@@ -232,6 +277,13 @@ class DeclareRequest(_Request):
         if len(names) != len(set(names)):
             raise ValueError("manifest entry names must be unique")
         return self
+
+    def content_to_sign(self) -> bytes:
+        """The bytes the clerk's signature must cover, recomputed from this declaration."""
+        idn = self.metadata.get("applicant_idn")
+        return signed_content(
+            self.package_uuid, self.service_id, idn if isinstance(idn, str) else "", self.manifest
+        )
 
 
 class PackageStatus(StrEnum):

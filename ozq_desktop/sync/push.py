@@ -7,6 +7,7 @@ deleted or retried forever."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import random
 from dataclasses import dataclass
@@ -134,6 +135,9 @@ def declaration(
             ],
         },
         supersedes=UUID(package.supersedes_id) if package.supersedes_id else None,
+        signature=base64.b64encode(package.signature).decode("ascii")
+        if package.signature
+        else None,
     )
 
 

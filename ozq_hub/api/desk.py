@@ -70,13 +70,18 @@ def device_info(token: DeviceToken, hub: Hub) -> p.DeviceInfo:
     tags=["push"],
     responses=errors(*_AUTH, 403, 409, 413),
 )
-def declare_package(body: p.DeclareRequest, token: DeviceToken, hub: Hub) -> p.DeclareResponse:
+def declare_package(
+    body: p.DeclareRequest, token: DeviceToken, hub: Hub, request: Request
+) -> p.DeclareResponse:
     """Step 1: declare the package. Idempotent on its UUID and manifest hash; a different
-    manifest under the same UUID is 409. The answer lists the blobs still to upload."""
+    manifest under the same UUID is 409. The answer lists the blobs still to upload. A hub
+    with trusted CAs refuses an unsigned package (422 `signature_required`) and one whose
+    EDS does not verify (422 `signature_invalid`, the reason in `detail`)."""
     device = authenticate(hub, token)
+    trusted = getattr(request.app.state, "trusted_cas", [])
     with hub.db.writing() as session:
         return packages.declare(
-            session, device=device, request=body, limits=hub.limits, now=utcnow()
+            session, device=device, request=body, limits=hub.limits, now=utcnow(), trusted=trusted
         )
 
 

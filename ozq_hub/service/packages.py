@@ -8,18 +8,22 @@ commit writes the change-log row and every replay reads the same answer back.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cryptography import x509
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ozq_desktop.sync import protocol as p
 from ozq_hub.models import Blob, ManifestEntryRow, Package
 from ozq_hub.problems import HubProblem
-from ozq_hub.service import changelog
+from ozq_hub.service import changelog, signatures
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_hub.settings import HubLimits
 
@@ -102,6 +106,38 @@ def missing_blobs(session: Session, package_uuid: uuid.UUID) -> list[str]:
     return list(session.execute(statement).scalars())
 
 
+def _signature_columns(
+    request: p.DeclareRequest, trusted: Sequence[x509.Certificate], now: dt.datetime
+) -> dict[str, object]:
+    """The clerk's EDS as the package row stores it. With trusted CAs the signature is
+    required and must verify (seed: applications are certified by the clerk's EDS); with
+    none it is stored unchecked."""
+    if request.signature is None:
+        if trusted:
+            raise HubProblem(
+                422, p.ErrorCode.SIGNATURE_REQUIRED, "this hub accepts signed packages only"
+            )
+        return {"signature": None, "signer": None, "signature_verified": False}
+    try:
+        cms_der = base64.b64decode(request.signature, validate=True)
+    except binascii.Error as exc:
+        raise HubProblem(
+            422, p.ErrorCode.SIGNATURE_INVALID, "the signature is not valid base64"
+        ) from exc
+    if not trusted:
+        signer = signatures.describe_unchecked(cms_der)
+        return {
+            "signature": cms_der,
+            "signer": signer and signer[:500],
+            "signature_verified": False,
+        }
+    try:
+        info = signatures.verify_detached(cms_der, request.content_to_sign(), list(trusted), now)
+    except signatures.SignatureInvalid as exc:
+        raise HubProblem(422, p.ErrorCode.SIGNATURE_INVALID, exc.reason) from exc
+    return {"signature": cms_der, "signer": info.subject[:500], "signature_verified": True}
+
+
 def declare(
     session: Session,
     *,
@@ -109,9 +145,15 @@ def declare(
     request: p.DeclareRequest,
     limits: HubLimits,
     now: dt.datetime,
+    trusted: Sequence[x509.Certificate] = (),
 ) -> p.DeclareResponse:
+    """Step 1. The signature is checked when the package is first declared; a replay gets
+    the first answer even after the signing certificate has expired."""
     _check_limits(request, limits)
     _check_known_sizes(session, request)
+    signed: dict[str, object] = {}
+    if session.get(Package, request.package_uuid) is None:
+        signed = _signature_columns(request, trusted, now)
     if request.supersedes is not None:
         earlier = session.get(Package, request.supersedes)
         if earlier is not None and earlier.branch_code != device.branch_code:
@@ -136,6 +178,7 @@ def declare(
             "supersedes": request.supersedes,
             "status": p.PackageStatus.DECLARED.value,
             "declared_at": now,
+            **signed,
         },
         key=["uuid"],
     )
