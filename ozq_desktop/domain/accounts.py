@@ -4,6 +4,7 @@ Roles are checked here, in the domain, not only by hiding buttons in the UI."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -208,9 +209,15 @@ def deactivate_user(*, session: Session, actor: User, user_id: int) -> None:
 
 
 def authenticate(
-    *, session: Session, login: str, password: str, at: datetime | None = None
+    *,
+    session: Session,
+    login: str,
+    password: str,
+    at: datetime | None = None,
+    purpose: str = "login",
 ) -> User:
-    """The user, or AuthenticationError. Five failures lock the account for five minutes."""
+    """The user, or AuthenticationError. Five failures lock the account for five minutes.
+    `purpose` is "login" or "unlock" (the auto-locked desk): the audit row says which."""
     at = at or wall_clock()
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
     if user is None or not user.is_active:
@@ -223,7 +230,7 @@ def authenticate(
         )
         raise AuthenticationError("Wrong login or password.")
     if user.locked_until is not None and user.locked_until > at:
-        minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((user.locked_until - at).total_seconds() / 60))
         raise AuthenticationError(
             "Too many failed attempts. Try again in {minutes} min.", minutes=minutes
         )
@@ -234,13 +241,19 @@ def authenticate(
         if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
             user.locked_until = at + LOCKOUT
             user.failed_attempts = 0
-        audit.record(session=session, action="login_failed", user_id=user.id, at=at)
+        audit.record(
+            session=session,
+            action="login_failed",
+            user_id=user.id,
+            details={"purpose": purpose},
+            at=at,
+        )
         raise AuthenticationError("Wrong login or password.") from None
     user.failed_attempts = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(session=session, action="login", user_id=user.id, at=at)
+    audit.record(session=session, action=purpose, user_id=user.id, at=at)
     return user
 
 
@@ -263,3 +276,27 @@ def sign_in(
     if failure is not None:
         raise failure
     return user
+
+
+LOCK_MINUTES_RANGE = (1, 240)
+
+
+def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSettings:
+    """The supervisor sets after how many idle minutes every desk session locks itself."""
+    require_role(actor, Role.SUPERVISOR)
+    low, high = LOCK_MINUTES_RANGE
+    if not low <= minutes <= high:
+        raise ValidationError(
+            "Auto-lock must be between {low} and {high} minutes.", low=low, high=high
+        )
+    settings = branch(session=session)
+    before = settings.lock_minutes
+    settings.lock_minutes = minutes
+    audit.record(
+        session=session,
+        action="settings_changed",
+        user_id=actor.id,
+        object_id="lock_minutes",
+        details={"before": before, "after": minutes},
+    )
+    return settings

@@ -24,6 +24,8 @@ class ActionId(StrEnum):
     SYNC_NOW = "sync_now"
     NEEDS_ATTENTION = "needs_attention"
     HUB_SETTINGS = "hub_settings"
+    LOCK = "lock"
+    AUTO_LOCK = "auto_lock"
     HANDOVER = "handover"
     DEADLINES = "deadlines"
     REGISTER = "register"
@@ -58,6 +60,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.SYNC_NOW, _msg(N_("Sync now")), "F9"),
     ActionSpec(ActionId.NEEDS_ATTENTION, _msg(N_("Needs attention…")), ""),
     ActionSpec(ActionId.HUB_SETTINGS, _msg(N_("Connect to the hub…")), ""),
+    ActionSpec(ActionId.LOCK, _msg(N_("Lock the desk")), "Ctrl+L"),
+    ActionSpec(ActionId.AUTO_LOCK, _msg(N_("Auto-lock…")), ""),
     ActionSpec(ActionId.HANDOVER, _msg(N_("Hand over a result")), "Ctrl+H"),
     ActionSpec(ActionId.DEADLINES, _msg(N_("Deadlines")), "Ctrl+1"),
     ActionSpec(ActionId.REGISTER, _msg(N_("Daily register")), "Ctrl+2"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QToolBar, QWidget
 
-from ozq_desktop.domain.accounts import Role
+from ozq_desktop.domain.accounts import Role, set_lock_minutes
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.i18n import N_, set_language, tr
 from ozq_desktop.sync.engine import SyncReport
@@ -17,7 +17,9 @@ from ozq_desktop.ui.actions import (
     ActionId,
     ActionRegistry,
 )
+from ozq_desktop.ui.auto_lock import AutoLock, LockMinutesDialog
 from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
@@ -71,10 +73,17 @@ class MainWindow(QMainWindow):
                 button.setObjectName(f"tool_{action.objectName().removeprefix('action_')}")
         self.desk_menu = self.menuBar().addMenu("")
         self.desk_menu.setObjectName("desk_menu")
-        for action_id in (ActionId.SYNC_NOW, ActionId.NEEDS_ATTENTION, ActionId.HUB_SETTINGS):
+        for action_id in (
+            ActionId.SYNC_NOW,
+            ActionId.NEEDS_ATTENTION,
+            ActionId.HUB_SETTINGS,
+            ActionId.AUTO_LOCK,
+            ActionId.LOCK,
+        ):
             self.desk_menu.addAction(self.actions[action_id])
-        # The domain refuses enrolment to others anyway; the action is the supervisor's.
-        self.actions[ActionId.HUB_SETTINGS].setVisible(clerk.user.role == Role.SUPERVISOR)
+        # The domain refuses these to others anyway; the actions are the supervisor's.
+        for action_id in (ActionId.HUB_SETTINGS, ActionId.AUTO_LOCK):
+            self.actions[action_id].setVisible(clerk.user.role == Role.SUPERVISOR)
         self.supervisor_menu = self.menuBar().addMenu("")
         self.supervisor_menu.setObjectName("supervisor_menu")
         is_supervisor = clerk.user.role == Role.SUPERVISOR
@@ -84,6 +93,7 @@ class MainWindow(QMainWindow):
         self.supervisor_menu.menuAction().setVisible(is_supervisor)
         self.supervision: SupervisorWindow | None = None
         self.sync = SyncController(services, parent=self)
+        self.auto_lock = AutoLock(services, clerk, parent=self)
         self._hub_hint_shown = False
         self._wire()
         follow_language(self.retranslate)
@@ -104,6 +114,10 @@ class MainWindow(QMainWindow):
         a[ActionId.SYNC_NOW].triggered.connect(lambda: self.sync.sync(reset_backoff=True))
         a[ActionId.NEEDS_ATTENTION].triggered.connect(self.open_needs_attention)
         a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
+        a[ActionId.LOCK].triggered.connect(self.auto_lock.lock)
+        a[ActionId.AUTO_LOCK].triggered.connect(self.ask_lock_minutes)
+        self.auto_lock.locked.connect(self._locked)
+        self.auto_lock.sign_out_requested.connect(self.signed_out)
         self.sync.reported.connect(self._sync_reported)
         self.sync.failed.connect(self.status.show_sync_failure)
         self.sync.decisions_arrived.connect(self._decisions_arrived)
@@ -139,6 +153,34 @@ class MainWindow(QMainWindow):
 
     def start_sync(self) -> None:
         self.sync.start()
+        self.auto_lock.start()
+
+    def _locked(self) -> None:
+        if self.wizard is not None and self.wizard.result is None:
+            self.wizard.save_now()  # the draft is on disk whatever happens while locked
+
+    def ask_lock_minutes(self) -> None:
+        dialog = LockMinutesDialog(self.clerk.branch.lock_minutes, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.intValueSelected.connect(self._set_lock_minutes)
+        self.lock_dialog = dialog
+        dialog.open()
+
+    def _set_lock_minutes(self, minutes: int) -> None:
+        user = self.clerk.user
+
+        def saved(settings) -> None:
+            self.clerk.branch.lock_minutes = settings.lock_minutes
+            self.auto_lock.set_minutes(settings.lock_minutes)
+            self.status.showMessage(
+                tr(N_("The desk now locks after {minutes} idle minutes."), minutes=minutes), 10000
+            )
+
+        self.services.tasks.write(
+            lambda s: set_lock_minutes(session=s, actor=user, minutes=minutes),
+            saved,
+            lambda exc: QMessageBox.warning(self, tr(N_("Auto-lock")), error_text(exc)),
+        )
 
     def _sync_reported(self, report: SyncReport) -> None:
         self.status.show_sync(report, self.sync.last_sync)

@@ -115,6 +115,11 @@ def test_login_lockout_after_five_failures_then_recovery(desk):
             factory=factory, login="clerk", password="clerkpass1", at=t0 + timedelta(minutes=1)
         )
     assert err.value.msgid == "Too many failed attempts. Try again in {minutes} min."
+    assert err.value.params == {"minutes": 4}
+    for elapsed, left in ((timedelta(0), 5), (timedelta(minutes=4, seconds=59), 1)):
+        with pytest.raises(AuthenticationError) as err:
+            accounts.sign_in(factory=factory, login="clerk", password="clerkpass1", at=t0 + elapsed)
+        assert err.value.params == {"minutes": left}
     user = accounts.sign_in(
         factory=factory,
         login="CLERK",

@@ -129,6 +129,15 @@ def wizard_steps(out: Path, tmp: Path) -> None:
     page.poa_number.setText("17")
     page.poa_date.setDate(date.today() - timedelta(days=10))
     shoot(main, out, "04-step2-applicant")
+    lock = main.auto_lock
+    lock.lock()  # what an idle desk shows; the wizard waits beneath
+    lock.screen.password.setText("wrong")
+    lock.screen.submit()
+    bot.waitUntil(lambda: app.tasks.pending == 0 and lock.screen.unlock_button.isEnabled())
+    shoot(lock.screen, out, "04a-locked")
+    lock.screen.password.setText(CLERK_PASSWORD)
+    lock.screen.submit()
+    bot.waitUntil(lambda: not lock.is_locked)
     drive.next()
     docs = drive.page("page_documents")
     scans = {
