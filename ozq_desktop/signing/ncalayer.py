@@ -106,7 +106,9 @@ class NcaLayerSigner:
         return Signature(cms=cms, signer=signer_of(cms))
 
     def request_for(self, content: bytes) -> dict[str, Any]:
-        """The `basics.sign` request for a detached CMS over `content`."""
+        """The `basics.sign` request for a detached CMS over `content`. No `tsaProfile`: a
+        timestamp would make NCALayer call a TSA over the network, and a mobile clerk signs
+        offline; the signing time is in the CMS's signed attributes."""
         return {
             "module": BASICS_MODULE,
             "method": "sign",
@@ -118,7 +120,6 @@ class NcaLayerSigner:
                     "decode": True,
                     "encapsulate": False,
                     "digested": False,
-                    "tsaProfile": {},
                 },
                 "signerParams": {"extKeyUsageOids": [], "chain": []},
                 "locale": self.lang,

@@ -113,8 +113,7 @@ def test_the_request_has_the_shape_ncalayer_expects(standin):
         "decode": True,
         "encapsulate": False,
         "digested": False,
-        "tsaProfile": {},
-    }
+    }  # no tsaProfile: a timestamp needs the network, and a mobile clerk signs offline
     assert args["signerParams"] == {"extKeyUsageOids": [], "chain": []}
     assert args["locale"] == "kk"
 
