@@ -24,7 +24,6 @@ DESKTOP_LIBRARIES = {
     "libglib-2.0.so.0",  # GLib: Qt's event dispatcher
     "libgthread-2.0.so.0",
     "libX11.so.6",  # Xlib (libx11-6, also under XWayland)
-    "libX11-xcb.so.1",
     "libcups.so.2",  # printing goes through the machine's CUPS; loaded by the print plugin only
 }
 
