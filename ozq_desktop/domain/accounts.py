@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -300,3 +301,28 @@ def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSe
         details={"before": before, "after": minutes},
     )
     return settings
+
+
+def set_signing(*, session: Session, user: User, kind: str | None, key_path: str | None) -> User:
+    """A user chooses how they sign packages (EDS): a key file, NCALayer, or none. Each user
+    sets their own; the key itself never enters the database, only the file's path."""
+    from ozq_desktop.signing.choice import SigningKind
+
+    row = session.get(User, user.id)
+    if row is None:
+        raise NotFoundError("No such user.")
+    if kind is not None and kind not in {k.value for k in SigningKind}:
+        raise ValidationError("Unknown way of signing: {kind}.", kind=kind)
+    path = (key_path or "").strip() if kind == SigningKind.PKCS12 else ""
+    if kind == SigningKind.PKCS12 and not path:
+        raise ValidationError("Choose the key file (.p12) first.")
+    row.signing_kind = kind
+    row.signing_key_path = path or None
+    audit.record(
+        session=session,
+        action="signing_set",
+        user_id=row.id,
+        object_id=str(row.id),
+        details={"kind": kind, "key_file": Path(path).name if path else None},
+    )
+    return row

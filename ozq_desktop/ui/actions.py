@@ -25,6 +25,7 @@ class ActionId(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     HUB_SETTINGS = "hub_settings"
     LOCK = "lock"
+    SIGNING = "signing"
     AUTO_LOCK = "auto_lock"
     HANDOVER = "handover"
     DEADLINES = "deadlines"
@@ -61,6 +62,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.NEEDS_ATTENTION, _msg(N_("Needs attention…")), ""),
     ActionSpec(ActionId.HUB_SETTINGS, _msg(N_("Connect to the hub…")), ""),
     ActionSpec(ActionId.LOCK, _msg(N_("Lock the desk")), "Ctrl+L"),
+    ActionSpec(ActionId.SIGNING, _msg(N_("Signing key (EDS)…")), ""),
     ActionSpec(ActionId.AUTO_LOCK, _msg(N_("Auto-lock…")), ""),
     ActionSpec(ActionId.HANDOVER, _msg(N_("Hand over a result")), "Ctrl+H"),
     ActionSpec(ActionId.DEADLINES, _msg(N_("Deadlines")), "Ctrl+1"),

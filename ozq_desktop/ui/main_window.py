@@ -24,6 +24,7 @@ from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.settings_dialog import HubSettingsDialog
+from ozq_desktop.ui.signing_dialog import SigningDialog
 from ozq_desktop.ui.status_bar import DeskStatusBar
 from ozq_desktop.ui.supervisor.window import SupervisorWindow, Tab
 from ozq_desktop.ui.sync_panel import NeedsAttentionDialog, SyncController, decisions_text
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
             ActionId.SYNC_NOW,
             ActionId.NEEDS_ATTENTION,
             ActionId.HUB_SETTINGS,
+            ActionId.SIGNING,
             ActionId.AUTO_LOCK,
             ActionId.LOCK,
         ):
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         a[ActionId.HUB_SETTINGS].triggered.connect(self.open_hub_settings)
         a[ActionId.LOCK].triggered.connect(self.auto_lock.lock)
         a[ActionId.AUTO_LOCK].triggered.connect(self.ask_lock_minutes)
+        a[ActionId.SIGNING].triggered.connect(self.open_signing)
         self.auto_lock.locked.connect(self._locked)
         self.auto_lock.sign_out_requested.connect(self.signed_out)
         self.sync.reported.connect(self._sync_reported)
@@ -158,6 +161,12 @@ class MainWindow(QMainWindow):
     def _locked(self) -> None:
         if self.wizard is not None and self.wizard.result is None:
             self.wizard.save_now()  # the draft is on disk whatever happens while locked
+
+    def open_signing(self) -> None:
+        dialog = SigningDialog(self.services, self.clerk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.signing_dialog = dialog
+        dialog.open()
 
     def ask_lock_minutes(self) -> None:
         dialog = LockMinutesDialog(self.clerk.branch.lock_minutes, self)

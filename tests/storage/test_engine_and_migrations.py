@@ -92,15 +92,24 @@ def test_backups_are_pruned(db_path, engine):
     assert len(list((db_path.parent / "backups").glob("*.db"))) == migrations.KEEP_BACKUPS
 
 
-def test_upgrade_from_previous_schema_version_keeps_data(tmp_path):
-    """A database made at the first revision upgrades to head with its rows intact."""
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_upgrade_from_previous_schema_version_keeps_data(tmp_path, revision):
+    """A database made at an earlier revision (0002 is the previous release) upgrades to head
+    with its rows intact, and the new columns get their defaults."""
     path = tmp_path / "old.db"
     eng = make_engine(path)
-    migrations.upgrade(eng, "0001")
+    migrations.upgrade(eng, revision)
     with eng.begin() as conn:
         conn.exec_driver_sql("insert into sync_state(key, value) values ('cursor', '7')")
+        conn.exec_driver_sql(
+            "insert into branch_settings(id, branch_code, branch_name, department_no, address,"
+            " phone, desk_code, created_at) values (1, 'ALA01', 'Филиал', '3', 'Алматы', '',"
+            " 'D1', '2026-11-01 09:00:00')"
+        )
     migrations.backup_and_upgrade(eng, path)
     with eng.connect() as conn:
         assert conn.exec_driver_sql("select value from sync_state").scalar() == "7"
+        row = conn.exec_driver_sql("select branch_name, lock_minutes from branch_settings").one()
+        assert tuple(row) == ("Филиал", 10)  # auto-lock defaults to ten minutes
     assert migrations.current_revision(eng) == migrations.head_revision()
     eng.dispose()
