@@ -16,6 +16,20 @@ router = APIRouter(tags=["push"])
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="lowercase hex SHA-256")]
 _ERRORS = errors(401, 404, 413, 416, 422, 503)
 
+_STATUS_HEADERS = {
+    name: {
+        "description": description,
+        "required": True,
+        "schema": {"type": "string", "pattern": pattern},
+    }
+    for name, description, pattern in (
+        (p.UPLOAD_OFFSET, "bytes the hub holds: resume here", "^[0-9]+$"),
+        (p.UPLOAD_LENGTH, "the blob's declared size", "^[0-9]+$"),
+        (p.UPLOAD_COMPLETE, "1 once stored and verified, else 0", "^[01]$"),
+    )
+}
+_STATUS = {200: {"description": "Where the upload stands", "headers": _STATUS_HEADERS}} | _ERRORS
+
 
 def _headers(status: p.UploadStatus) -> dict[str, str]:
     return {
@@ -26,7 +40,7 @@ def _headers(status: p.UploadStatus) -> dict[str, str]:
     }
 
 
-@router.get("/uploads/{sha256}", response_model=p.UploadStatus, responses=_ERRORS)
+@router.get("/uploads/{sha256}", response_model=p.UploadStatus, responses=_STATUS)
 def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response) -> p.UploadStatus:
     """Where the upload stands: resume at `offset`. `complete` once stored and verified."""
     device = authenticate(hub, token)
@@ -35,7 +49,11 @@ def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response)
     return status
 
 
-@router.head("/uploads/{sha256}", responses=_ERRORS)
+@router.head(
+    "/uploads/{sha256}",
+    response_class=Response,  # headers only: no body, so no media type to document
+    responses=_STATUS,
+)
 def upload_status_head(sha256: Sha, token: DeviceToken, hub: Hub) -> Response:
     """The same as GET, in the Upload-Offset / Upload-Length / Upload-Complete headers."""
     device = authenticate(hub, token)
@@ -46,7 +64,7 @@ def upload_status_head(sha256: Sha, token: DeviceToken, hub: Hub) -> Response:
 @router.patch(
     "/uploads/{sha256}",
     response_model=p.UploadStatus,
-    responses=_ERRORS,
+    responses=_STATUS,
     openapi_extra={
         "requestBody": {
             "required": True,
