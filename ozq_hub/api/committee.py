@@ -53,7 +53,7 @@ def get_package(package_uuid: uuid.UUID, hub: Hub) -> p.CommitteePackage:
 @router.post(
     "/packages/{package_uuid}/decisions",
     response_model=p.Decision,
-    responses=errors(401, 404, 409, 422),
+    responses=errors(401, 404, 409, 413, 422),
 )
 def record_decision(package_uuid: uuid.UUID, body: p.DecisionRequest, hub: Hub) -> p.Decision:
     """Record a grant or a reasoned refusal, or revise the last one (next version).

@@ -76,5 +76,6 @@ DeviceToken = Annotated[str | None, Depends(device_token)]
 
 
 def errors(*statuses: int) -> dict[int | str, dict]:
-    """OpenAPI: these statuses answer with an ApiError body."""
-    return {status: {"model": ApiError} for status in statuses}
+    """OpenAPI: these statuses answer with an ApiError body, and so does 503, which any
+    route that reads the database can answer when it is busy or unreachable."""
+    return {status: {"model": ApiError} for status in sorted({*statuses, 503})}
