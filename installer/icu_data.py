@@ -97,13 +97,12 @@ def _data_symbol(library: bytes, symbol: bytes) -> bytes:
             continue
         strings_at = sections[link][4]
         for at in range(offset, offset + size, entsize):
-            name, _, _, _, value, length = struct.unpack_from("<IBBHQQ", library, at)
+            name, _, _, home, value, length = struct.unpack_from("<IBBHQQ", library, at)
             end = library.index(b"\0", strings_at + name)
             if library[strings_at + name : end] == symbol:
-                for _, _, _, address, file_at, section_size, *_ in sections:
-                    if address <= value < address + section_size:
-                        start = file_at + value - address
-                        return library[start : start + length]
+                _, _, _, address, file_at, *_ = sections[home]  # the section holding it
+                start = file_at + value - address
+                return library[start : start + length]
     raise ValueError(f"{symbol.decode()} not found")
 
 
