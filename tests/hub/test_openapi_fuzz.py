@@ -282,3 +282,9 @@ def test_an_oversized_decision_is_refused_as_documented(fuzz_target):
     assert answer.status_code == 413
     assert p.ApiError.model_validate(answer.json()).code == p.ErrorCode.PAYLOAD_TOO_LARGE
     assert "413" in _documented(fuzz_target, "post", "/committee/packages/{package_uuid}/decisions")
+
+
+def test_the_hub_logged_no_unhandled_error(fuzz_target):
+    """Runs last: a 5xx above left its traceback in the hub's log; show it here."""
+    log = fuzz_target.hub.process.log_path.read_text(errors="replace")
+    assert "unhandled error" not in log, log[-20_000:]
