@@ -98,6 +98,15 @@ async def _on_unstorable(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(422, ErrorCode.INVALID_REQUEST, "a value cannot be stored")
 
 
+async def _on_unencodable(_request: Request, exc: Exception) -> JSONResponse:
+    # JSON may escape an unpaired surrogate (\ud800); such text cannot be hashed or
+    # stored as UTF-8, wherever the hub first tries to.
+    log.warning("a request carried text that is not valid Unicode: %s", exc)
+    return problem_response(
+        422, ErrorCode.INVALID_REQUEST, "text must be valid Unicode (no unpaired surrogates)"
+    )
+
+
 async def _on_disconnect(_request: Request, _exc: Exception) -> JSONResponse:
     log.info("a client disconnected mid-request")
     return problem_response(400, ErrorCode.INVALID_REQUEST, "the client disconnected")
@@ -115,5 +124,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _on_database_busy)
     app.add_exception_handler(PoolTimeout, _on_database_busy)
     app.add_exception_handler(DataError, _on_unstorable)
+    app.add_exception_handler(UnicodeEncodeError, _on_unencodable)
     app.add_exception_handler(ClientDisconnect, _on_disconnect)
     app.add_exception_handler(Exception, _on_bug)

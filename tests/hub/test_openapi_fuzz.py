@@ -9,6 +9,7 @@ By hand, `OZQ_HUB_FUZZ_DEPTH=10`, another `OZQ_HUB_FUZZ_SEED` and
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import uuid
@@ -195,6 +196,28 @@ def _node_id_for_schemathesis(request):
     # schemathesis 4.32's lazy loader renames the item through `_nodeid`, gone in pytest 9
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
+
+
+# Valid JSON (json.dumps escapes them), but not valid Unicode. Typed fields refuse them in
+# validation; `metadata` is free JSON and let them through.
+UNPAIRED_SURROGATES = {
+    "metadata value": {"metadata": {"applicant": "\ud800"}},
+    "metadata key": {"metadata": {"\udfff": 1}},
+    "nested metadata": {"metadata": {"documents": [{"title": "\udc00"}]}},
+    "receipt number": {"receipt_no": "R-\ud83d"},
+}
+
+
+@pytest.mark.parametrize("where", UNPAIRED_SURROGATES)
+def test_a_declaration_with_an_unpaired_surrogate_is_refused_with_422(fuzz_target, where):
+    """Found beside the fuzzing: a lone surrogate in the metadata made the hub fail with
+    UnicodeEncodeError (a 500 and a reset connection) when it measured the metadata."""
+    body = {**json.loads(declaration(scans(10)).model_dump_json()), **UNPAIRED_SURROGATES[where]}
+    answer = fuzz_target.desk.http.post(
+        "/packages", content=json.dumps(body), headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert p.ApiError.model_validate(answer.json()).code == p.ErrorCode.INVALID_REQUEST
 
 
 positive = schemathesis.pytest.from_fixture("positive_schema")
