@@ -6,7 +6,7 @@ scan store, so it travels to the committee in the package's manifest."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,7 +26,7 @@ from ozq_desktop.domain.drafts import DocumentDraft, PackageDraft, ScanDraft
 from ozq_desktop.i18n import current_language
 from ozq_desktop.models import User
 from ozq_desktop.printing import render_annex1
-from ozq_desktop.signing import Signer
+from ozq_desktop.signing import Signature, Signer
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 
@@ -67,6 +67,58 @@ def _with_application(
     return replace(draft, documents=documents)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A draft ready to be written: with its Annex 1 PDF when it will be accepted, and the
+    bytes the clerk's EDS signs (None for a refusal, which is never signed)."""
+
+    draft: PackageDraft
+    to_sign: bytes | None
+
+
+def prepare(
+    *,
+    factory: sessionmaker[Session],
+    catalog: Catalog,
+    store: ScanStore,
+    draft: PackageDraft,
+    at: datetime,
+    lang: str | None = None,
+) -> Prepared:
+    """Step 1: judge the draft; an accepted one gets its rendered Annex 1 application.
+    Raises ValidationError when the draft cannot be written yet."""
+    lang = lang or current_language()
+    if judge(catalog, draft, at.date()).outcome is not Outcome.ACCEPT:
+        final_decision(catalog, draft, at)  # a refusal must still be writable
+        return Prepared(draft, None)
+    with reading(factory) as s:
+        draft = _with_application(
+            draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
+        )
+    accepted = final_decision(catalog, draft, at).outcome is Outcome.ACCEPT
+    return Prepared(draft, content_to_sign(draft) if accepted else None)
+
+
+def write_prepared(
+    *,
+    session: Session,
+    catalog: Catalog,
+    prepared: Prepared,
+    clerk: User,
+    at: datetime,
+    signature: Signature | None = None,
+) -> AcceptanceResult:
+    """Step 3, in the caller's write transaction (step 2 is signing `prepared.to_sign`)."""
+    return accept_package(
+        session=session,
+        catalog=catalog,
+        draft=prepared.draft,
+        clerk=clerk,
+        at=at,
+        signature=signature if prepared.to_sign is not None else None,
+    )
+
+
 def accept_at_counter(
     *,
     factory: sessionmaker[Session],
@@ -81,18 +133,13 @@ def accept_at_counter(
     """Judge the draft and write the outcome; an accepted package gets its Annex 1 PDF and,
     with a signer, the clerk's EDS over its manifest (seed: the application is certified by
     the clerk's EDS). Signing may wait for the clerk in NCALayer, so it happens before the
-    write transaction opens; a SigningError leaves nothing written."""
-    lang = lang or current_language()
+    write transaction opens; a SigningError leaves nothing written. The wizard runs the same
+    three steps (prepare, sign, write_prepared) on the task helper's workers."""
+    prepared = prepare(factory=factory, catalog=catalog, store=store, draft=draft, at=at, lang=lang)
     signature = None
-    if judge(catalog, draft, at.date()).outcome is Outcome.ACCEPT:
-        with reading(factory) as s:
-            draft = _with_application(
-                draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
-            )
-        accepted = final_decision(catalog, draft, at).outcome is Outcome.ACCEPT
-        if signer is not None and accepted:
-            signature = signer.sign(content_to_sign(draft))
+    if signer is not None and prepared.to_sign is not None:
+        signature = signer.sign(prepared.to_sign)
     with transaction(factory) as s:
-        return accept_package(
-            session=s, catalog=catalog, draft=draft, clerk=clerk, at=at, signature=signature
+        return write_prepared(
+            session=s, catalog=catalog, prepared=prepared, clerk=clerk, at=at, signature=signature
         )

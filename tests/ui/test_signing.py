@@ -3,19 +3,25 @@ accepted packages signed at the counter (a wrong password loses nothing)."""
 
 from __future__ import annotations
 
+import base64
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from ozq_desktop.domain.accounts import set_signing
 from ozq_desktop.models import AuditRow, Package, User
 from ozq_desktop.signing.choice import ENV_NCALAYER_URL
-from ozq_desktop.storage.engine import reading
+from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.sync.push import declaration
 from ozq_desktop.ui.actions import ActionId
+from ozq_hub.service.signatures import verify_detached
 from tests.signing.ncalayer_standin import NcaLayerStandIn, SigningKey
 from tests.signing.pki import make_pki
-from tests.ui.conftest import idle
+from tests.ui.conftest import VALID_BIN, idle, make_pdf
+from tests.ui.driver import WizardDriver
 
 PASSWORD = "key-pass-1"
 
@@ -98,3 +104,107 @@ def test_a_closed_ncalayer_is_said_plainly(qtbot, desk_app, main_window, monkeyp
 def signed_packages(app) -> list[tuple[str, bytes | None, str | None]]:
     with reading(app.desk.factory) as s:
         return [(p.receipt_no, p.signature, p.signer) for p in s.scalars(select(Package))]
+
+
+def use_signing(app, window, kind: str, path: Path | None = None) -> None:
+    """The clerk's saved choice, as the signing dialog stores it."""
+    with transaction(app.desk.factory) as s:
+        set_signing(
+            session=s, user=window.clerk.user, kind=kind, key_path=str(path) if path else None
+        )
+    window.clerk.user.signing_kind = kind
+    window.clerk.user.signing_key_path = str(path) if path else None
+
+
+def at_review(qtbot, app, tmp_path) -> WizardDriver:
+    drive = WizardDriver(qtbot, app)
+    drive.start("attestation")
+    drive.place()
+    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
+    drive.documents(
+        {
+            code: [make_pdf(tmp_path / f"{code}.pdf", 1)]
+            for code in ("application", "expert_conclusion", "specialists_and_base")
+        }
+    )
+    drive.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
+    drive.consent()
+    drive.page("page_review")
+    return drive
+
+
+def hub_check(app, pki, receipt_no: str) -> str:
+    """Verify the stored signature as the hub does, over the package's manifest."""
+    with reading(app.desk.factory) as s:
+        package = s.scalars(select(Package).where(Package.receipt_no == receipt_no)).one()
+        request = declaration(package, package_clerk(s, package))
+    assert request.signature is not None
+    signer = verify_detached(
+        base64.b64decode(request.signature),
+        request.content_to_sign(),
+        [pki.root.cert],
+        datetime.now(UTC),
+    )
+    names = {e.name for e in request.manifest}
+    assert "application.1.annex1-application-kk.pdf" in names  # the Annex 1 PDF is signed too
+    return signer.subject
+
+
+def package_clerk(session, package):
+    return session.get(User, package.clerk_id)
+
+
+def test_an_accepted_package_is_signed_with_the_key_file(
+    qtbot, desk_app, main_window, pki, key_file, tmp_path
+):
+    use_signing(desk_app, main_window, "pkcs12", key_file)
+    drive = at_review(qtbot, desk_app, tmp_path)
+    drive.next()
+    qtbot.waitUntil(lambda: drive.wizard.flow.password_dialog is not None, timeout=15000)
+    prompt = drive.wizard.flow.password_dialog
+    prompt.setTextValue("wrong")
+    prompt.accept()
+    qtbot.waitUntil(lambda: drive.wizard.problem.kind == "error", timeout=15000)
+    assert drive.wizard.problem.text() == "Кілт файлының құпиясөзі қате."
+    idle(qtbot, desk_app)
+    assert signed_packages(desk_app) == []  # nothing written
+    assert drive.wizard.next_button.isEnabled()  # the clerk tries again
+
+    drive.next()
+    qtbot.waitUntil(lambda: drive.wizard.flow.password_dialog not in (None, prompt), timeout=15000)
+    drive.wizard.flow.password_dialog.setTextValue(PASSWORD)
+    drive.wizard.flow.password_dialog.accept()
+    qtbot.waitUntil(lambda: drive.wizard.result is not None, timeout=15000)
+    idle(qtbot, desk_app)
+    [(receipt_no, signature, signer)] = signed_packages(desk_app)
+    assert receipt_no == drive.wizard.result.receipt_no
+    assert signature and signer == "Жұмабаев Нұрлан, IIN900101300001"
+    assert "CN=Жұмабаев Нұрлан" in hub_check(desk_app, pki, receipt_no)
+
+
+def test_an_accepted_package_is_signed_through_ncalayer(
+    qtbot, desk_app, main_window, pki, key_file, tmp_path, monkeypatch
+):
+    with NcaLayerStandIn(SigningKey.from_pkcs12(key_file, PASSWORD)) as standin:
+        monkeypatch.setenv(ENV_NCALAYER_URL, standin.start())
+        use_signing(desk_app, main_window, "ncalayer")
+        drive = at_review(qtbot, desk_app, tmp_path)
+        drive.confirm()  # no password asked by the desk: NCALayer asks for its PIN
+        receipt_no = drive.wizard.result.receipt_no
+        assert "CN=Жұмабаев Нұрлан" in hub_check(desk_app, pki, receipt_no)
+        assert len(standin.requests) == 1
+
+
+def test_a_refusal_is_not_signed(qtbot, desk_app, main_window, key_file, tmp_path):
+    use_signing(desk_app, main_window, "pkcs12", key_file)
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("attestation")
+    drive.place()
+    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
+    drive.documents({"application": [make_pdf(tmp_path / "a.pdf", 1)]})  # incomplete: Annex 2
+    drive.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
+    drive.consent()
+    drive.confirm()  # no password prompt
+    assert drive.wizard.flow.password_dialog is None
+    [(_receipt, signature, signer)] = signed_packages(desk_app)
+    assert signature is None and signer is None

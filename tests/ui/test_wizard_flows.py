@@ -50,7 +50,9 @@ def test_service_1_complete_package_gets_a_receipt(qtbot, desk_app, main_window,
         stored = packages.by_receipt(session=s, receipt_no=result.receipt_no)
         assert stored.status == "queued"
         assert stored.applicant_idn == VALID_BIN
-        assert len(stored.files) == 3
+        # the three scans and the Annex 1 application rendered at acceptance (seed §9)
+        assert len(stored.files) == 4
+        assert "application.1.annex1-application-kk.pdf" in {f.name for f in stored.files}
         assert stored.annex1["industry_sector"] == "мұнай-газ"
         assert stored.result_date is not None and stored.result_date > date.today()
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.domain import acceptance, drafts
+from ozq_desktop.domain import drafts
 from ozq_desktop.domain.acceptance import AcceptanceResult
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.i18n import N_, current_language, tr
@@ -32,6 +32,7 @@ from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
 from ozq_desktop.ui.print_jobs import PrintJob
+from ozq_desktop.ui.wizard.acceptance_flow import AcceptanceFlow
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.page_annex1 import Annex1Page
 from ozq_desktop.ui.wizard.page_applicant import ApplicantPage
@@ -75,6 +76,7 @@ class PackageWizard(QWidget):
         self.draft = draft
         self.result: AcceptanceResult | None = None
         self.preview: PdfPreviewDialog | None = None
+        self.flow: AcceptanceFlow | None = None
         self._accepting = False
         self._tried_next = False
         self.texts = Texts()
@@ -264,20 +266,22 @@ class PackageWizard(QWidget):
     # -- acceptance ----------------------------------------------------------------------
 
     def confirm(self) -> None:
+        """Accept or refuse through the counter's three steps (acceptance_flow.py); with an
+        EDS set up, the accepted package is signed before it is written."""
         self._save_timer.stop()
         self._accepting = True
         self._update_state()
-        services, clerk = self.services, self.clerk
-        snapshot = copy.deepcopy(self.draft)
-        at = services.clock()
-        self.services.tasks.write(
-            lambda s: acceptance.accept_package(
-                session=s, catalog=services.catalog, draft=snapshot, clerk=clerk.user, at=at
-            ),
-            self._accepted,
-            self._not_accepted,
-            owner=self,
-        )
+        flow = AcceptanceFlow(self.services, self.clerk, self, self.services.clock())
+        flow.accepted.connect(self._accepted)
+        flow.failed.connect(self._not_accepted)
+        flow.cancelled.connect(self._signing_cancelled)
+        flow.progress.connect(lambda msgid: self.problem.show_message(msgid, "note"))
+        self.flow = flow
+        flow.start(copy.deepcopy(self.draft))
+
+    def _signing_cancelled(self) -> None:
+        self._accepting = False
+        self._update_state()
 
     def _accepted(self, result: AcceptanceResult) -> None:
         self.result = result
