@@ -131,7 +131,23 @@ def shots(out: Path, folder: Path) -> None:
     bot.waitUntil(lambda: app.tasks.pending == 0)
     shoot(main.attention_dialog, out, "29-needs-attention")
     main.attention_dialog.close()
+    signing_key(bot, app, main, out, folder)
     app.shutdown()
+
+
+def signing_key(bot: Bot, app, main, out: Path, folder: Path) -> None:
+    """Desk → Signing key (EDS): a key file chosen and checked with a test signature."""
+    from tests.signing.pki import make_pki
+
+    key = make_pki("Сейітова Ләззат").pkcs12(folder / "RSA256_demo.p12", "demo-pass")
+    main.actions[ActionId.SIGNING].trigger()
+    dialog = main.signing_dialog
+    dialog.radio["pkcs12"].setChecked(True)
+    dialog.path_edit.setText(str(key))
+    dialog.check_with("demo-pass")
+    bot.waitUntil(lambda: dialog.message.kind == "ok")
+    shoot(dialog, out, "30-signing-key")
+    dialog.close()
 
 
 def main() -> int:
