@@ -220,6 +220,37 @@ def test_a_declaration_with_an_unpaired_surrogate_is_refused_with_422(fuzz_targe
     assert p.ApiError.model_validate(answer.json()).code == p.ErrorCode.INVALID_REQUEST
 
 
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known 5xx: the hub stores metadata nested 255+ deep, then cannot serialize it "
+    "(PydanticSerializationError), so every committee read that includes the package fails. "
+    "The fix belongs in protocol.DeclareRequest or service/packages.py (another helper's).",
+)
+def test_metadata_too_deep_to_serve_back_is_refused_when_declared(tmp_path):
+    """Found beside the fuzzing. Its own hub: the package would spoil the committee's
+    list on the shared one."""
+    with HubProcess(
+        sqlite_url(tmp_path / "hub.sqlite3"), tmp_path / "blobs", committee_token="c" * 22
+    ) as process:
+        hub = HubUnderTest(process, "sqlite")
+        body = json.loads(declaration(scans(10)).model_dump_json())
+        body["metadata"] = {"documents": _nested(300)}  # 600 bytes of brackets
+        answer = hub.enrol().http.post(
+            "/packages", content=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+        with hub.committee() as committee:
+            listed = committee.get("/committee/packages")
+    assert answer.status_code == 422, answer.text
+    assert listed.status_code == 200
+
+
 positive = schemathesis.pytest.from_fixture("positive_schema")
 anonymous = schemathesis.pytest.from_fixture("anonymous_schema")
 # Health takes no input at all: there is nothing in it to make malformed.
