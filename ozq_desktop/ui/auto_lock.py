@@ -25,7 +25,7 @@ from ozq_desktop.domain.accounts import LOCK_MINUTES_RANGE
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.message_label import MessageLabel, heading
 
 # What counts as the clerk being at the desk.
 INPUT_EVENTS = frozenset(
@@ -88,13 +88,7 @@ class LockScreen(QWidget):
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("OZQ Desktop — locked"))
 
-        title = QLabel(self)
-        title.setObjectName("lock_title")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
-        self.texts.bind(title.setText, N_("The desk is locked"))
+        title = heading(self, "lock_title", self.texts, N_("The desk is locked"), 1.6)
         who = QLabel(self)
         who.setObjectName("lock_who")
         self.texts.bind(who.setText, N_("Signed in: {name}"), name=clerk.user.full_name)

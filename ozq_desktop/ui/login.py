@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ozq_desktop.i18n import N_
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
-from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.message_label import MessageLabel, heading
 
 
 class LoginWindow(QWidget):
@@ -32,13 +32,13 @@ class LoginWindow(QWidget):
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("OZQ Desktop — sign in"))
 
-        title = QLabel(self)
-        title.setObjectName("login_title")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
-        self.texts.bind(title.setText, N_("Industrial-safety services: acceptance of documents"))
+        title = heading(
+            self,
+            "login_title",
+            self.texts,
+            N_("Industrial-safety services: acceptance of documents"),
+            1.4,
+        )
         title.setWordWrap(True)
         self.branch_label = QLabel(self)
         self.branch_label.setObjectName("login_branch")

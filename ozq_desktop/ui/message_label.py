@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ozq_desktop.i18n import tr
 from ozq_desktop.ui.dialogs import error_text
-from ozq_desktop.ui.language import follow_language
+from ozq_desktop.ui.language import Texts, follow_language
 
 STYLES = {
     "error": "color: #b00020;",
@@ -53,3 +53,15 @@ class MessageLabel(QLabel):
     def retranslate(self) -> None:
         if self._render is not None:
             self.setText(self._render())
+
+
+def heading(parent: QWidget, object_name: str, texts: Texts, msgid: str, scale: float) -> QLabel:
+    """A bold title `scale` times the normal size, its text following the language."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    texts.bind(label.setText, msgid)
+    return label

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 
 from ozq_desktop.app import DeskApp
 from ozq_desktop.ui.wizard.wizard import DONE, PackageWizard
-from tests.ui.conftest import idle
+from tests.ui.conftest import VALID_BIN, idle, make_pdf
 
 
 class WizardDriver:
@@ -108,6 +108,21 @@ class WizardDriver:
         page = self.page("page_consent")
         page.consent.setChecked(given)
         self.next()
+
+    def complete_attestation(self, folder: Path) -> None:
+        """Service 1 for a legal entity with every document scanned, up to the review step."""
+        self.start("attestation")
+        self.place()
+        self.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
+        self.documents(
+            {
+                code: [make_pdf(folder / f"{code}.pdf", 1)]
+                for code in ("application", "expert_conclusion", "specialists_and_base")
+            }
+        )
+        self.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
+        self.consent()
+        self.page("page_review")
 
     def confirm(self) -> None:
         self.page("page_review")

@@ -89,17 +89,7 @@ def test_a_file_that_is_not_a_scan_is_refused_with_the_reason(
 
 def accepted_package(qtbot, desk_app, tmp_path):
     drive = WizardDriver(qtbot, desk_app)
-    drive.start("attestation")
-    drive.place()
-    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
-    drive.documents(
-        {
-            code: [make_pdf(tmp_path / f"{code}.pdf", 1)]
-            for code in ("application", "expert_conclusion", "specialists_and_base")
-        }
-    )
-    drive.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
-    drive.consent()
+    drive.complete_attestation(tmp_path)
     drive.confirm()
     return drive
 

@@ -118,18 +118,7 @@ def use_signing(app, window, kind: str, path: Path | None = None) -> None:
 
 def at_review(qtbot, app, tmp_path) -> WizardDriver:
     drive = WizardDriver(qtbot, app)
-    drive.start("attestation")
-    drive.place()
-    drive.applicant(VALID_BIN, "«Қазмұнай» ЖШС")
-    drive.documents(
-        {
-            code: [make_pdf(tmp_path / f"{code}.pdf", 1)]
-            for code in ("application", "expert_conclusion", "specialists_and_base")
-        }
-    )
-    drive.annex1({"industry_sector": "мұнай-газ", "activity_kind": "сараптама"})
-    drive.consent()
-    drive.page("page_review")
+    drive.complete_attestation(tmp_path)
     return drive
 
 
