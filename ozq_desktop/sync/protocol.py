@@ -253,6 +253,26 @@ class Clerk(_Request):
     full_name: ShortText
 
 
+MAX_METADATA_DEPTH = 32  # far beyond what a desk sends; deep enough to break JSON readers
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_METADATA_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 class DeclareRequest(_Request):
     """Step 1. The UUID is made on the desk; the hub never invents one."""
 
@@ -276,6 +296,12 @@ class DeclareRequest(_Request):
         names = [entry.name for entry in self.manifest]
         if len(names) != len(set(names)):
             raise ValueError("manifest entry names must be unique")
+        sizes: dict[str, int] = {}
+        for entry in self.manifest:
+            if sizes.setdefault(entry.sha256, entry.size) != entry.size:
+                raise ValueError(f"blob {entry.sha256} is listed with two different sizes")
+        if _depth(self.metadata) > MAX_METADATA_DEPTH:
+            raise ValueError(f"metadata is nested deeper than {MAX_METADATA_DEPTH} levels")
         return self
 
     def content_to_sign(self) -> bytes:
@@ -461,6 +487,10 @@ class CommitteePackage(PackageState):
     device_time: AwareDatetime
     manifest: list[ManifestEntry]
     metadata: dict[str, Any]
+    # The clerk's EDS as the hub found it: who signed, and whether the hub checked the
+    # signature and chain against its trusted CAs (False: unsigned, or a hub with no CAs).
+    signer: str | None = None
+    signature_verified: bool = False
 
 
 class CommitteePackageList(_Response):

@@ -84,6 +84,8 @@ def committee_view(session: Session, packages: Sequence[Package]) -> list[p.Comm
             device_time=pk.device_time,
             manifest=manifests[pk.uuid],
             metadata=pk.details,
+            signer=pk.signer,
+            signature_verified=bool(pk.signature_verified),
         )
         for pk in packages
     ]

@@ -77,6 +77,17 @@ def test_non_standard_json_numbers_in_metadata_are_422(shared_hub, number):
     assert (answer.status_code, answer.json()["code"]) == (422, p.ErrorCode.INVALID_REQUEST)
 
 
+def test_one_blob_listed_with_two_sizes_is_422(shared_hub):
+    desk = shared_hub.enrol()
+    body = json.loads(declaration(scans(10, 10)).model_dump_json())
+    first, second = body["manifest"]
+    second["sha256"], second["size"] = first["sha256"], first["size"] + 1
+    body["manifest_hash"] = p.manifest_hash([p.ManifestEntry(**e) for e in body["manifest"]])
+    answer = desk.http.post("/packages", json=body)
+    assert (answer.status_code, answer.json()["code"]) == (422, p.ErrorCode.INVALID_REQUEST)
+    assert "two different sizes" in answer.text
+
+
 def test_an_oversized_json_body_is_413(shared_hub):
     desk = shared_hub.enrol()
     request = json.loads(declaration(scans(10)).model_dump_json())

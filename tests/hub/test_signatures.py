@@ -163,6 +163,9 @@ def test_a_strict_hub_accepts_a_signed_package_and_records_the_signer(strict_hub
     assert row.signature_verified is True
     assert row.signature == base64.b64decode(request.signature or "")
     assert row.signer and "IIN900101300001" in row.signer
+    with strict_hub.committee() as committee:  # the committee sees who signed, and that it held
+        seen = committee.get(f"/committee/packages/{request.package_uuid}").json()
+    assert (seen["signer"], seen["signature_verified"]) == (row.signer, True)
 
 
 def test_a_strict_hub_rejects_a_package_changed_after_signing(strict_hub, pki):
