@@ -20,7 +20,7 @@ router = APIRouter()
 _AUTH = (401, 422, 503)
 
 
-@router.get("/health", response_model=p.Health, tags=["desk"])
+@router.get("/health", response_model=p.Health, tags=["desk"], responses=errors())
 def health(hub: Hub) -> p.Health:
     """No token needed: whether the hub answers, and its epoch."""
     with hub.db.reading() as session:
@@ -28,7 +28,7 @@ def health(hub: Hub) -> p.Health:
 
 
 @router.post(
-    "/enrol", response_model=p.EnrolResponse, tags=["desk"], responses=errors(403, 422, 429)
+    "/enrol", response_model=p.EnrolResponse, tags=["desk"], responses=errors(403, 413, 422, 429)
 )
 def enrol(body: p.EnrolRequest, request: Request, hub: Hub) -> p.EnrolResponse:
     """Spend a one-time enrolment code; the token in the answer is never shown again."""
