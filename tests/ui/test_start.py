@@ -153,6 +153,7 @@ def test_the_self_test_passes_in_a_separate_process(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "self-test ok" in done.stdout
     assert "receipt PDF rendered" in done.stdout
+    assert "EDS signature made" in done.stdout
 
 
 def test_a_sign_in_submitted_before_the_database_opened_goes_through(qtbot, data_folder):
