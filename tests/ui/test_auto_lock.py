@@ -16,6 +16,7 @@ from ozq_desktop.storage.engine import reading
 from ozq_desktop.ui.actions import ActionId
 from tests.ui.conftest import CLERK_PASSWORD, VALID_IIN, idle, sign_in, type_text
 from tests.ui.driver import WizardDriver
+from tests.ui.test_start import unnamed_inputs
 
 
 def _audit(app, action: str) -> list[AuditRow]:
@@ -47,6 +48,7 @@ def test_an_idle_desk_locks_and_unlocks_to_the_same_screen(qtbot, desk_app, main
     assert screen.windowModality() == Qt.WindowModality.ApplicationModal
     assert QApplication.activeModalWidget() is screen
     assert screen.geometry() == screen.screen().geometry()  # the whole screen is covered
+    assert unnamed_inputs(screen) == []
     idle(qtbot, desk_app)
     with reading(desk_app.desk.factory) as s:  # locking saved the draft
         saved = drafts.drafts_of(session=s, user_id=main_window.clerk.user.id)

@@ -22,6 +22,7 @@ from tests.signing.ncalayer_standin import NcaLayerStandIn, SigningKey
 from tests.signing.pki import make_pki
 from tests.ui.conftest import VALID_BIN, idle, make_pdf
 from tests.ui.driver import WizardDriver
+from tests.ui.test_start import unnamed_inputs
 
 PASSWORD = "key-pass-1"
 
@@ -53,6 +54,7 @@ def answer_password(qtbot, dialog, password: str) -> None:
 def test_a_key_file_is_checked_and_saved(qtbot, desk_app, main_window, key_file):
     dialog = open_dialog(qtbot, main_window)
     assert dialog.radio[""].isChecked()  # nobody signs until they choose
+    assert unnamed_inputs(dialog) == []
     assert not dialog.path_edit.isEnabled()
     dialog.radio["pkcs12"].setChecked(True)
     assert dialog.path_edit.isEnabled()
