@@ -197,9 +197,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         if pkg.decision:
             d = pkg.decision
             decided = f"v{d.version} {d.outcome.value} {d.number or d.reason or ''}".strip()
+        # The clerk's EDS: verified against the trusted CAs, carried but unchecked, or none.
+        eds = "eds-ok" if pkg.signature_verified else "eds-unchecked" if pkg.signer else "no-eds"
         print(
             f"{pkg.package_uuid}  {pkg.branch_code:<10} {pkg.receipt_no:<20} "
-            f"{pkg.service_id:<26} {pkg.status.value:<9} {decided}"
+            f"{pkg.service_id:<26} {pkg.status.value:<9} {eds:<13} {decided}"
         )
     return 0
 

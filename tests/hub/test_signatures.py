@@ -166,6 +166,8 @@ def test_a_strict_hub_accepts_a_signed_package_and_records_the_signer(strict_hub
     with strict_hub.committee() as committee:  # the committee sees who signed, and that it held
         seen = committee.get(f"/committee/packages/{request.package_uuid}").json()
     assert (seen["signer"], seen["signature_verified"]) == (row.signer, True)
+    listed = [line for line in strict_hub.cli("list").splitlines() if request.receipt_no in line]
+    assert len(listed) == 1 and " eds-ok " in listed[0]
 
 
 def test_a_strict_hub_rejects_a_package_changed_after_signing(strict_hub, pki):
