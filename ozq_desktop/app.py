@@ -423,39 +423,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
 
 
 def _self_test_signing(folder: Path) -> str:
-    """Both signers load (cryptography's CMS, websockets for NCALayer); a throwaway RSA key
-    in a PKCS#12 file signs a text."""
-    from datetime import UTC, timedelta
+    from ozq_desktop.signing.selftest import sign_with_throwaway_key
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    from ozq_desktop.signing.choice import SigningKind, signer_for
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "self-test")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    path = folder / "self-test.p12"
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"self-test", key, cert, None, serialization.BestAvailableEncryption(b"self-test")
-        )
-    )
-    signer = signer_for(SigningKind.PKCS12, str(path), "self-test")
-    assert signer is not None
-    signature = signer.sign(b"OZQ self-test")
-    signer_for(SigningKind.NCALAYER, None)  # built, not connected: no NCALayer here
+    signature = sign_with_throwaway_key(folder)
     return f"EDS signature made ({len(signature.cms)} bytes CMS)"

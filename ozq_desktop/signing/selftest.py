@@ -1,0 +1,49 @@
+"""For the installer's `--self-test`: prove the bundle carries both signers by loading them
+and signing with a throwaway RSA key in a PKCS#12 file (nothing leaves the temporary folder)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from ozq_desktop.signing import Signature
+from ozq_desktop.signing.choice import SigningKind, signer_for
+
+PASSWORD = "self-test"
+
+
+def throwaway_key_file(path: Path) -> Path:
+    """A self-signed RSA key valid for a day around now, as a PKCS#12 file."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "OZQ self-test")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    encryption = serialization.BestAvailableEncryption(PASSWORD.encode())
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(b"self-test", key, cert, None, encryption)
+    )
+    return path
+
+
+def sign_with_throwaway_key(folder: Path) -> Signature:
+    signer = signer_for(
+        SigningKind.PKCS12, str(throwaway_key_file(folder / "self-test.p12")), PASSWORD
+    )
+    assert signer is not None
+    signer_for(SigningKind.NCALAYER, None)  # built, not connected: no NCALayer here
+    return signer.sign(b"OZQ self-test")
