@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -18,12 +19,15 @@ from ozq_desktop.signing.choice import SigningKind, signer_for
 PASSWORD = "self-test"
 
 
-def throwaway_key_file(path: Path) -> Path:
-    """A self-signed RSA key valid for a day around now, as a PKCS#12 file."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "OZQ self-test")])
+def self_signed(
+    key: CertificateIssuerPrivateKeyTypes,
+    common_name: str,
+    extensions: tuple[x509.ExtensionType, ...] = (),
+) -> x509.Certificate:
+    """A self-signed certificate valid from a day ago to a day ahead."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -31,8 +35,16 @@ def throwaway_key_file(path: Path) -> Path:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
     )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(key, hashes.SHA256())
+
+
+def throwaway_key_file(path: Path) -> Path:
+    """A self-signed RSA key as a PKCS#12 file."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = self_signed(key, "OZQ self-test")
     encryption = serialization.BestAvailableEncryption(PASSWORD.encode())
     path.write_bytes(
         pkcs12.serialize_key_and_certificates(b"self-test", key, cert, None, encryption)

@@ -22,7 +22,6 @@ import ssl
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
-from cryptography.x509.oid import NameOID
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
+
+from ozq_desktop.signing.selftest import self_signed
 
 BASICS = "kz.gov.pki.knca.basics"
 VERSION = "1.4"  # what the greeting reports
@@ -221,22 +221,11 @@ def _failure(code: str, message: str) -> str:
 def _throwaway_tls_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, as NCALayer's own."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
+    address = x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
+    cert = self_signed(
+        key,
+        "127.0.0.1",
+        (x509.SubjectAlternativeName([address]), x509.BasicConstraints(ca=True, path_length=None)),
     )
     cert_path, key_path = folder / "ncalayer.pem", folder / "ncalayer.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
