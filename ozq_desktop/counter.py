@@ -89,8 +89,7 @@ def prepare(
     Raises ValidationError when the draft cannot be written yet."""
     lang = lang or current_language()
     if judge(catalog, draft, at.date()).outcome is not Outcome.ACCEPT:
-        final_decision(catalog, draft, at)  # a refusal must still be writable
-        return Prepared(draft, None)
+        return Prepared(draft, None)  # a refusal: checked when written, never signed
     with reading(factory) as s:
         draft = _with_application(
             draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
@@ -115,7 +114,7 @@ def write_prepared(
         draft=prepared.draft,
         clerk=clerk,
         at=at,
-        signature=signature if prepared.to_sign is not None else None,
+        signature=signature,
     )
 
 

@@ -264,14 +264,21 @@ def list_users(*, session: Session, actor: User) -> list[User]:
 
 
 def sign_in(
-    *, factory: sessionmaker[Session], login: str, password: str, at: datetime | None = None
+    *,
+    factory: sessionmaker[Session],
+    login: str,
+    password: str,
+    at: datetime | None = None,
+    purpose: str = "login",
 ) -> User:
     """`authenticate` in its own write transaction. A failed attempt is committed before the
     error is raised, so it counts towards the lockout instead of being rolled back with it."""
     failure: AuthenticationError | None = None
     with transaction(factory) as session:
         try:
-            user = authenticate(session=session, login=login, password=password, at=at)
+            user = authenticate(
+                session=session, login=login, password=password, at=at, purpose=purpose
+            )
         except AuthenticationError as exc:
             failure = exc
     if failure is not None:

@@ -195,21 +195,18 @@ class AutoLock(QObject):
         self.locked.emit()
 
     def _check(self, password: str) -> None:
-        from ozq_desktop.domain.accounts import authenticate
-        from ozq_desktop.errors import AuthenticationError
+        from ozq_desktop.domain.accounts import sign_in
 
-        login = self._clerk.user.login
-
-        def unlock(session):
-            try:
-                authenticate(session=session, login=login, password=password, purpose="unlock")
-            except AuthenticationError as exc:
-                session.commit()  # a failed attempt counts towards the lockout: keep it
-                raise exc from None
-
+        factory, login = self._services.tasks.factory, self._clerk.user.login
         screen = self.screen
-        assert screen is not None
-        self._services.tasks.write(unlock, lambda _r: self._unlocked(), screen.failed, owner=screen)
+        assert screen is not None and factory is not None
+        self._services.tasks.run(
+            lambda: sign_in(factory=factory, login=login, password=password, purpose="unlock"),
+            lambda _user: self._unlocked(),
+            screen.failed,
+            database=True,
+            owner=screen,
+        )
 
     def _unlocked(self) -> None:
         self._close_screen()
