@@ -127,16 +127,15 @@ def _desk_state(session: Session) -> tuple[bool, str]:
     return False, accounts.branch(session=session).branch_name
 
 
-def _sign_in_and_branch(session: Session, login: str, password: str) -> tuple[Any, Any]:
+def _sign_in_and_branch(
+    factory: sessionmaker[Session], login: str, password: str
+) -> tuple[Any, Any]:
     from ozq_desktop.domain import accounts
-    from ozq_desktop.errors import AuthenticationError
+    from ozq_desktop.storage.engine import reading
 
-    try:
-        user = accounts.authenticate(session=session, login=login, password=password)
-    except AuthenticationError:
-        session.commit()  # a failed attempt counts towards the lockout: keep it
-        raise
-    return user, accounts.branch(session=session)
+    user = accounts.sign_in(factory=factory, login=login, password=password)
+    with reading(factory) as session:
+        return user, accounts.branch(session=session)
 
 
 class DeskApp(QObject):
@@ -224,10 +223,13 @@ class DeskApp(QObject):
     # -- signing in and out ----------------------------------------------------------------
 
     def _sign_in(self, login: str, password: str) -> None:
-        self.tasks.write(
-            lambda s: _sign_in_and_branch(s, login, password),
+        factory = self.tasks.factory
+        assert factory is not None
+        self.tasks.run(
+            lambda: _sign_in_and_branch(factory, login, password),
             self._signed_in,
             self.login.failed if self.login else None,
+            database=True,
         )
 
     def _signed_in(self, found: tuple[Any, Any]) -> None:
