@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.domain.accounts import LOCK_MINUTES_RANGE
+from ozq_desktop.domain.accounts import LOCK_MINUTES_RANGE, sign_in
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -195,8 +195,6 @@ class AutoLock(QObject):
         self.locked.emit()
 
     def _check(self, password: str) -> None:
-        from ozq_desktop.domain.accounts import sign_in
-
         factory, login = self._services.tasks.factory, self._clerk.user.login
         screen = self.screen
         assert screen is not None and factory is not None

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,8 +32,6 @@ NONE = ""
 
 def ask_password(parent: QWidget, on_password) -> QDialog:
     """A non-blocking password prompt for the key file; `on_password(text)` when given."""
-    from PySide6.QtWidgets import QInputDialog
-
     dialog = QInputDialog(parent)
     dialog.setObjectName("key_password_dialog")
     dialog.setWindowTitle(tr(N_("Signing key")))
