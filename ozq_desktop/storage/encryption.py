@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from ozq_desktop.errors import StorageError
+from ozq_desktop.storage.durable import replace_synced
 from ozq_desktop.storage.engine import DB_FILENAME, connect_keyed, make_engine, raw_key
 from ozq_desktop.storage.keys import DataKey, data_key
 from ozq_desktop.storage.migrations import backup_and_upgrade
@@ -70,7 +71,7 @@ def encrypt_existing(path: Path, key: bytes) -> None:
         check.close()
     with tmp.open("rb+") as f:
         os.fsync(f.fileno())
-    os.replace(tmp, path)
+    replace_synced(tmp, path)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     for old in (path.parent / "backups").glob(f"{path.stem}-*.db"):

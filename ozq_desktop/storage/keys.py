@@ -19,6 +19,7 @@ import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
 from ozq_desktop.errors import StorageError
+from ozq_desktop.storage.durable import fsync_dir
 
 SERVICE = "ozq-desktop-data"
 USERNAME = "data-key"
@@ -54,6 +55,7 @@ def _from_file(folder: Path) -> bytes:
             out.write(base64.b64encode(secrets.token_bytes(32)))
             out.flush()
             os.fsync(out.fileno())
+        fsync_dir(folder)  # the key's name must outlive a power cut as surely as its data
     return base64.b64decode(path.read_bytes())
 
 

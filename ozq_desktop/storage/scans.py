@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ozq_desktop.errors import ScanRejectedError, StorageError
+from ozq_desktop.storage.durable import replace_synced
 from ozq_desktop.storage.scan_checks import check_content
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -54,16 +55,6 @@ def sniff_mime(head: bytes) -> str | None:
         if head.startswith(magic):
             return mime
     return None
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def scan_key(data_key: bytes) -> bytes:
@@ -180,8 +171,7 @@ class ScanStore:
                 os.fsync(out.fileno())
             target = self.path_of(sha)
             target.parent.mkdir(exist_ok=True)
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            replace_synced(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

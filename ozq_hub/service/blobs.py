@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.storage.durable import replace_synced
 from ozq_desktop.sync import protocol as p
 from ozq_hub.db import Database, utcnow
 from ozq_hub.models import Blob, ManifestEntryRow, Package
@@ -94,22 +95,11 @@ class BlobStore:
             return False
         final = self.path(sha256)
         final.parent.mkdir(exist_ok=True)
-        os.replace(partial, final)
-        _fsync_dir(final.parent)
+        replace_synced(partial, final)
         return True
 
     def discard_lock_file(self, sha256: str) -> None:
         (self.root / "partial" / f".{sha256}.lock").unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def declared_size(session: Session, *, sha256: str, branch_code: str) -> int:
