@@ -12,8 +12,9 @@ from ozq_desktop.catalog import Catalog, Service
 from ozq_desktop.domain.accounts import branch as branch_settings
 from ozq_desktop.domain.calendar import OfficeHours
 from ozq_desktop.domain.lifecycle import PackageStatus
+from ozq_desktop.domain.packages import by_id
 from ozq_desktop.domain.registers import DailyRegister
-from ozq_desktop.errors import NotFoundError, ValidationError
+from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import BranchSettings, Package, User
 from ozq_desktop.printing import data as pd
 
@@ -26,13 +27,6 @@ def branch_info(settings: BranchSettings) -> pd.BranchInfo:
         desk_code=settings.desk_code,
         phone=settings.phone,
     )
-
-
-def _package(session: Session, package_id: str) -> Package:
-    package = session.get(Package, package_id)
-    if package is None:
-        raise NotFoundError("No such package.")
-    return package
 
 
 def _names(service: Service) -> dict[str, str]:
@@ -57,7 +51,7 @@ def _representative(raw: dict | None) -> pd.Representative | None:
 
 def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.ReceiptData:
     """The acceptance receipt: seed §9 2), its six items and the branch's details."""
-    package = _package(session, package_id)
+    package = by_id(session=session, package_id=package_id)
     if package.status == PackageStatus.REFUSED_AT_COUNTER or package.result_date is None:
         raise ValidationError("This package was refused at the counter: print the refusal receipt.")
     service = catalog.get(package.service_id)
@@ -89,7 +83,7 @@ def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
 
 def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.RefusalData:
     """The Annex 2 refusal-to-accept receipt: seed §10 and Annex 2."""
-    package = _package(session, package_id)
+    package = by_id(session=session, package_id=package_id)
     if package.status != PackageStatus.REFUSED_AT_COUNTER:
         raise ValidationError("This package was accepted: print the acceptance receipt.")
     service = catalog.get(package.service_id)
@@ -148,7 +142,7 @@ def annex1_for(
 
 
 def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.Annex1Data:
-    package = _package(session, package_id)
+    package = by_id(session=session, package_id=package_id)
     return annex1_for(
         service=catalog.get(package.service_id),
         organisation=package.applicant_name,
@@ -168,7 +162,7 @@ def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.An
 
 def handover_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.HandoverData:
     """The receipt for the committee's result given to the applicant."""
-    package = _package(session, package_id)
+    package = by_id(session=session, package_id=package_id)
     if package.handed_over_at is None or not package.handed_over_to:
         raise ValidationError("The result of this package has not been handed over yet.")
     service = catalog.get(package.service_id)

@@ -20,7 +20,8 @@ from ozq_desktop.domain.lifecycle import (
     advance_along_push,
     check_transition,
 )
-from ozq_desktop.errors import NotFoundError, ValidationError
+from ozq_desktop.domain.packages import by_id
+from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import Package, User
 from ozq_desktop.models.base import now as wall_clock
 
@@ -90,9 +91,7 @@ def hand_over(
 ) -> Package:
     require_role(clerk, Role.CLERK, Role.MOBILE_CLERK, Role.SUPERVISOR)
     at = at or wall_clock()
-    package = session.get(Package, package_id)
-    if package is None:
-        raise NotFoundError("No such package.")
+    package = by_id(session=session, package_id=package_id)
     if S(package.status) not in RESULT_READY:
         check_transition(package.status, S.ISSUED)  # raises with the clerk-facing message
     if not recipient.full_name.strip():

@@ -59,6 +59,13 @@ def rows_of(session: Session, stmt) -> list[PackageSummary]:
     return [PackageSummary(*row) for row in session.execute(stmt)]
 
 
+def by_id(*, session: Session, package_id: str) -> Package:
+    package = session.get(Package, package_id)
+    if package is None:
+        raise NotFoundError("No such package.")
+    return package
+
+
 def by_receipt(*, session: Session, receipt_no: str) -> Package:
     package = session.scalars(
         select(Package).where(Package.receipt_no == receipt_no.strip().upper())
