@@ -27,6 +27,7 @@ from ozq_desktop.models import User
 from ozq_desktop.printing import render_annex1
 from ozq_desktop.signing import Signature, Signer
 from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.storage.pages import count_pages
 from ozq_desktop.storage.scans import ScanStore
 from ozq_wire.catalog import Catalog
 
@@ -59,7 +60,7 @@ def _with_application(
         lang,
     )
     ref = store.add_bytes(pdf, APPLICATION_FILE.format(lang=lang))
-    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name)
+    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, count_pages(pdf, ref.mime))
     current = draft.documents.get(code) or DocumentDraft(code=code)
     scans = [s for s in current.scans if not s.name.startswith("annex1-application-")]
     documents = dict(draft.documents)
@@ -70,10 +71,12 @@ def _with_application(
 @dataclass(frozen=True)
 class Prepared:
     """A draft ready to be written: with its Annex 1 PDF when it will be accepted, and the
-    bytes the clerk's EDS signs (None for a refusal, which is never signed)."""
+    bytes the clerk's EDS signs (None for a refusal, which is never signed, and in training
+    mode, which signs nothing)."""
 
     draft: PackageDraft
     to_sign: bytes | None
+    training: bool = False
 
 
 def prepare(
@@ -88,14 +91,16 @@ def prepare(
     """Step 1: judge the draft; an accepted one gets its rendered Annex 1 application.
     Raises ValidationError when the draft cannot be written yet."""
     lang = lang or current_language()
-    if judge(catalog, draft, at.date()).outcome is not Outcome.ACCEPT:
-        return Prepared(draft, None)  # a refusal: checked when written, never signed
     with reading(factory) as s:
+        training = bool(branch(session=s).training)
+        if judge(catalog, draft, at.date()).outcome is not Outcome.ACCEPT:
+            return Prepared(draft, None, training)  # a refusal: checked when written, unsigned
         draft = _with_application(
             draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
         )
-    accepted = final_decision(catalog, draft, at).outcome is Outcome.ACCEPT
-    return Prepared(draft, content_to_sign(draft) if accepted else None)
+    accepted = final_decision(catalog, draft, at, training=training).outcome is Outcome.ACCEPT
+    to_sign = content_to_sign(draft) if accepted and not training else None
+    return Prepared(draft, to_sign, training)
 
 
 def write_prepared(

@@ -16,6 +16,7 @@ from ozq_desktop.printing.refusal import render_refusal
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 AT = datetime(2026, 11, 25, 11, 0)
@@ -29,7 +30,14 @@ def text_of(pdf: bytes) -> str:
 
 def accept(desk, draft):
     with transaction(desk["factory"]) as s:
-        return accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk["clerk"], at=AT)
+        return accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=AT,
+            signature=sign_draft(draft),
+        )
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
+from ozq_desktop.domain.checklist import PresentedDocument
 from ozq_desktop.models import Draft
 from ozq_desktop.models.base import now as wall_clock
 
@@ -31,6 +31,7 @@ class ScanDraft:
     size: int
     mime: str
     name: str
+    pages: int = 0  # counted from the stored file (storage/pages.py); 0: not counted
 
 
 @dataclass
@@ -44,20 +45,23 @@ class DocumentDraft:
     sealed: bool | None = None
     bound: bool | None = None
     bound_pages: int | None = None
-    expired_choice: ExpiredChoice | None = None
 
     def as_presented(self) -> PresentedDocument:
         return PresentedDocument(
             code=self.code,
             presented=self.presented,
             pages=self.pages,
+            scan_pages=tuple(scan.pages for scan in self.scans),
             expertise_date=self.expertise_date,
             signed_by_head=self.signed_by_head,
             sealed=self.sealed,
             bound=self.bound,
             bound_pages=self.bound_pages,
-            expired_choice=self.expired_choice,
         )
+
+    @property
+    def sheets(self) -> int:
+        return self.as_presented().sheets
 
 
 @dataclass
@@ -79,6 +83,9 @@ class ApplicantDraft:
     address: str = ""
     phone: str = ""
     email: str = ""
+    # A non-resident legal entity without a Kazakh BIN: its registration abroad.
+    foreign_reg_no: str = ""
+    country: str = ""
 
 
 @dataclass
@@ -109,8 +116,9 @@ class PackageDraft:
             raw = dict(raw)
             raw["scans"] = [ScanDraft(**s) for s in raw.get("scans", [])]
             raw["expertise_date"] = _date(raw.get("expertise_date"))
-            choice = raw.get("expired_choice")
-            raw["expired_choice"] = ExpiredChoice(choice) if choice else None
+            # Drafts saved before an expired conclusion became simply missing carry a choice
+            # to "accept it anyway" that no longer exists: it is dropped.
+            raw.pop("expired_choice", None)
             docs[code] = DocumentDraft(**raw)
         rep = dict(data.get("representative") or {})
         rep["poa_date"] = _date(rep.get("poa_date"))

@@ -30,12 +30,19 @@ class Package(Base):
     applicant_address: Mapped[str] = mapped_column(String(500), default="")
     applicant_phone: Mapped[str] = mapped_column(String(64), default="")
     applicant_email: Mapped[str] = mapped_column(String(200), default="")
+    # A non-resident legal entity without a Kazakh BIN: its registration abroad.
+    applicant_foreign_reg_no: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    applicant_country: Mapped[str] = mapped_column(String(100), default="", server_default="")
     representative: Mapped[dict[str, Any] | None]
 
     clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime]
     accepted_day: Mapped[date]
+    # The committee's due date: follows the working calendar while the package is open.
     result_date: Mapped[date | None]
+    # The date printed on the applicant's receipt (the legal end of the term); never moves.
+    promised_date: Mapped[date | None]
+    training: Mapped[bool] = mapped_column(default=False, server_default="0")
     service_seconds: Mapped[int] = mapped_column(default=0)
     annex1: Mapped[dict[str, Any]] = mapped_column(default=dict)
     consent: Mapped[bool] = mapped_column(default=False)
@@ -50,6 +57,9 @@ class Package(Base):
     decision_number: Mapped[str | None] = mapped_column(String(100))
     decision_date: Mapped[date | None]
     decision_reason: Mapped[str | None]
+    # The committee's reason in each language, when it gave both (printed in the document's).
+    decision_reason_kk: Mapped[str | None]
+    decision_reason_ru: Mapped[str | None]
     decision_version: Mapped[int] = mapped_column(default=0)
     decision_received_at: Mapped[datetime | None]
 

@@ -19,6 +19,7 @@ from ozq_desktop.storage.engine import reading, transaction
 from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 S3 = ["application", "declaration", "expert_conclusion"]
@@ -30,7 +31,14 @@ def accept(desk, codes=S3, at=AT, name=None):
     if name:
         draft.applicant.name = name
     with transaction(desk["factory"]) as s:
-        return accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk["clerk"], at=at)
+        return accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=at,
+            signature=sign_draft(draft),
+        )
 
 
 def decide(desk, package_id, version=1, granted=True):

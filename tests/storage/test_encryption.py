@@ -22,6 +22,7 @@ from ozq_desktop.storage.migrations import upgrade
 from ozq_wire.catalog import load_catalog
 from tests.conftest import MemoryKeyring
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 SECRET_NAME = "Құпиябекова Сырлы"
 
@@ -47,6 +48,7 @@ def fill(engine) -> None:
             draft=draft,
             clerk=boss,
             at=datetime(2026, 11, 25, 10),
+            signature=sign_draft(draft),
         )
 
 

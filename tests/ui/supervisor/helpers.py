@@ -10,6 +10,7 @@ from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.storage.engine import transaction
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 CODES = ["application", "declaration", "expert_conclusion"]
 
@@ -29,6 +30,7 @@ def accept_one(app, clerk, seed: int, at: datetime | None = None):
             draft=draft,
             clerk=clerk,
             at=at or datetime.now().replace(microsecond=0),
+            signature=sign_draft(draft),
         )
 
 

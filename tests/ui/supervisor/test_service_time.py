@@ -10,6 +10,7 @@ from ozq_desktop.ui.supervisor.service_time import minutes_text
 from ozq_desktop.ui.supervisor.window import Tab
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 
 def test_minutes_text():
@@ -28,7 +29,12 @@ def test_the_report_shows_median_and_share_within_the_norm(qtbot, boss_app, boss
                 started_at=now - timedelta(minutes=minutes),
             )
             accept_package(
-                session=s, catalog=load_catalog(), draft=draft, clerk=boss_window.clerk.user, at=now
+                session=s,
+                catalog=load_catalog(),
+                draft=draft,
+                clerk=boss_window.clerk.user,
+                at=now,
+                signature=sign_draft(draft),
             )
     boss_window.open_supervision(Tab.SERVICE_TIME)
     page = boss_window.supervision.service_time

@@ -1,0 +1,87 @@
+"""package search: an FTS5 trigram index over each package's searchable text
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-05 11:00:00
+
+`package_search` holds one row per package: its id and its searchable text (the name folded
+by domain/search_text.fold, the receipt number, the IIN/BIN, the foreign registration number).
+Triggers keep it in step with `packages`. Existing packages are folded anew and indexed here.
+
+A later migration that rebuilds the `packages` table (Alembic's batch "move and copy") drops
+these triggers with it and must create them again (`create_triggers`).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+from sqlalchemy import text
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+BATCH = 5000
+
+
+def searchable(row: str) -> str:
+    return (
+        f"{row}.applicant_name_fold || ' ' || lower({row}.receipt_no) || ' ' || "
+        f"{row}.applicant_idn || ' ' || lower({row}.applicant_foreign_reg_no)"
+    )
+
+
+TRIGGERS = {
+    "package_search_insert": "AFTER INSERT ON packages BEGIN "
+    f"INSERT INTO package_search(package_id, text) VALUES (new.id, {searchable('new')}); END",
+    "package_search_update": "AFTER UPDATE OF applicant_name_fold, receipt_no, applicant_idn, "
+    "applicant_foreign_reg_no ON packages BEGIN "
+    "DELETE FROM package_search WHERE package_id = old.id; "
+    f"INSERT INTO package_search(package_id, text) VALUES (new.id, {searchable('new')}); END",
+    "package_search_delete": "AFTER DELETE ON packages BEGIN "
+    "DELETE FROM package_search WHERE package_id = old.id; END",
+}
+
+
+def create_triggers() -> None:
+    for name, body in TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER {name} {body}")
+
+
+def _fold_existing_names() -> None:
+    from ozq_desktop.domain.search_text import fold
+
+    bind = op.get_bind()
+    last = ""
+    while True:
+        rows = bind.execute(
+            text("SELECT id, applicant_name FROM packages WHERE id > :last ORDER BY id LIMIT :n"),
+            {"last": last, "n": BATCH},
+        ).all()
+        if not rows:
+            return
+        bind.execute(
+            text("UPDATE packages SET applicant_name_fold = :fold WHERE id = :id"),
+            [{"id": row.id, "fold": fold(row.applicant_name)} for row in rows],
+        )
+        last = rows[-1].id
+
+
+def upgrade() -> None:
+    _fold_existing_names()
+    op.execute(
+        "CREATE VIRTUAL TABLE package_search USING fts5("
+        "package_id UNINDEXED, text, tokenize = 'trigram')"
+    )
+    op.execute(
+        f"INSERT INTO package_search(package_id, text) SELECT id, {searchable('packages')} "
+        "FROM packages ORDER BY accepted_at, id"
+    )
+    create_triggers()
+
+
+def downgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.execute("DROP TABLE IF EXISTS package_search")
