@@ -15,7 +15,7 @@ from ozq_desktop.app import DeskApp, open_desk
 from ozq_desktop.domain import accounts
 from ozq_desktop.storage.engine import transaction
 from tests.conftest import set_up_test_desk
-from tests.signing.pki import KEY_PASSWORD, clerk_key_file
+from tests.signing.pki import clerk_key_file
 
 CLERK_LOGIN, CLERK_PASSWORD = "clerk", "clerkpass1"
 VALID_IIN = "900101300017"

@@ -9,7 +9,8 @@ from PySide6.QtCore import QDate, Qt
 
 from ozq_desktop.app import DeskApp
 from ozq_desktop.ui.wizard.wizard import DONE, PackageWizard
-from tests.ui.conftest import KEY_PASSWORD, VALID_BIN, idle, make_pdf
+from tests.signing.pki import KEY_PASSWORD
+from tests.ui.conftest import VALID_BIN, idle, make_pdf
 
 
 class WizardDriver:
