@@ -129,7 +129,16 @@ def prepare(folder: Path, packages: int) -> None:
     with transaction(desk.factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("ALA01", "Алматы филиалы", "3", "Алматы қ.", "D1"),
+            setup=accounts.BranchSetup(
+                "ALA01",
+                "Алматы филиалы",
+                "3",
+                "Алматы қ.",
+                "D1",
+                "",
+                "Алматинский филиал",
+                "г. Алматы",
+            ),
             supervisor=accounts.NewUser(
                 "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
             ),

@@ -372,7 +372,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     with transaction(desk.factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1"),
+            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1", "", "Self-test", "—"),
             supervisor=accounts.NewUser(
                 "selftest", "Self Test", "self-test-pass", accounts.Role.SUPERVISOR
             ),

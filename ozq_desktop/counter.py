@@ -48,6 +48,7 @@ def _with_application(
     if code is None:
         return draft
     a = draft.applicant
+    settings = branch(session=session)
     pdf = render_annex1(
         annex1_for(
             service=service,
@@ -55,7 +56,8 @@ def _with_application(
             requisites=[a.name, a.address, a.idn, a.phone, a.email],
             values=dict(draft.annex1),
             on=at.date(),
-            settings=branch(session=session),
+            settings=settings,
+            training=bool(settings.training),
         ),
         lang,
     )

@@ -56,6 +56,19 @@ def wrap_cell(text: str, width: float, bold: bool = False) -> tuple[str, ...]:
     return tuple(lines) or ("",)
 
 
+def fitted(
+    widths: Sequence[float], column: int, values: Sequence[str], flexible: int, total: float
+) -> list[float]:
+    """`widths` with `column` wide enough for the longest of `values` on one line (a receipt
+    number must never break), the room taken from the `flexible` column."""
+    need = max((stringWidth(v, REGULAR, SIZE) for v in values), default=0.0) + 2 * PAD_X + 1
+    out = list(widths)
+    out[column] = max(out[column], need)
+    out[flexible] = 0.0
+    out[flexible] = total - sum(out)
+    return out
+
+
 def text_row(values: Sequence[str], widths: Sequence[float], **kind) -> Row:
     bold = kind.get("bold", False)
     return Row(

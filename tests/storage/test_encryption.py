@@ -32,7 +32,9 @@ def fill(engine) -> None:
     with transaction(factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("ALA01", "Филиал", "3", "Алматы", "D1"),
+            setup=accounts.BranchSetup(
+                "ALA01", "Филиал", "3", "Алматы", "D1", "", "Филиал", "Алматы"
+            ),
             supervisor=accounts.NewUser("boss", "Boss", "password1", accounts.Role.SUPERVISOR),
         )
         draft = draft_for(

@@ -83,6 +83,8 @@ def first_run(out: Path, lang: str) -> None:
             "branch_name": "«Азаматтарға арналған үкімет» филиалы, Алматы",
             "department_no": "3",
             "address": "Алматы қ., Абай даңғ., 10",
+            "branch_name_ru": "Филиал «Правительство для граждан», Алматы",
+            "address_ru": "г. Алматы, пр. Абая, 10",
             "branch_code": "ALA01",
             "desk_code": "D1",
             "phone": "+7 727 000 00 00",
