@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.documents import annex1_for
+from ozq_desktop.documents import annex1_for, foreign
 from ozq_desktop.domain.acceptance import (
     AcceptanceResult,
     accept_package,
@@ -53,7 +53,14 @@ def _with_application(
         annex1_for(
             service=service,
             organisation=a.name.strip(),
-            requisites=[a.name, a.address, a.idn, a.phone, a.email],
+            requisites=[
+                a.name,
+                a.address,
+                a.idn,
+                foreign(a.foreign_reg_no, a.country),
+                a.phone,
+                a.email,
+            ],
             values=dict(draft.annex1),
             on=at.date(),
             settings=settings,

@@ -100,10 +100,13 @@ def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
     )
 
 
-def foreign_registration(package: Package) -> str:
+def foreign(number: str, country: str) -> str:
     """A non-resident's registration abroad: «number, country»."""
-    parts = [package.applicant_foreign_reg_no, package.applicant_country]
-    return ", ".join(p for p in parts if p)
+    return ", ".join(p.strip() for p in (number, country) if p.strip())
+
+
+def foreign_registration(package: Package) -> str:
+    return foreign(package.applicant_foreign_reg_no, package.applicant_country)
 
 
 def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.RefusalData:
@@ -203,6 +206,7 @@ def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.An
             package.applicant_name,
             package.applicant_address,
             package.applicant_idn,
+            foreign_registration(package),
             package.applicant_phone,
             package.applicant_email,
         ],

@@ -38,6 +38,8 @@ class DecisionData:
     number: str | None = None  # certificate/permission number or registration cipher
     decided_on: date | None = None
     reason: str | None = None
+    reason_kk: str | None = None  # the reason in each language, when the committee gave both
+    reason_ru: str | None = None
 
 
 def apply_decision(*, session: Session, package_id: str, decision: DecisionData) -> bool:
@@ -58,6 +60,9 @@ def apply_decision(*, session: Session, package_id: str, decision: DecisionData)
     package.decision_number = decision.number
     package.decision_date = decision.decided_on
     package.decision_reason = decision.reason
+    both = decision.reason_kk and decision.reason_ru and not decision.granted
+    package.decision_reason_kk = decision.reason_kk if both else None
+    package.decision_reason_ru = decision.reason_ru if both else None
     package.decision_version = decision.version
     package.decision_received_at = wall_clock()
     audit.record(

@@ -39,6 +39,10 @@ def _decision(d: p.Decision) -> DecisionData:
         number=d.number,
         decided_on=d.date,
         reason=d.reason,
+        # The committee's reason in each language, when the hub sends both (protocol fields
+        # `reason_kk` and `reason_ru`); a hub that sends only `reason` leaves them None.
+        reason_kk=getattr(d, "reason_kk", None),
+        reason_ru=getattr(d, "reason_ru", None),
     )
 
 
