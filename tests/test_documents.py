@@ -107,3 +107,154 @@ def test_transfer_register_lists_the_days_accepted_packages_only(desk, lang):
     text = text_of(render_transfer(data, lang))
     flat = text.replace(" ", "")
     assert kept.receipt_no in flat and refused.receipt_no not in flat
+
+
+def test_service_3_receipt_promises_the_legal_end_of_the_term(desk):
+    draft = draft_for(
+        "declaration-registration",
+        "natural_person",
+        VALID_IIN,
+        ["application", "declaration", "expert_conclusion"],
+    )
+    result = accept(desk, draft)  # due to the committee on 3 Dec, legally by 4 Dec 2026
+    with reading(desk["factory"]) as s:
+        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+    kk, ru = (text_of(render_receipt(data, lang)) for lang in ("kk", "ru"))
+    assert "Күні: 2026 жылғы 4 желтоқсан" in kk and "Дата: 4 декабря 2026 г." in ru
+    assert "3 желтоқсан" not in kk
+    # service 3's own wording of item 4
+    assert "4. Мемлекеттік көрсетілетін қызметті алу күні (уақыты) мен құжаттарды беру орны:" in kk
+
+
+def test_the_refusal_names_an_expired_conclusion_with_its_expiry_date(desk):
+    from datetime import date
+
+    draft = draft_for(
+        "declaration-registration",
+        "legal_entity",
+        VALID_BIN,
+        ["application", "declaration", "expert_conclusion"],
+        expertise_date=date(2026, 8, 1),
+    )
+    result = accept(desk, draft)
+    with reading(desk["factory"]) as s:
+        data = documents.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
+    kk, ru = (text_of(render_refusal(data, lang)) for lang in ("kk", "ru"))
+    assert "01.08.2026 сараптама қорытындысының қолданылу мерзімі 01.11.2026 өтті" in kk
+    assert "срок действия заключения экспертизы от 01.08.2026 истёк 01.11.2026" in ru
+    for text in (kk, ru):  # both copies tell the applicant where to complain
+        assert text.count("1414") == 4
+
+
+def test_a_home_visit_receipt_prints_its_reason(desk):
+    from ozq_desktop.domain.drafts import Place
+
+    draft = draft_for(
+        "declaration-registration",
+        "natural_person",
+        VALID_IIN,
+        ["application", "declaration", "expert_conclusion"],
+    )
+    draft.place = Place.HOME_VISIT
+    draft.visit_address = "Алматы, Сатпаева 5, кв. 3"
+    draft.visit_reason = "денсаулығына байланысты"
+    result = accept(desk, draft)
+    with reading(desk["factory"]) as s:
+        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+    assert "себебі: денсаулығына байланысты" in text_of(render_receipt(data, "kk"))
+
+
+def test_the_russian_receipt_prints_the_branch_in_russian(desk):
+    draft = draft_for(
+        "attestation",
+        "legal_entity",
+        VALID_BIN,
+        ["application", "expert_conclusion", "specialists_and_base"],
+    )
+    result = accept(desk, draft)
+    with reading(desk["factory"]) as s:
+        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+    ru, kk = text_of(render_receipt(data, "ru")), text_of(render_receipt(data, "kk"))
+    assert "Филиал «Правительство для граждан», Алматы" in ru
+    assert "г. Алматы, пр. Абая, 10" in ru and "Алматы қ., Абай даңғ., 10" not in ru
+    assert "«Азаматтарға арналған үкімет» филиалы, Алматы" in kk
+
+
+def test_every_document_of_a_training_package_is_marked_not_valid(desk):
+    from ozq_desktop.domain import accounts
+    from ozq_desktop.printing import render_annex1
+
+    with transaction(desk["factory"]) as s:
+        accounts.set_training(session=s, actor=desk["supervisor"], on=True)
+    draft = draft_for(
+        "attestation",
+        "legal_entity",
+        VALID_BIN,
+        ["application", "expert_conclusion", "specialists_and_base"],
+    )
+    accepted = accept(desk, draft)
+    refused = accept(desk, draft_for("attestation", "legal_entity", VALID_BIN, ["application"]))
+    with reading(desk["factory"]) as s:
+        pdfs = [
+            render_receipt(
+                documents.receipt_data(session=s, catalog=CATALOG, package_id=accepted.package_id),
+                lang,
+            )
+            for lang in ("kk", "ru")
+        ]
+        pdfs += [
+            render_annex1(
+                documents.annex1_data(session=s, catalog=CATALOG, package_id=accepted.package_id),
+                "kk",
+            ),
+            render_refusal(
+                documents.refusal_data(session=s, catalog=CATALOG, package_id=refused.package_id),
+                "ru",
+            ),
+        ]
+    marks = [
+        "ОҚУ РЕЖИМІ — ЖАРАМСЫЗ",
+        "УЧЕБНЫЙ РЕЖИМ — НЕДЕЙСТВИТЕЛЬНО",
+        "ОҚУ РЕЖИМІ — ЖАРАМСЫЗ",
+        "УЧЕБНЫЙ РЕЖИМ — НЕДЕЙСТВИТЕЛЬНО",
+    ]
+    for pdf, mark in zip(pdfs, marks, strict=True):
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            assert mark in " ".join((page.extract_text() or "").split())
+
+
+def test_the_committees_reasons_print_in_the_documents_language(desk):
+    from ozq_desktop.domain import handover
+    from ozq_desktop.printing import render_handover
+
+    draft = draft_for(
+        "attestation",
+        "legal_entity",
+        VALID_BIN,
+        ["application", "expert_conclusion", "specialists_and_base"],
+    )
+    result = accept(desk, draft)
+    with transaction(desk["factory"]) as s:
+        handover.apply_decision(
+            session=s,
+            package_id=result.package_id,
+            decision=handover.DecisionData(
+                version=1,
+                granted=False,
+                reason="Ұйым талаптарға сәйкес келмейді\n\nОрганизация не соответствует требованиям",
+                reason_kk="Ұйым талаптарға сәйкес келмейді",
+                reason_ru="Организация не соответствует требованиям",
+            ),
+        )
+        handover.hand_over(
+            session=s,
+            clerk=desk["clerk"],
+            package_id=result.package_id,
+            recipient=handover.Recipient(full_name="Ахметов Болат"),
+            at=datetime(2026, 12, 18, 10, 0),
+        )
+    with reading(desk["factory"]) as s:
+        data = documents.handover_data(session=s, catalog=CATALOG, package_id=result.package_id)
+    kk, ru = (text_of(render_handover(data, lang)) for lang in ("kk", "ru"))
+    assert "1) Ұйым талаптарға сәйкес келмейді" in kk and "Организация" not in kk
+    assert "1) Организация не соответствует требованиям" in ru and "Ұйым" not in ru
