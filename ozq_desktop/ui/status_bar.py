@@ -54,9 +54,10 @@ class DeskStatusBar(QStatusBar):
         self.training_label.setStyleSheet(
             "background: #ffe082; color: #4e342e; font-weight: bold; padding: 0 6px;"
         )
-        self.addWidget(self.training_label)
         self.user_label = self._add("status_user", 2)
         self.branch_label = self._add("status_branch", 3)
+        # Permanent, so that a passing message never hides it.
+        self.addPermanentWidget(self.training_label)
         self.connection_label = self._add_connection()
         self.outbox_label = self._add_fixed("status_outbox")
         self._timer = QTimer(self)
