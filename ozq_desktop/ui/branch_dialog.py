@@ -67,7 +67,10 @@ class BranchInRussianDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(640, 200)
-        follow_language(self.texts.apply)
+        follow_language(self.retranslate)
+
+    def retranslate(self) -> None:
+        self.texts.apply()
 
     def save(self) -> None:
         name, address, actor = self.name_edit.text(), self.address_edit.text(), self._clerk.user

@@ -221,3 +221,52 @@ def test_the_search_box_finds_words_anywhere_receipts_and_iins(qtbot, desk_app, 
     assert search("ALA01") == list(reversed(names))
     assert search(accepted[1].receipt_no[-7:]) == ['ТОО "Алатау Құрылыс"']
     assert len(search(VALID_BIN[2:9])) == 3
+
+
+def test_the_supervisor_gives_the_branch_in_russian_and_russian_receipts_print_it(
+    qtbot, data_folder, tmp_path
+):
+    """A desk set up before the Russian name was asked for: the supervisor is reminded, enters
+    it (Desk menu), and documents in Russian print it."""
+    import shiboken6
+
+    from ozq_desktop.domain.accounts import branch
+    from ozq_desktop.models import BranchSettings
+    from ozq_desktop.storage.engine import transaction
+    from ozq_desktop.ui.actions import ActionId
+
+    set_up_desk(data_folder)
+    app = start_app(qtbot, data_folder)
+    try:
+        with transaction(app.desk.factory) as s:
+            settings = s.get(BranchSettings, 1)
+            settings.branch_name_ru = settings.address_ru = ""  # as after the migration
+        window = sign_in(qtbot, app, "boss", "supersecret")
+        qtbot.waitUntil(lambda: "орыс тілінде" in window.status.currentMessage(), timeout=10000)
+        window.actions[ActionId.BRANCH_RU].trigger()
+        dialog = window.branch_dialog
+        assert dialog.isVisible() and dialog.name_edit.text() == ""
+        type_text(dialog.name_edit, "Шымкентский филиал")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        idle(qtbot, app)
+        assert "орыс тілінде" in dialog.message.text()  # the address is required too
+        type_text(dialog.address_edit, "г. Шымкент, ул. Тауке хана, 5")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        idle(qtbot, app)
+        assert not shiboken6.isValid(dialog) or not dialog.isVisible()  # closed on saving
+        with reading(app.desk.factory) as s:
+            saved = branch(session=s)
+            assert (saved.branch_name_ru, saved.address_ru) == (
+                "Шымкентский филиал",
+                "г. Шымкент, ул. Тауке хана, 5",
+            )
+        drive = WizardDriver(qtbot, app)
+        drive.complete_attestation(tmp_path)
+        drive.confirm()
+        pdf = renderer(
+            app.desk.factory, app.desk.catalog, drive.wizard.result.package_id, PrintJob.RECEIPT
+        )("ru")
+        text = pdf_text(pdf)
+        assert "Шымкентский филиал" in text and "г. Шымкент, ул. Тауке хана, 5" in text
+    finally:
+        app.shutdown()
