@@ -129,6 +129,7 @@ class ErrorCode(StrEnum):
     RECEIPT_NOT_YOURS = "receipt_not_yours"  # 422: another branch's or desk's receipt number
     QUOTA_EXCEEDED = "quota_exceeded"  # 413 per package; 429 + Retry-After per device per day
     BLOB_SIZE_MISMATCH = "blob_size_mismatch"  # 409: the hub's size for a blob is not the desk's
+    DESK_CODE_TAKEN = "desk_code_taken"  # 409: another active device holds this branch's desk code
     INTERNAL = "internal"  # 500
     UNAVAILABLE = "unavailable"  # 503, with Retry-After
 
@@ -168,6 +169,9 @@ ERROR_MESSAGES: dict[str, str] = {
     ErrorCode.RECEIPT_NOT_YOURS: N_("The receipt number does not belong to this desk."),
     ErrorCode.QUOTA_EXCEEDED: N_("The hub's limit for this desk or package was reached."),
     ErrorCode.BLOB_SIZE_MISMATCH: N_("The hub holds a scan of a different size under this hash."),
+    ErrorCode.DESK_CODE_TAKEN: N_(
+        "Another computer is already connected as this desk: ask the administrator to revoke it."
+    ),
     ErrorCode.RATE_LIMITED: N_("The hub is busy; the desk will try again."),
     ErrorCode.UNAVAILABLE: N_("The hub is busy; the desk will try again."),
     ErrorCode.INTERNAL: N_("The hub failed; the desk will try again."),

@@ -167,9 +167,9 @@ def fuzz_target(request, tmp_path_factory) -> Iterator[FuzzTarget]:
     try:
         desk = hub.enrol()
         files = scans(100, 200)
-        received = declaration(files[:1])
+        received = desk.declaration(files[:1])
         desk.push(received, files[:1])
-        declared = declaration(files[1:])
+        declared = desk.declaration(files[1:])
         assert desk.declare(declared).status_code == 200
         yield FuzzTarget(hub, desk, [received.package_uuid, declared.package_uuid], files[0].sha256)
     finally:
