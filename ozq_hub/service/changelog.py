@@ -14,6 +14,7 @@ horizon (pruned), or beyond the last sequence number (the hub went back in time)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -42,7 +43,8 @@ def encode_cursor(epoch: str, seq: int) -> str:
 
 def parse_cursor(cursor: str) -> tuple[str, int]:
     epoch, _, seq = cursor.partition(".")
-    if not epoch or not seq.isdigit() or len(cursor) > 100:
+    # ASCII digits only: "²" passes str.isdigit() and then fails int().
+    if not epoch or not re.fullmatch(r"[0-9]{1,18}", seq) or len(cursor) > 100:
         raise Refusal(ErrorCode.CURSOR_INVALID, "the cursor is not one this hub issues")
     return epoch, int(seq)
 
