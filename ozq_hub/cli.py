@@ -422,8 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--revocation-mode",
         choices=["soft-fail", "hard-fail", "require"],
-        default="hard-fail",
-        help="with --crl/--ocsp: what an unknown revocation status means (default hard-fail)",
+        default="require",
+        help="with --crl/--ocsp: require a current CRL or OCSP answer for every certificate "
+        "of the chain (default), or only for those naming one (hard-fail), or tolerate "
+        "failures (soft-fail)",
     )
     serve.add_argument(
         "--trusted-proxy",

@@ -39,7 +39,7 @@ class HubSettings:
     trusted_ca_files: tuple[str, ...] = ()
     crl_files: tuple[str, ...] = ()
     ocsp: bool = False
-    revocation_mode: str = "hard-fail"
+    revocation_mode: str = "require"
     # The daily maintenance: abandoned partial uploads older than this are removed, orphan
     # devices older than `orphan_device_hours` expire, old throttle rows go.
     maintenance_seconds: float = 24 * 3600

@@ -91,13 +91,14 @@ class TrustStore:
 
     CRL files are re-read when the operator replaces them (their size or mtime changes), so
     refreshing them needs no restart. With CRLs or OCSP, revocation is checked in
-    `revocation_mode` ("hard-fail" by default: a certificate whose status cannot be
-    established is refused, and so is one checked against an out-of-date CRL)."""
+    `revocation_mode`: "require" by default, so every certificate of the chain needs a
+    current CRL (or OCSP answer) and one whose status cannot be established, or is known
+    only from an out-of-date CRL, is refused."""
 
     trusted: list[x509.Certificate] = field(default_factory=list)
     crl_files: list[Path] = field(default_factory=list)
     ocsp: bool = False  # fetch OCSP answers (and CRLs) named in the certificates
-    revocation_mode: str = "hard-fail"
+    revocation_mode: str = "require"
     _crl_cache: dict[Path, tuple[tuple[float, int], list[crl.CertificateList]]] = field(
         default_factory=dict, repr=False
     )
@@ -109,7 +110,7 @@ class TrustStore:
         crl_files: Sequence[Path] = (),
         *,
         ocsp: bool = False,
-        revocation_mode: str = "hard-fail",
+        revocation_mode: str = "require",
     ) -> TrustStore:
         """ValueError at once for an unreadable CA or CRL file."""
         if revocation_mode not in REVOCATION_MODES:

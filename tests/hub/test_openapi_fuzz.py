@@ -213,6 +213,8 @@ def test_authenticated_calls_keep_to_the_documented_answers(case, fuzz_target):
     type, headers and body, never a 5xx."""
     fuzz_target.aim(case)
     CONSISTENT.get(case.operation.label, lambda _case: None)(case)
+    if case.operation.label == f"POST {p.API_PREFIX}/packages" and isinstance(case.body, dict):
+        case.body["receipt_no"] = fuzz_target.desk.receipt()  # only the desk's own numbers pass
     response = case.call_and_validate(checks=CONFORMANCE, timeout=30)
     fuzz_target.record(case, response.status_code)
 
