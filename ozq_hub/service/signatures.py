@@ -22,6 +22,7 @@ from pathlib import Path
 from asn1crypto import cms, crl, pem, x509
 from cryptography import x509 as cx509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import AlgorithmNotSupported, PathError, ValidationError
@@ -272,3 +273,17 @@ def describe_unchecked(cms_der: bytes) -> str | None:
         return _subject(_parse(cms_der)[2])
     except (SignatureInvalid, *MALFORMED):
         return None
+
+
+def verify_detached(
+    cms_der: bytes, content: bytes, trusted: Sequence[object], at: datetime
+) -> SignerInfo:
+    """`TrustStore.verify` against these CAs, without revocation data: for callers that hold
+    certificates rather than files (asn1crypto's, or `cryptography`'s)."""
+    certs = [
+        cert
+        if isinstance(cert, x509.Certificate)
+        else x509.Certificate.load(cert.public_bytes(Encoding.DER))  # type: ignore[attr-defined]
+        for cert in trusted
+    ]
+    return TrustStore(certs).verify(cms_der, content, at)
