@@ -258,3 +258,31 @@ def test_the_committees_reasons_print_in_the_documents_language(desk):
     kk, ru = (text_of(render_handover(data, lang)) for lang in ("kk", "ru"))
     assert "1) Ұйым талаптарға сәйкес келмейді" in kk and "Организация" not in kk
     assert "1) Организация не соответствует требованиям" in ru and "Ұйым" not in ru
+
+
+def test_the_desk_keeps_both_languages_reasons_when_the_hub_sends_them():
+    """The hub's decision may carry the reason in each language (`reason_kk`, `reason_ru`);
+    a hub that sends only `reason` leaves them empty and the desk prints `reason`."""
+    import uuid
+    from datetime import UTC
+
+    from ozq_desktop.sync.pull import _decision
+    from ozq_wire import protocol as p
+
+    older = p.Decision(
+        package_uuid=uuid.uuid4(),
+        receipt_no="ALA01-D1-0000001",
+        version=1,
+        outcome=p.Outcome.REFUSED,
+        reason="Себебі / Причина",
+        decided_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+    )
+    assert (_decision(older).reason_kk, _decision(older).reason_ru) == (None, None)
+    wire = older.model_dump() | {"reason_kk": "Себебі", "reason_ru": "Причина"}
+    newer = type("Decision", (), {**wire, "outcome": older.outcome, "kind": None})
+    data = _decision(newer)
+    assert (data.reason, data.reason_kk, data.reason_ru) == (
+        "Себебі / Причина",
+        "Себебі",
+        "Причина",
+    )

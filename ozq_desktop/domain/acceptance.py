@@ -55,6 +55,16 @@ PROVIDER_ONLY = N_(
 )
 
 
+def check_place(draft: PackageDraft) -> None:
+    """Seed §13: documents are taken at home for an applicant who cannot come for health
+    reasons; the visit needs its address and its reason."""
+    if draft.place is Place.HOME_VISIT:
+        if not draft.visit_address.strip():
+            raise ValidationError("Enter the address of the home visit.")
+        if not draft.visit_reason.strip():
+            raise ValidationError("Enter the reason for the home visit.")
+
+
 def check_applicant(service: Service, draft: PackageDraft) -> None:
     """Raise ValidationError on the first thing wrong with who is applying, and where."""
     applicant = draft.applicant
@@ -82,11 +92,7 @@ def check_applicant(service: Service, draft: PackageDraft) -> None:
         )
     if not applicant.name.strip():
         raise ValidationError("Enter the applicant's name.")
-    if draft.place is Place.HOME_VISIT:
-        if not draft.visit_address.strip():
-            raise ValidationError("Enter the address of the home visit.")
-        if not draft.visit_reason.strip():
-            raise ValidationError("Enter the reason for the home visit.")
+    check_place(draft)
     rep = draft.representative
     if not rep.is_empty():
         if not rep.full_name.strip():
