@@ -1,16 +1,20 @@
 """Finding packages: one search box for words of the name, a receipt number, an IIN/BIN (whole
 or in part); by receipt number and by id; one day's listing.
 
-The search runs on `package_search`, an SQLite FTS5 table with the trigram tokenizer (its
-migration: 0005). A trigger fills it from each new package with the package's searchable text:
-the name as domain/search_text.fold gives it, the receipt number and the identifiers. Every
-query word of three or more characters is matched as a substring anywhere in that text
-through the trigram index; a shorter word filters what they found, and a query of short words
-only finds names starting with them. Newest packages come first.
+A number the clerk types (digits, or a receipt number's part like «ALA01» or «D1-0500001») is
+looked up first where clerks mean it: the start of an IIN/BIN, the start or the end of a
+receipt number, each through its own index. Anything else, and a number found nowhere there,
+goes to `package_search`, an SQLite FTS5 table with the trigram tokenizer (migration 0005),
+which a trigger fills from each new package with its searchable text: the name as
+domain/search_text.fold gives it, the receipt number and the identifiers. Every query word of
+three or more characters is matched as a substring anywhere in that text; a shorter word
+filters what those found, and a query of short words only finds names starting with them.
+Newest packages come first, at most SEARCH_RESULTS of them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,9 +25,12 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain.search_text import fold, query_words
 from ozq_desktop.errors import NotFoundError
 from ozq_desktop.models import Package
+from ozq_desktop.models.package import reversed_receipt
 
 SEARCH_LIMIT = 200
+SEARCH_RESULTS = 50  # the search box shows the newest; more words narrow it
 MIN_SUBSTRING = 3  # the trigram index finds substrings of three characters or more
+_NUMBER = re.compile(r"(?=.*\d.*\d.*\d)[0-9a-z]+(-[0-9a-z]*)*")
 
 
 @dataclass(frozen=True)
@@ -134,11 +141,35 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def search(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[PackageSummary]:
+def _prefix(column, value: str):
+    return (column >= value, column < value + "\U0010ffff")
+
+
+def by_number(*, session: Session, number: str, limit: int) -> list[PackageSummary]:
+    """Packages whose IIN/BIN starts with `number`, or whose receipt number starts or ends
+    with it; each through its index, newest first."""
+    found: dict[str, PackageSummary] = {}
+    for conditions in (
+        _prefix(Package.applicant_idn, number),
+        _prefix(Package.receipt_no, number.upper()),
+        _prefix(Package.receipt_rev, reversed_receipt(number)),
+    ):
+        stmt = select(*COLUMNS).where(*conditions).order_by(Package.accepted_at.desc()).limit(limit)
+        for row in rows_of(session, stmt):
+            found.setdefault(row.id, row)
+    newest = sorted(found.values(), key=lambda r: r.accepted_at, reverse=True)
+    return newest[:limit]
+
+
+def search(*, session: Session, text: str, limit: int = SEARCH_RESULTS) -> list[PackageSummary]:
     """One box for everything: words anywhere in the name (any case, quotes and legal forms
     ignored, Kazakh letters equal to their Russian look-alikes), or a receipt number, IIN or
     BIN, whole or in part. Newest first."""
     found = query_words(text)
+    if len(found) == 1 and _NUMBER.fullmatch(found[0]):
+        rows = by_number(session=session, number=found[0], limit=limit)
+        if rows:
+            return rows
     long = [w for w in found if len(w) >= MIN_SUBSTRING]
     short = [w for w in found if len(w) < MIN_SUBSTRING]
     if not long:

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ozq_desktop.models.base import Base, now
 
 
+def reversed_receipt(receipt_no: str) -> str:
+    return receipt_no[::-1].lower()
+
+
 class Package(Base):
     """One application as taken at the counter. Never edited once accepted, but for its status
     and what comes back from the committee; a correction is a new package that supersedes it."""
@@ -17,6 +21,11 @@ class Package(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    # The receipt number backwards, lower case: its index finds a number by its last digits,
+    # as clerks type it (domain/packages.search). Set from receipt_no on insert.
+    receipt_rev: Mapped[str] = mapped_column(
+        String(40), default=lambda ctx: reversed_receipt(ctx.get_current_parameters()["receipt_no"])
+    )
     service_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32))
     place: Mapped[str] = mapped_column(String(16), default="counter")
@@ -79,6 +88,7 @@ class Package(Base):
     __table_args__ = (
         Index("ix_packages_day_clerk", "accepted_day", "clerk_id"),
         Index("ix_packages_idn", "applicant_idn"),
+        Index("ix_packages_receipt_rev", "receipt_rev"),
         Index("ix_packages_name_fold", "applicant_name_fold"),
         Index("ix_packages_status_due", "status", "result_date"),
         Index("ix_packages_handed_over_at", "handed_over_at"),
