@@ -15,14 +15,11 @@ these triggers with it and must create them again (`create_triggers`).
 from __future__ import annotations
 
 from alembic import op
-from sqlalchemy import text
 
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
-
-BATCH = 5000
 
 
 def searchable(row: str) -> str:
@@ -50,22 +47,14 @@ def create_triggers() -> None:
 
 
 def _fold_existing_names() -> None:
+    """Every stored name folded anew, in one statement: the fold is lent to SQLite as a
+    function of this connection for the length of the migration."""
     from ozq_desktop.domain.search_text import fold
 
-    bind = op.get_bind()
-    last = ""
-    while True:
-        rows = bind.execute(
-            text("SELECT id, applicant_name FROM packages WHERE id > :last ORDER BY id LIMIT :n"),
-            {"last": last, "n": BATCH},
-        ).all()
-        if not rows:
-            return
-        bind.execute(
-            text("UPDATE packages SET applicant_name_fold = :fold WHERE id = :id"),
-            [{"id": row.id, "fold": fold(row.applicant_name)} for row in rows],
-        )
-        last = rows[-1].id
+    op.get_bind().connection.driver_connection.create_function(
+        "ozq_fold", 1, lambda name: fold(name or ""), deterministic=True
+    )
+    op.execute("UPDATE packages SET applicant_name_fold = ozq_fold(applicant_name)")
 
 
 def upgrade() -> None:
