@@ -29,6 +29,7 @@ from ozq_desktop.devices.printer import (
     PrintRequest,
 )
 from ozq_desktop.errors import OzqError
+from ozq_desktop.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,10 @@ IDLE, PROCESSING, STOPPED = "3", "4", "5"
 class PrintSoftwareMissingError(OzqError):
     def __init__(self) -> None:
         super().__init__(
-            "The print system is not installed on this computer (CUPS: the cups-client "
-            "package). Save the document as PDF, or ask the administrator to install it."
+            N_(
+                "The print system is not installed on this computer (CUPS: the cups-client "
+                "package). Save the document as PDF, or ask the administrator to install it."
+            )
         )
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from ozq_desktop.errors import OzqError
+from ozq_desktop.i18n import N_
 
 
 class PrinterState(StrEnum):
@@ -90,15 +91,19 @@ class PrinterError(OzqError):
 class NoPrinterError(PrinterError):
     def __init__(self) -> None:
         super().__init__(
-            "No printer is set up on this computer. Save the document as PDF, or ask the "
-            "administrator to add a printer."
+            N_(
+                "No printer is set up on this computer. Save the document as PDF, or ask the "
+                "administrator to add a printer."
+            )
         )
 
 
 class PrinterMissingError(PrinterError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            "The printer {name} is not found. Choose another printer, or save the document as PDF.",
+            N_(
+                "The printer {name} is not found. Choose another printer, or save the document as PDF."
+            ),
             name=name,
         )
 
@@ -106,8 +111,10 @@ class PrinterMissingError(PrinterError):
 class PrinterPausedError(PrinterError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            "The printer {name} is paused and would keep the document in its queue. Resume "
-            "it or choose another printer, then print again.",
+            N_(
+                "The printer {name} is paused and would keep the document in its queue. Resume "
+                "it or choose another printer, then print again."
+            ),
             name=name,
         )
 
@@ -115,15 +122,17 @@ class PrinterPausedError(PrinterError):
 class PrinterOutOfPaperError(PrinterError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            "The printer {name} is out of paper. Load paper, then print again.", name=name
+            N_("The printer {name} is out of paper. Load paper, then print again."), name=name
         )
 
 
 class PrinterNotAcceptingError(PrinterError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            "The printer {name} does not accept documents now. Choose another printer, or "
-            "save the document as PDF.",
+            N_(
+                "The printer {name} does not accept documents now. Choose another printer, or "
+                "save the document as PDF."
+            ),
             name=name,
         )
 
@@ -131,7 +140,7 @@ class PrinterNotAcceptingError(PrinterError):
 class PrinterFailedError(PrinterError):
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(
-            "The document could not be sent to the printer {name}: {reason}",
+            N_("The document could not be sent to the printer {name}: {reason}"),
             name=name,
             reason=reason,
         )

@@ -14,6 +14,7 @@ are the same on every desk; the clerk reads our own translated message instead.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -44,11 +45,13 @@ from ozq_desktop.devices.scanner import (
     jpeg_page,
 )
 from ozq_desktop.errors import ValidationError
+from ozq_desktop.i18n import N_
 
 log = logging.getLogger(__name__)
 
 PROGRAM = "scanimage"
 LIST_TIMEOUT_S = 60
+SECOND_SIGNAL_S = 1.0  # after a cancel, when to insist
 STOP_GRACE_S = 15  # after a cancel, how long the driver may take to stop before it is killed
 
 # SANE_Status values, which scanimage also uses as its exit code.
@@ -66,8 +69,17 @@ _OPTION = re.compile(r"^\s*--(source|mode|resolution)\s+(.+?)(?:\s+\[([^\]]*)\])
 class ScannerSoftwareMissingError(ScannerError):
     def __init__(self) -> None:
         super().__init__(
-            "The scanning software is not installed on this computer (SANE: the sane-utils "
-            "package). Ask the administrator to install it."
+            N_(
+                "The scanning software is not installed on this computer (SANE: the sane-utils "
+                "package). Ask the administrator to install it."
+            )
+        )
+
+
+class NoPageError(ScannerError):
+    def __init__(self) -> None:
+        super().__init__(
+            N_("The scanner gave no page. Check the document on the glass and scan again.")
         )
 
 
@@ -198,7 +210,12 @@ class SaneScanner:
         if mode is not None:
             args.append(f"--mode={mode}")
         for name, value in settings.device_options:
-            args += [name, value] if value else [name]
+            if not value:
+                args.append(name)
+            elif name.startswith("--"):
+                args.append(f"{name}={value}")  # the form scanimage's optional values need
+            else:
+                args += [name, value]
         return args
 
     def scan(self, settings: ScanSettings, on_page: PageCallback, cancel: CancelToken) -> int:
@@ -228,6 +245,8 @@ class SaneScanner:
                         continue
                     data = path.read_bytes()
                     path.unlink()  # the page's only copy now lives in memory, until stored
+                    if cancel.cancelled:
+                        continue  # finished after the clerk pressed Cancel: not wanted
                     on_page(jpeg_page(data, settings.dpi))
                     count += 1
             except BaseException:
@@ -248,16 +267,20 @@ class SaneScanner:
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
-    """Ask scanimage to stop as Ctrl+C does (it cancels the device); kill it if it hangs."""
-    if proc.poll() is not None:
-        return
-    try:
-        proc.send_signal(signal.SIGINT)
-    except ProcessLookupError:
-        return
-    timer = threading.Timer(STOP_GRACE_S, lambda: proc.poll() is None and proc.kill())
-    timer.daemon = True
-    timer.start()
+    """Ask scanimage to stop as Ctrl+C does: it cancels the device. A driver may miss that
+    between two pages and scan on, so a second Ctrl+C follows (scanimage then exits at once),
+    and a kill if it still hangs."""
+
+    def signal_if_running(sig: int) -> None:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(sig)
+
+    signal_if_running(signal.SIGINT)
+    for delay, sig in ((SECOND_SIGNAL_S, signal.SIGINT), (STOP_GRACE_S, signal.SIGKILL)):
+        timer = threading.Timer(delay, signal_if_running, (sig,))
+        timer.daemon = True
+        timer.start()
 
 
 def _error_from(
@@ -285,5 +308,5 @@ def _error_from(
         ]
         return ScannerFailedError(lines[-1] if lines else f"exit code {rc}")
     if count == 0:
-        return FeederEmptyError() if source is Source.FEEDER else ScannerFailedError("no page")
+        return FeederEmptyError() if source is Source.FEEDER else NoPageError()
     return None

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from ozq_desktop.errors import OzqError, ValidationError
+from ozq_desktop.i18n import N_
 
 MIN_DPI, MAX_DPI, DEFAULT_DPI = 200, 300, 300
 
@@ -100,47 +101,53 @@ class NoScannerError(ScannerError):
     def __init__(self, device: str = "") -> None:
         if device:
             super().__init__(
-                "The scanner {device} is not found. Check that it is switched on and "
-                "connected, then choose it again.",
+                N_(
+                    "The scanner {device} is not found. Check that it is switched on and "
+                    "connected, then choose it again."
+                ),
                 device=device,
             )
         else:
             super().__init__(
-                "No scanner is found. Check that it is switched on and connected, then try again."
+                N_(
+                    "No scanner is found. Check that it is switched on and connected, then try again."
+                )
             )
 
 
 class CoverOpenError(ScannerError):
     def __init__(self) -> None:
-        super().__init__("The scanner's cover is open. Close it and scan again.")
+        super().__init__(N_("The scanner's cover is open. Close it and scan again."))
 
 
 class PaperJamError(ScannerError):
     def __init__(self) -> None:
         super().__init__(
-            "The paper is jammed in the feeder. Take the sheet out carefully, put it back "
-            "and scan again; the pages already scanned are kept."
+            N_(
+                "The paper is jammed in the feeder. Take the sheet out carefully, put it back "
+                "and scan again; the pages already scanned are kept."
+            )
         )
 
 
 class FeederEmptyError(ScannerError):
     def __init__(self) -> None:
-        super().__init__("The feeder is empty. Put the pages in the feeder and scan again.")
+        super().__init__(N_("The feeder is empty. Put the pages in the feeder and scan again."))
 
 
 class ScanCancelledError(ScannerError):
     def __init__(self) -> None:
-        super().__init__("The scan was cancelled; the pages already scanned are kept.")
+        super().__init__(N_("The scan was cancelled; the pages already scanned are kept."))
 
 
 class ScannerBusyError(ScannerError):
     def __init__(self) -> None:
-        super().__init__("The scanner is busy. Wait a moment and scan again.")
+        super().__init__(N_("The scanner is busy. Wait a moment and scan again."))
 
 
 class ScannerFailedError(ScannerError):
     def __init__(self, reason: str) -> None:
-        super().__init__("The scanner reported an error: {reason}", reason=reason)
+        super().__init__(N_("The scanner reported an error: {reason}"), reason=reason)
 
 
 PageCallback = Callable[[ScannedPage], None]
