@@ -1,4 +1,5 @@
-"""The chart of waits and service times by hour of the day, as plain shapes.
+"""The chart of waits and service times by hour of the day, as plain shapes, and how the
+figures are written (minutes:seconds, shares in per cent) on screen and on paper alike.
 
 One layout, two painters: the supervisor's screen draws these shapes with Qt's QPainter
 (ui/supervisor/times_chart.py) and the printed report with reportlab
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ozq_desktop.domain.waiting import SERVICE_NORM_SECONDS, WAIT_NORM_SECONDS, Figures
+from ozq_desktop.i18n import tr
 
 if TYPE_CHECKING:
     from ozq_desktop.domain.service_times import TimesReport
@@ -75,6 +77,29 @@ class ChartTexts:
     p90: str
     cap: str  # "15-minute cap"
     no_data: str
+
+
+def minutes_text(seconds: float | None) -> str:
+    """mm:ss, or a dash for no value."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def share_text(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+def chart_texts(lang: str | None = None) -> ChartTexts:
+    return ChartTexts(
+        wait=tr("Wait, minutes", lang),
+        service=tr("Service, minutes", lang),
+        median=tr("Median", lang),
+        p90=tr("90th percentile", lang),
+        cap=tr("15-minute cap", lang),
+        no_data=tr("No packages in this period.", lang),
+    )
 
 
 @dataclass(frozen=True)

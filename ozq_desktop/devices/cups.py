@@ -85,13 +85,17 @@ def can_duplex(ppd_options: str) -> bool:
 
 class CupsPrintSystem:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        self._env = {**os.environ, "LC_ALL": "C", "LANG": "C", **(env or {})}
+        self._env = dict(env or {})
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         if shutil.which(args[0]) is None:
             raise PrintSoftwareMissingError()
         return subprocess.run(
-            list(args), capture_output=True, text=True, env=self._env, timeout=TIMEOUT_S
+            list(args),
+            capture_output=True,
+            text=True,
+            env={**os.environ, "LC_ALL": "C", "LANG": "C", **self._env},
+            timeout=TIMEOUT_S,
         )
 
     def _default(self) -> str:

@@ -11,7 +11,17 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from ozq_desktop.charts import ChartTexts, HourBars, Line, Rect, Shape, Text, chart_shapes
+from ozq_desktop.charts import (
+    HourBars,
+    Line,
+    Rect,
+    Shape,
+    Text,
+    chart_shapes,
+    chart_texts,
+    minutes_text,
+    share_text,
+)
 from ozq_desktop.i18n import tr
 from ozq_desktop.printing.data import BranchInfo, Localized, _frozen_tuple, local
 from ozq_desktop.printing.dates import format_date, format_datetime
@@ -22,6 +32,7 @@ from ozq_desktop.printing.rows import Grid, text_row
 
 CHART_HEIGHT = 105 * mm
 NUMBER_WIDTH = 17 * mm
+PACKAGES_WIDTH = 21 * mm
 COLUMNS = 8  # packages, 3 × wait, 3 × service, no ticket time
 
 
@@ -54,28 +65,6 @@ class TimesReportData:
 
     def __post_init__(self) -> None:
         _frozen_tuple(self, "by_hour", "by_clerk", "by_service", "bars")
-
-
-def minutes_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    whole = round(seconds)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
-def share_text(share: float | None) -> str:
-    return "—" if share is None else f"{share:.0%}"
-
-
-def chart_texts(lang: str) -> ChartTexts:
-    return ChartTexts(
-        wait=tr("Wait, minutes", lang),
-        service=tr("Service, minutes", lang),
-        median=tr("Median", lang),
-        p90=tr("90th percentile", lang),
-        cap=tr("15-minute cap", lang),
-        no_data=tr("No packages in this period.", lang),
-    )
 
 
 def period_text(start: date, end: date, lang: str) -> str:
@@ -191,7 +180,8 @@ def row_cells(row: TimesRow, lang: str) -> list[str]:
 
 
 def _grid(rows: Sequence[TimesRow], lang: str, bold: bool = False) -> Grid:
-    widths = [TEXT_WIDTH - COLUMNS * NUMBER_WIDTH] + [NUMBER_WIDTH] * COLUMNS
+    numbers = [PACKAGES_WIDTH] + [NUMBER_WIDTH] * (COLUMNS - 1)
+    widths = [TEXT_WIDTH - sum(numbers), *numbers]
     right = frozenset(range(1, COLUMNS + 1))
     header = [text_row(["", *column_titles(lang)], widths, bold=True, shaded=True)]
     body = [text_row(row_cells(r, lang), widths, right=right, bold=bold) for r in rows]
