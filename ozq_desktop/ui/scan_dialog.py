@@ -235,6 +235,7 @@ class ScanDialog(QDialog):
         self.retranslate()
         self._update_state()
         self.find_scanners()
+        services.tasks.run(_warm_up)
 
     # -- building -----------------------------------------------------------------------
 
@@ -504,3 +505,9 @@ class ScanDialog(QDialog):
             self.mode.setItemText(i, tr(MODE_NAMES[ColourMode(self.mode.itemData(i))]))
         self._show_preview(self.pages.currentRow())
         self._update_state()
+
+
+def _warm_up() -> None:
+    """Load what Attach needs while the clerk scans, so the first attach is as quick as any."""
+    import img2pdf  # noqa: F401
+    import pypdf  # noqa: F401
