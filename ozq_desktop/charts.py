@@ -147,9 +147,9 @@ def chart_shapes(
         shapes.append(Text(width / 2, height / 2, texts.no_data, font * 1.2, anchor="middle"))
         return shapes
     top = _scale_minutes(bars)
-    gap = font * 2.2
-    panel_h = (height - legend_y - font - gap) / 2
-    first_top = legend_y + font * 1.6
+    gap = font * 1.6
+    first_top = legend_y + font * 1.2
+    panel_h = (height - first_top - gap) / 2
     panels = (
         (texts.wait, WAIT_COLOURS, WAIT_NORM_SECONDS, lambda b: b.wait),
         (texts.service, SERVICE_COLOURS, SERVICE_NORM_SECONDS, lambda b: b.service),

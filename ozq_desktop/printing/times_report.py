@@ -32,7 +32,7 @@ from ozq_desktop.printing.rows import Grid, text_row
 
 CHART_HEIGHT = 105 * mm
 NUMBER_WIDTH = 17 * mm
-PACKAGES_WIDTH = 21 * mm
+PACKAGES_WIDTH = 24 * mm
 COLUMNS = 8  # packages, 3 × wait, 3 × service, no ticket time
 
 
@@ -157,10 +157,10 @@ def column_titles(lang: str) -> list[str]:
         tr("Packages", lang),
         tr("Wait: median", lang),
         tr("Wait: 90%", lang),
-        tr("Wait within 15 min", lang),
+        tr("Wait ≤ 15 min", lang),
         tr("Service: median", lang),
         tr("Service: 90%", lang),
-        tr("Service within 15 min", lang),
+        tr("Service ≤ 15 min", lang),
         tr("No ticket time", lang),
     ]
 

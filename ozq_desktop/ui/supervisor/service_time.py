@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,10 +29,10 @@ COLUMNS = (
     N_("Packages"),
     N_("Wait: median"),
     N_("Wait: 90%"),
-    N_("Wait within 15 min"),
+    N_("Wait ≤ 15 min"),
     N_("Service: median"),
     N_("Service: 90%"),
-    N_("Service within 15 min"),
+    N_("Service ≤ 15 min"),
     N_("No ticket time"),
 )
 GROUPS = (
@@ -99,12 +100,12 @@ class ServiceTimePage(QWidget):
         top.addLayout(buttons)
         top.addLayout(actions)
         top.addStretch(1)
-        split = QSplitter(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("service_time_split")
         split.addWidget(self.table)
         split.addWidget(self.chart)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
