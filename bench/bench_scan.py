@@ -104,11 +104,11 @@ def through_the_dialog(folder: Path) -> None:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ozq_desktop.catalog import load_catalog
     from ozq_desktop.ui import scan_dialog
     from ozq_desktop.ui.context import DeskServices
     from ozq_desktop.ui.scan_dialog import ScanDialog
     from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner
+    from ozq_wire.catalog import load_catalog
 
     app = QApplication.instance() or QApplication([])
     # The GUI thread's own share: the dialog's handlers for a page arrived and a PDF stored.

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.api.deps import Hub, committee_member, errors
 from ozq_hub.db import utcnow
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, state
+from ozq_wire import protocol as p
 
 router = APIRouter(
     prefix="/committee", tags=["committee"], dependencies=[Depends(committee_member)]
@@ -75,5 +75,5 @@ def download_blob(
     """A stored scan's bytes."""
     path = hub.store.path(sha256)
     if not path.is_file():
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, "no such blob")
+        raise Refusal(p.ErrorCode.NOT_FOUND, "no such blob")
     return FileResponse(path, media_type="application/octet-stream")

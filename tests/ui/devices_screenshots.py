@@ -27,13 +27,13 @@ from PySide6.QtWidgets import QApplication
 
 from ozq_desktop import i18n
 from ozq_desktop.app import DeskApp
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.domain.drafts import Place
 from ozq_desktop.storage.engine import transaction
 from ozq_desktop.ui import scan_dialog
 from ozq_desktop.ui.actions import ActionId
 from ozq_desktop.ui.print_dialog import PRINTER_KEY
+from ozq_wire.catalog import load_catalog
 from tests.devices.helpers import PrivateCups
 from tests.domain.helpers import VALID_BIN, draft_for
 from tests.ui.conftest import CLERK_LOGIN, CLERK_PASSWORD, set_up_desk

@@ -10,12 +10,12 @@ from pypdf import PdfReader
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.charts import SERVICE_COLOURS, WAIT_COLOURS, minutes_text
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.storage.engine import transaction
 from ozq_desktop.ui.supervisor.service_time import week_of
 from ozq_desktop.ui.supervisor.window import Tab
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 
 DAY = date.today()
