@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -27,7 +27,7 @@ from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.wizard.conclusion_fields import ConclusionFields
-from ozq_desktop.ui.wizard.scan_list import ScanList
+from ozq_desktop.ui.wizard.scan_list import SCAN_SHORTCUT, ScanList
 from ozq_wire.catalog import DocumentSpec
 
 FORM_NOTES = (
@@ -87,7 +87,13 @@ class DocumentEditor(QFrame):
         top.addWidget(self.pages)
         top.addWidget(self.pages_source)
 
-        self.scan_list = ScanList(services, spec.code, self)
+        self.scan_list = ScanList(
+            services, spec.code, self, title=lambda: self.spec.name.get(current_language())
+        )
+        # Ctrl+Shift+S scans into the document whose line has the keyboard focus.
+        scan = QShortcut(QKeySequence(SCAN_SHORTCUT), self)
+        scan.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        scan.activated.connect(self.scan_list.scan)
         self.conclusion = (
             ConclusionFields(spec.code, today, self) if spec.expert_conclusion else None
         )
@@ -115,6 +121,7 @@ class DocumentEditor(QFrame):
             self.presented,
             self.pages,
             self.scan_list.list,
+            self.scan_list.scan_button,
             self.scan_list.attach_button,
             self.scan_list.remove_button,
         ]
