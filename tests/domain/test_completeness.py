@@ -245,3 +245,13 @@ def test_service_3_promises_the_legal_end_and_is_due_a_working_day_earlier(desk)
 def test_services_1_and_2_promise_their_due_date(desk):
     result = accept(desk, s1_draft())
     assert result.promised_date == result.result_date == date(2026, 12, 17)
+
+
+def test_training_packages_stay_out_of_the_service_time_report(desk):
+    from ozq_desktop.domain import service_times
+
+    with transaction(desk["factory"]) as s:
+        accounts.set_training(session=s, actor=desk["supervisor"], on=True)
+    accept(desk, s1_draft(), signature=False)
+    with reading(desk["factory"]) as s:
+        assert service_times.visits_between(s, AT.date(), AT.date()) == []
