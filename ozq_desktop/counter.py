@@ -69,9 +69,12 @@ def _with_application(
         lang,
     )
     ref = store.add_bytes(pdf, APPLICATION_FILE.format(lang=lang))
-    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, count_pages(pdf, ref.mime))
+    pages = count_pages(pdf, ref.mime)
+    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, pages, generated=True)
     current = draft.documents.get(code) or DocumentDraft(code=code)
-    scans = [s for s in current.scans if not s.name.startswith("annex1-application-")]
+    scans = [
+        s for s in current.scans if not (s.generated or s.name.startswith("annex1-application-"))
+    ]
     documents = dict(draft.documents)
     documents[code] = replace(current, scans=[generated, *scans])
     return replace(draft, documents=documents)

@@ -32,6 +32,9 @@ class ScanDraft:
     mime: str
     name: str
     pages: int = 0  # counted from the stored file (storage/pages.py); 0: not counted
+    # Made by the desk (the Annex 1 application rendered at acceptance), not handed in: its
+    # pages count only for a document with no file of the applicant's.
+    generated: bool = False
 
 
 @dataclass
@@ -51,13 +54,17 @@ class DocumentDraft:
             code=self.code,
             presented=self.presented,
             pages=self.pages,
-            scan_pages=tuple(scan.pages for scan in self.scans),
+            scan_pages=tuple(scan.pages for scan in self._counted_scans()),
             expertise_date=self.expertise_date,
             signed_by_head=self.signed_by_head,
             sealed=self.sealed,
             bound=self.bound,
             bound_pages=self.bound_pages,
         )
+
+    def _counted_scans(self) -> list[ScanDraft]:
+        handed = [scan for scan in self.scans if not scan.generated]
+        return handed or list(self.scans)
 
     @property
     def sheets(self) -> int:

@@ -255,3 +255,16 @@ def test_training_packages_stay_out_of_the_service_time_report(desk):
     accept(desk, s1_draft(), signature=False)
     with reading(desk["factory"]) as s:
         assert service_times.visits_between(s, AT.date(), AT.date()) == []
+
+
+def test_the_application_the_desk_renders_counts_only_without_the_applicants_own():
+    from ozq_desktop.domain.drafts import DocumentDraft
+
+    made = scan("annex1-application-kk.pdf", "9", pages=1)
+    made.generated = True
+    alone = DocumentDraft(code="application", presented=True, scans=[made])
+    assert alone.sheets == 1
+    signed = DocumentDraft(
+        code="application", presented=True, scans=[made, scan("signed.pdf", "8", pages=2)]
+    )
+    assert signed.sheets == 2  # the signed paper the applicant handed in, not the e-copy
