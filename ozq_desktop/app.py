@@ -68,17 +68,20 @@ def open_desk(folder: Path | None = None) -> Desk:
     from ozq_desktop.catalog import load_catalog
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
+    from ozq_desktop.storage.keys import SCANS_FOLDER
     from ozq_desktop.storage.scans import ScanStore
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
+    scans = ScanStore(root / SCANS_FOLDER, key=opened.key.key)
+    scans.start_up()  # temporary files a crash left; older scans to the current format
     return Desk(
         opened.path,
         opened.engine,
         make_session_factory(opened.engine),
         load_catalog(),
-        ScanStore(root / "scans", key=opened.key.key),
+        scans,
     )
 
 
