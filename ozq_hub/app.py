@@ -10,7 +10,6 @@ import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from ozq_desktop.sync.protocol import API_PREFIX, PROTOCOL_VERSION
 from ozq_hub import migrate
 from ozq_hub.api import committee, desk, uploads
 from ozq_hub.api.deps import HubContext
@@ -20,6 +19,7 @@ from ozq_hub.db import Database
 from ozq_hub.service import signatures
 from ozq_hub.service.blobs import BlobStore
 from ozq_hub.settings import HubLimits
+from ozq_wire.protocol import API_PREFIX, PROTOCOL_VERSION
 
 ENV_DB = "OZQ_HUB_DB"
 ENV_BLOB_DIR = "OZQ_HUB_BLOB_DIR"

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from ozq_desktop.errors import StorageError
 from ozq_desktop.storage import secrets
-from ozq_desktop.storage.durable import write_durably
 from ozq_desktop.storage.engine import DB_FILENAME
 from ozq_desktop.storage.secrets import KeySource
+from ozq_wire.durable import write_durably
 
 __all__ = ["KEY_FILE", "SERVICE", "SOURCE_FILE", "DataKey", "KeySource", "data_key"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
-from ozq_desktop.storage.durable import write_durably
+from ozq_wire.durable import write_durably
 
 KEYRING_ERRORS = (NoKeyringError, KeyringError, RuntimeError)
 READ_ATTEMPTS = 3
