@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain.accounts import branch as branch_settings
 from ozq_desktop.domain.lifecycle import PackageStatus
 from ozq_desktop.domain.packages import by_id
+from ozq_desktop.domain.recovery import RevealedSheet
 from ozq_desktop.domain.registers import DailyRegister
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import BranchSettings, Package, User
 from ozq_desktop.printing import data as pd
+from ozq_desktop.printing.recovery_sheet import RecoverySheetData
 from ozq_wire.calendar import OfficeHours
 from ozq_wire.catalog import Catalog, Service
 
@@ -256,4 +258,16 @@ def transfer_data(
         rows=rows,
         committee=catalog.services[0].provider.as_dict(),
         handed_over_by=handed_over_by,
+    )
+
+
+def recovery_sheet_data(revealed: RevealedSheet) -> RecoverySheetData:
+    """The recovery sheet as the printing layer takes it."""
+    return RecoverySheetData(
+        branch=branch_info(revealed.branch),
+        code=revealed.sheet.code,
+        key_id=revealed.sheet.key_id,
+        made_on=date.fromisoformat(revealed.sheet.created_at),
+        data_folder=str(revealed.folder),
+        shown_to=revealed.shown_to,
     )

@@ -57,6 +57,11 @@ def _head(path: Path, size: int) -> bytes:
         return b""
 
 
+def is_plain_db(path: Path) -> bool:
+    """Whether the database file is plain SQLite (left by a version before encryption)."""
+    return _head(path, 16) == SQLITE_HEADER
+
+
 def data_exists(folder: Path) -> bool:
     """Whether anything encrypted with a data key is in `folder` (a database or a backup that
     is not plain SQLite, an encrypted scan, the recovery file): then the key must never be new.
