@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.scans import ScanStore
     from ozq_desktop.ui.context import DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
@@ -56,6 +57,7 @@ class Desk:
     factory: sessionmaker[Session]
     catalog: Catalog
     scans: ScanStore
+    keys: DeskKeys
 
     def close(self) -> None:
         self.engine.dispose()
@@ -65,6 +67,7 @@ def open_desk(folder: Path | None = None) -> Desk:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
     key-file fallback), back it up and migrate it, load the catalog, open the scan store.
     Raises StorageError or CatalogError with a message for the clerk."""
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
     from ozq_desktop.storage.keys import SCANS_FOLDER
@@ -82,6 +85,7 @@ def open_desk(folder: Path | None = None) -> Desk:
         make_session_factory(opened.engine),
         load_catalog(),
         scans,
+        DeskKeys(root, opened.key.key),
     )
 
 
@@ -107,6 +111,7 @@ def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskSer
         settings=settings,
         clock=wall_clock,
         outbox_count=outbox_count,
+        keys=desk.keys,
     )
 
 

@@ -90,6 +90,10 @@ class ErrorCode(StrEnum):
     CURSOR_INVALID = "cursor_invalid"  # 422
     SIGNATURE_REQUIRED = "signature_required"  # 422: this hub accepts signed packages only
     SIGNATURE_INVALID = "signature_invalid"  # 422: the EDS signature or its chain fails
+    AUDIT_CONFLICT = "audit_conflict"  # 409: the audit rows or head contradict the hub's
+    RECEIPT_NOT_YOURS = "receipt_not_yours"  # 422: the receipt's branch/desk are not the device's
+    QUOTA_EXCEEDED = "quota_exceeded"  # 413 per package; 429 with Retry-After per device per day
+    BLOB_SIZE_MISMATCH = "blob_size_mismatch"  # 409: the hub's size for the blob differs
     RATE_LIMITED = "rate_limited"  # 429, with Retry-After
     INTERNAL = "internal"  # 500
     UNAVAILABLE = "unavailable"  # 503, with Retry-After
@@ -124,6 +128,17 @@ ERROR_MESSAGES: dict[str, str] = {
         "The hub requires every package to carry the clerk's EDS signature."
     ),
     ErrorCode.SIGNATURE_INVALID: N_("The hub rejected the package's EDS signature."),
+    ErrorCode.AUDIT_CONFLICT: N_(
+        "The audit trail differs from what the hub holds for this desk; the supervisor must "
+        "look into it."
+    ),
+    ErrorCode.RECEIPT_NOT_YOURS: N_(
+        "The receipt number does not belong to this desk's branch and desk code."
+    ),
+    ErrorCode.QUOTA_EXCEEDED: N_("The hub's limit of files or bytes for this desk was reached."),
+    ErrorCode.BLOB_SIZE_MISMATCH: N_(
+        "The hub holds another size for a scan of this package than the desk."
+    ),
     ErrorCode.RATE_LIMITED: N_("The hub is busy; the desk will try again."),
     ErrorCode.UNAVAILABLE: N_("The hub is busy; the desk will try again."),
     ErrorCode.INTERNAL: N_("The hub failed; the desk will try again."),
@@ -175,6 +190,9 @@ class EnrolRequest(_Request):
     code: Annotated[Label, Field(min_length=4)]  # the one-time code, dashes optional
     desk_code: Code  # the desk's own name within the branch, e.g. "window-3"
     device_name: ShortText  # the computer, e.g. its host name
+    # Made once per enrolment attempt and sent again on its retries: a retry with the same
+    # code and nonce within 10 minutes of the first use gets the same device (a new token).
+    nonce: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
 
 
 class EnrolResponse(_Response):
@@ -497,3 +515,85 @@ class CommitteePackageList(_Response):
     packages: list[CommitteePackage]
     has_more: bool
     next_after: UUID | None = None
+
+
+# ---------------------------------------------------------------- audit anchoring
+
+
+def audit_row_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    user_id: int | None,
+    action: str,
+    object_id: str,
+    details: dict[str, Any],
+) -> str:
+    """The chain hash of one audit row, computed the same way by desk and hub: SHA-256 of the
+    compact sorted-key UTF-8 JSON of [prev_hash, seq, at, user_id, action, object_id, details].
+    `at` is the row's ISO-8601 text as the desk stores it; row 1 has prev_hash ""."""
+    payload = json.dumps(
+        [prev_hash, seq, at, user_id, action, object_id, details],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class AuditHead(BaseModel):
+    """A chain's last row: its sequence number and hash (0 and "" for an empty chain)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: Annotated[int, Field(ge=0)]
+    hash: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")]
+
+    @model_validator(mode="after")
+    def _empty_iff_zero(self) -> AuditHead:
+        if (self.seq == 0) != (self.hash == ""):
+            raise ValueError("the head of an empty chain is (0, ''); any other has a hash")
+        return self
+
+
+class AuditRecord(_Request):
+    seq: Annotated[int, Field(ge=1)]
+    at: Annotated[str, Field(min_length=1, max_length=40), _NO_NUL]
+    user_id: int | None
+    user_login: Annotated[str, Field(max_length=64), _NO_NUL] = ""  # for display, not hashed
+    action: Label
+    object_id: Annotated[str, Field(max_length=64), _NO_NUL]
+    details: dict[str, Any]
+    prev_hash: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")]
+    hash: Sha256
+
+    @model_validator(mode="after")
+    def _shallow(self) -> AuditRecord:
+        if _depth(self.details) > MAX_METADATA_DEPTH:
+            raise ValueError(f"details are nested deeper than {MAX_METADATA_DEPTH} levels")
+        return self
+
+
+MAX_AUDIT_ROWS = 500
+
+
+class AuditUpload(_Request):
+    """POST audit, on every sync cycle: the rows the hub has not acknowledged yet (in batches),
+    and the desk's current head every time."""
+
+    rows: Annotated[list[AuditRecord], Field(max_length=MAX_AUDIT_ROWS)]
+    head: AuditHead
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> AuditUpload:
+        for before, after in zip(self.rows, self.rows[1:], strict=False):
+            if after.seq != before.seq + 1:
+                raise ValueError("rows must be in ascending seq with no gaps")
+        return self
+
+
+class AuditAck(_Response):
+    """What the hub now holds for this device; the desk stores it durably."""
+
+    head: AuditHead
+    acknowledged_at: AwareDatetime

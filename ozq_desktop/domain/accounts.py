@@ -75,12 +75,36 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def require_role(user: User, *roles: Role) -> None:
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of writes no person makes: what arrives through the hub's change feed (a
+    committee decision, a calendar override). Its audit rows carry no user id."""
+
+    name: str
+    id: None = None
+
+
+HUB = SystemActor("hub")
+ANY_ROLE = tuple(Role)
+
+
+def require_role(user: User | SystemActor | None, *roles: Role) -> None:
+    """Every domain write calls this (or `require_actor`) with the acting user first. The UI
+    hides what a role may not do; this is what makes it so."""
+    if not isinstance(user, User):
+        raise AuthorizationError("This action needs a signed-in user with the right role.")
     if not user.is_active or Role(user.role) not in roles:
         raise AuthorizationError(
             "Your role ({role}) does not allow this action.",
             role=lazy(ROLE_LABELS[Role(user.role)]),
         )
+
+
+def require_actor(actor: User | SystemActor | None, *roles: Role, system: bool = False) -> None:
+    """A person with one of `roles`, or (with `system`) the hub's change feed."""
+    if system and actor is HUB:
+        return
+    require_role(actor, *roles)
 
 
 def needs_first_run(*, session: Session) -> bool:
@@ -315,9 +339,11 @@ def set_signing(*, session: Session, user: User, kind: str | None, key_path: str
     sets their own; the key itself never enters the database, only the file's path."""
     from ozq_desktop.signing.choice import SigningKind
 
+    require_role(user, *ANY_ROLE)
     row = session.get(User, user.id)
     if row is None:
         raise NotFoundError("No such user.")
+    require_role(row, *ANY_ROLE)
     if kind is not None and kind not in {k.value for k in SigningKind}:
         raise ValidationError("Unknown way of signing: {kind}.", kind=kind)
     path = (key_path or "").strip() if kind == SigningKind.PKCS12 else ""

@@ -34,21 +34,38 @@ class RevealedSheet:
     folder: Path
 
 
+def prepare_sheet(*, actor: User, keys: DeskKeys) -> recovery.RecoverySheet:
+    """The sheet's code for the supervisor `actor`, made on first use (argon2id: a fraction of
+    a second; no database lock is held). Not shown yet: `record_shown` comes first."""
+    require_role(actor, Role.SUPERVISOR)
+    return recovery.sheet(keys.folder, keys.data_key)
+
+
+def record_shown(
+    *,
+    session: Session,
+    actor: User,
+    sheet: recovery.RecoverySheet,
+    keys: DeskKeys,
+    purpose: str = "menu",
+) -> RevealedSheet:
+    """The showing in the audit trail (`purpose`: "first_run" or "menu"), in the caller's
+    write transaction; then the sheet may be shown."""
+    require_role(actor, Role.SUPERVISOR)
+    audit.record(
+        session=session,
+        action="recovery_sheet_shown",
+        user_id=actor.id,
+        object_id=sheet.key_id,
+        details={"purpose": purpose},
+    )
+    return RevealedSheet(sheet, branch(session=session), actor.full_name, keys.folder)
+
+
 def reveal_sheet(
     *, factory: sessionmaker[Session], actor: User, keys: DeskKeys, purpose: str = "menu"
 ) -> RevealedSheet:
-    """The sheet for the supervisor `actor` (`purpose`: "first_run" or "menu"). The code is
-    made on first use (argon2id: a fraction of a second, outside the write lock); the showing
-    is recorded, then the sheet is returned."""
-    require_role(actor, Role.SUPERVISOR)
-    sheet = recovery.sheet(keys.folder, keys.data_key)
+    """Both steps, for callers without a task helper (the tests, a command line)."""
+    sheet = prepare_sheet(actor=actor, keys=keys)
     with transaction(factory) as session:
-        audit.record(
-            session=session,
-            action="recovery_sheet_shown",
-            user_id=actor.id,
-            object_id=sheet.key_id,
-            details={"purpose": purpose},
-        )
-        desk = branch(session=session)
-    return RevealedSheet(sheet, desk, actor.full_name, keys.folder)
+        return record_shown(session=session, actor=actor, sheet=sheet, keys=keys, purpose=purpose)

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.errors import StorageError
 from ozq_desktop.models import AuditRow, OutboxItem, Package, User
@@ -270,8 +271,9 @@ def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
     return [(r, i, e or "") for r, i, e in session.execute(stmt)]
 
 
-def retry_failed(*, session: Session, package_id: str) -> None:
+def retry_failed(*, session: Session, package_id: str, actor: User) -> None:
     """A person fixed the cause: send the package again."""
+    require_role(actor, *ANY_ROLE)
     item = _item(session, package_id)
     item.state, item.next_attempt_at = PENDING, None
 

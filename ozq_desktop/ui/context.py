@@ -9,6 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import QSettings
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.recovery import DeskKeys
 from ozq_desktop.models import BranchSettings, User
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.ui.tasks import TaskRunner
@@ -24,6 +25,8 @@ class DeskServices:
     clock: Callable[[], datetime]
     # The number of packages waiting to reach the hub; read in a background session.
     outbox_count: Callable[[Session], int]
+    # The data folder and the data key: the recovery sheet and the hub token's fallback file.
+    keys: DeskKeys | None = None
 
 
 @dataclass(frozen=True)
