@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ozq_desktop.app import DeskApp, open_desk
 from ozq_desktop.domain.accounts import Role
 from ozq_desktop.errors import StorageError
+from tests.printing.pdf import pages_text
 from tests.ui.conftest import (
     VALID_BIN,
     close_recovery_sheet,
@@ -32,7 +33,6 @@ from tests.ui.conftest import (
     sign_in,
     start_app,
 )
-from tests.printing.pdf import pages_text
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
