@@ -44,10 +44,11 @@ class PushOutcome:
 
 
 def backoff_delay(attempts: int, retry_after: float | None, rng: random.Random) -> float:
-    """Exponential backoff with full jitter, never sooner than the hub's Retry-After."""
+    """Exponential backoff with full jitter, never sooner than the hub's Retry-After, and never
+    later than BACKOFF_CAP (beyond it `due_items` would take the wait for a clock moved back)."""
     ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
     delay = rng.uniform(0, ceiling)
-    return max(delay, retry_after or 0.0)
+    return min(max(delay, retry_after or 0.0), BACKOFF_CAP)
 
 
 def due_items(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
