@@ -5,9 +5,11 @@ Roles are checked here, in the domain, not only by hiding buttons in the UI."""
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -73,6 +75,20 @@ class NewUser:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash of a random password, verified when there is no real one to check, so that an
+    unknown or inactive login costs the same argon2 work as a known one."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -246,22 +262,29 @@ def authenticate(
     at = at or wall_clock()
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
     if user is None or not user.is_active:
+        _verifies(_stand_in_hash(), password)  # the same work as for a known login
         audit.record(
             session=session,
             action="login_failed",
             user_id=None,
-            details={"login": login.strip().lower()[:64]},
+            details={"login": login.strip().lower()[:64], "purpose": purpose},
             at=at,
         )
         raise AuthenticationError("Wrong login or password.")
     if user.locked_until is not None and user.locked_until > at:
+        _verifies(user.password_hash, password)  # the same work; the answer is not used
+        audit.record(
+            session=session,
+            action="login_failed",
+            user_id=user.id,
+            details={"purpose": purpose, "reason": "locked"},
+            at=at,
+        )
         minutes = max(1, math.ceil((user.locked_until - at).total_seconds() / 60))
         raise AuthenticationError(
             "Too many failed attempts. Try again in {minutes} min.", minutes=minutes
         )
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _verifies(user.password_hash, password):
         user.failed_attempts += 1
         if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
             user.locked_until = at + LOCKOUT
@@ -273,7 +296,7 @@ def authenticate(
             details={"purpose": purpose},
             at=at,
         )
-        raise AuthenticationError("Wrong login or password.") from None
+        raise AuthenticationError("Wrong login or password.")
     user.failed_attempts = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
