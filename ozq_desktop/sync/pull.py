@@ -24,6 +24,13 @@ from ozq_wire.catalog import Catalog
 PAGE = 200
 
 
+class FeedStalled(HubCallError):
+    """The hub said "more" but its cursor did not move: the cycle stops instead of looping."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(502, None, f"the hub's {where} did not advance; pull stopped")
+
+
 @dataclass
 class PullReport:
     decisions: list[str] = field(default_factory=list)  # receipt numbers whose result is ready
@@ -112,6 +119,8 @@ def refetch(
                 state.put(s, state.CURSOR, cursor)
                 _finish_calendar(s, catalog, report)
                 return
+        if page.next_after is None or page.next_after == after:
+            raise FeedStalled("state page")
         after = page.next_after
 
 
@@ -135,6 +144,8 @@ def pull_changes(
             state.put(s, state.CURSOR, page.next_cursor)
             if not page.has_more:
                 _finish_calendar(s, catalog, report)
-        cursor = page.next_cursor
+        previous, cursor = cursor, page.next_cursor
         if not page.has_more:
             return report
+        if page.next_cursor == previous:
+            raise FeedStalled("change-feed cursor")

@@ -143,23 +143,45 @@ def declaration(
     )
 
 
+class UploadCannotEnd(Exception):
+    """The hub's view of a blob cannot be reconciled with the local one: a person must look."""
+
+
 def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
+    """Send the blob's missing bytes. Ends: every PATCH must move the hub's offset forward,
+    and a hub size or offset that the local blob cannot meet is a permanent failure."""
     status = client.upload_status(sha256)
     if status.complete:
         return
     blob = store.read(sha256)  # plain bytes (scans are at most tens of MB)
+    if status.size != len(blob):
+        raise UploadCannotEnd(
+            f"the hub expects {status.size} bytes for {sha256[:12]}, the local scan has "
+            f"{len(blob)}: the package lists the scan with a wrong size"
+        )
     offset = status.offset
     while offset < status.size:
+        if not 0 <= offset <= len(blob):
+            raise UploadCannotEnd(f"the hub asks for byte {offset} of a {len(blob)}-byte scan")
         try:
             status = client.upload_chunk(sha256, offset, blob[offset : offset + CHUNK_BYTES])
         except HubCallError as err:
             if err.handling is p.Handling.RESUME_UPLOAD and err.offset is not None:
+                if err.offset == offset:
+                    raise UploadCannotEnd(
+                        f"the hub refuses byte {offset} of {sha256[:12]} and asks for it again"
+                    ) from err
                 offset = err.offset
                 continue
             raise
-        offset = status.offset
         if status.complete:
             return
+        if status.offset <= offset:
+            raise UploadCannotEnd(
+                f"the hub's offset for {sha256[:12]} stayed at {status.offset} after a chunk "
+                f"sent at {offset}: the upload makes no progress"
+            )
+        offset = status.offset
 
 
 def _set_status(package: Package, target: PackageStatus) -> None:
@@ -202,6 +224,10 @@ def push_package(
         committed = client.commit(UUID(package_id))
     except HubCallError as err:
         return _failed(factory, store, package_id, err, attempts, rng)
+    except UploadCannotEnd as err:
+        reason = f"upload stopped: {err}"
+        _mark(factory, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
+        return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     except (OSError, StorageError) as err:  # a scan missing or damaged here: a person must look
         err_text = f"local scan unreadable: {err}"
         _mark(factory, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
