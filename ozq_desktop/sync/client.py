@@ -136,6 +136,10 @@ class HubClient:
         response = self._call("POST", f"/packages/{package_uuid}/commit")
         return p.CommitResponse.model_validate(response.json())
 
+    def audit(self, upload: p.AuditUpload) -> p.AuditAck:
+        body = upload.model_dump(mode="json")
+        return p.AuditAck.model_validate(self._call("POST", "/audit", json=body).json())
+
     def changes(self, after: str | None, limit: int = 200) -> p.ChangesPage:
         params: dict[str, str | int] = {"limit": limit}
         if after:

@@ -5,6 +5,7 @@ after each acceptance, and on "Sync now") and shows the `SyncReport` in the stat
 
 from __future__ import annotations
 
+import logging
 import random
 import secrets
 import socket
@@ -26,11 +27,14 @@ from ozq_desktop.paths import data_dir
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync import credentials, push, state
+from ozq_desktop.sync.audit_sync import current_conflict, send_trail
 from ozq_desktop.sync.client import HubCallError, HubClient
 from ozq_desktop.sync.hub_address import check_hub_url, is_plain_remote
 from ozq_desktop.sync.pull import pull_changes
 from ozq_wire import protocol as p
 from ozq_wire.catalog import Catalog
+
+log = logging.getLogger(__name__)
 
 LEASE_TTL = timedelta(minutes=2)
 ENROL_ATTEMPTS = 3
@@ -66,6 +70,9 @@ class SyncReport:
     queued: int = 0
     needs_reenrolment: bool = False
     busy: bool = False  # another sender holds the lease
+    # The hub holds another audit trail for this desk: the supervisor must look (kk/ru).
+    audit_problem: OzqError | None = None
+    audit_acknowledged: int | None = None  # the last row the hub acknowledged
     error: OzqError | None = None
     finished_at: datetime | None = None
 
@@ -212,6 +219,7 @@ class SyncEngine:
                     break
             pulled = pull_changes(factory=self.factory, client=client, catalog=self.catalog)
             report.decisions = pulled.decisions
+            self._send_audit(client, report)
             report.online = True
             with transaction(self.factory) as s:
                 state.put(s, state.LAST_SYNC, wall_clock().isoformat())
@@ -224,9 +232,23 @@ class SyncEngine:
                 with transaction(self.factory) as s:
                     state.put(s, state.REVOKED, err.code or "unauthenticated")
 
+    def _send_audit(self, client: HubClient, report: SyncReport) -> None:
+        """The audit rows and head, every cycle. A refusal is the supervisor's to look into;
+        it does not stop package sync. A hub too old for it is skipped."""
+        try:
+            sent = send_trail(factory=self.factory, client=client)
+        except HubCallError as err:
+            if err.status in (404, 405):
+                log.warning("this hub does not anchor audit trails yet: %s", err)
+                return
+            raise
+        report.audit_problem = sent.conflict
+        report.audit_acknowledged = sent.acknowledged.seq if sent.acknowledged else None
+
     def _finish(self, report: SyncReport) -> SyncReport:
         with reading(self.factory) as s:
             report.queued = push.queued_count(session=s)
+            report.audit_problem = report.audit_problem or current_conflict(s)
             if state.get(s, state.REVOKED):
                 report.needs_reenrolment = True
         report.finished_at = wall_clock()

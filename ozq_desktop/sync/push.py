@@ -84,11 +84,12 @@ def _aware(moment: datetime) -> datetime:
 def audit_trail(session: Session, package_id: str) -> list[dict[str, object]]:
     """The package's audit rows, with their chain hashes, to travel with it to the hub."""
     rows = session.scalars(
-        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.id)
+        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.seq)
     )
     return [
         {
             "id": r.id,
+            "seq": r.seq,
             "at": r.at.isoformat(),
             "user_id": r.user_id,
             "action": r.action,
