@@ -202,6 +202,9 @@ class MainWindow(QMainWindow):
 
     def _sync_reported(self, report: SyncReport) -> None:
         self.status.show_sync(report, self.sync.last_sync)
+        if report.audit_problem is not None and self.clerk.user.role == Role.SUPERVISOR:
+            # The hub holds another audit trail for this desk (Desk → Needs attention…).
+            self.status.showMessage(report.audit_problem.message(), 60000)
         new_desk = not report.configured and self.clerk.user.role == Role.SUPERVISOR
         if new_desk and not self._hub_hint_shown:
             # Point the supervisor to the enrolment, once per sign-in.

@@ -175,6 +175,7 @@ class NeedsAttentionDialog(QDialog):
         self.resize(720, 360)
         self._services = services
         self.rows: list[tuple[str, str, str]] = []
+        self.audit_problem = None
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Packages that need attention"))
         self.hint = QLabel(self)
@@ -209,9 +210,14 @@ class NeedsAttentionDialog(QDialog):
         self._show_hint()
 
     def reload(self) -> None:
+        from ozq_desktop.sync.audit_sync import current_conflict
         from ozq_desktop.sync.push import needs_attention
 
-        self._services.tasks.read(lambda s: needs_attention(session=s), self._show, owner=self)
+        def read(s):
+            self.audit_problem = current_conflict(s)  # the audit trail disagrees with the hub
+            return needs_attention(session=s)
+
+        self._services.tasks.read(read, self._show, owner=self)
 
     def _show(self, rows: list[tuple[str, str, str]]) -> None:
         self.rows = rows
@@ -226,11 +232,12 @@ class NeedsAttentionDialog(QDialog):
 
     def _show_hint(self) -> None:
         if self.rows:
-            self.hint.setText(
-                tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
-            )
+            text = tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
         else:
-            self.hint.setText(tr(N_("No package needs attention.")))
+            text = tr(N_("No package needs attention."))
+        if self.audit_problem is not None:
+            text = f"{self.audit_problem.message()}\n\n{text}"
+        self.hint.setText(text)
 
     def retry_selected(self) -> None:
         from ozq_desktop.sync.push import retry_failed
