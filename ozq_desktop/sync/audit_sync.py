@@ -90,12 +90,33 @@ def current_conflict(session: Session) -> AuditConflictError | None:
     return conflict_message(seq if isinstance(seq, int) else None)
 
 
+def _contradiction(session: Session, ack: p.AuditHead) -> int | None:
+    """The first row at which the hub's acknowledged head contradicts the local trail: the
+    trail ends before it, or its row at that number is another one."""
+    if ack.seq == 0:
+        return None
+    local = audit.head(session=session)
+    if local.seq < ack.seq:
+        return local.seq + 1
+    row = session.scalars(select(AuditRow).where(AuditRow.seq == ack.seq)).first()
+    return ack.seq if row is None or row.hash != ack.hash else None
+
+
+def _conflict(factory: sessionmaker[Session], seq: int | None, detail: str) -> AuditConflictError:
+    with transaction(factory) as s:
+        state.put(s, CONFLICT, json.dumps({"seq": seq, "detail": detail[:300]}))
+    log.warning("the audit trail and the hub's copy differ: %s", detail)
+    return conflict_message(seq)
+
+
 def send_trail(*, factory: sessionmaker[Session], client: HubClient) -> AuditSent:
-    """Send what the hub lacks and the head; store each acknowledgement. Ends: every batch
-    must move the acknowledged head forward."""
+    """Send what the hub lacks and the head; store each acknowledgement, and compare it with
+    the local trail. Ends: after one rewind (the stored acknowledgement was ahead of the
+    hub's), every batch must move the acknowledged head forward."""
     with reading(factory) as s:
         found = audit.acknowledged_head(session=s)
-    after = found[0].seq if found else 0
+    acknowledged = found[0] if found else None
+    after = acknowledged.seq if acknowledged else 0
     while True:
         with reading(factory) as s:
             rows = _records(s, after)
@@ -105,19 +126,23 @@ def send_trail(*, factory: sessionmaker[Session], client: HubClient) -> AuditSen
         except HubCallError as err:
             if err.code != p.ErrorCode.AUDIT_CONFLICT:
                 raise
-            seq = _first_seq(err.detail)
-            with transaction(factory) as s:
-                state.put(s, CONFLICT, json.dumps({"seq": seq, "detail": err.detail[:300]}))
-            log.warning("the hub refused the audit trail: %s", err.detail)
-            return AuditSent(found[0] if found else None, conflict_message(seq))
+            return AuditSent(acknowledged, _conflict(factory, _first_seq(err.detail), err.detail))
+        acknowledged = answer.head
         with transaction(factory) as s:
             audit.store_acknowledged(
                 session=s, ack=answer.head, at=answer.acknowledged_at.isoformat()
             )
-            state.delete(s, CONFLICT)
-        found = (answer.head, answer.acknowledged_at.isoformat())
-        if not rows or answer.head.seq >= head.seq:
-            return AuditSent(answer.head)
+            differs_at = _contradiction(s, answer.head)
+        if differs_at is not None:
+            detail = f"the hub acknowledged row {answer.head.seq} with another hash"
+            return AuditSent(acknowledged, _conflict(factory, differs_at, detail))
+        if answer.head.seq >= head.seq:
+            with transaction(factory) as s:
+                state.delete(s, CONFLICT)
+            return AuditSent(acknowledged)
+        if not rows and answer.head.seq < after:
+            after = answer.head.seq  # the stored head was ahead of the hub's: send from there
+            continue
         if answer.head.seq <= after:
             raise HubCallError(502, None, "the hub's audit acknowledgement did not advance")
         after = answer.head.seq
