@@ -149,3 +149,92 @@ def test_a_deactivated_user_cannot_retry_sending_nor_choose_a_signing_key(desk):
         accounts.set_signing(session=s, user=clerk, kind="ncalayer", key_path=None)
     with transaction(desk["factory"]) as s:
         retry_failed(session=s, package_id=package.id, actor=desk["supervisor"])
+
+
+def _writes(desk):
+    """Every domain write that takes an actor, with arguments valid but for the actor."""
+    from ozq_desktop.domain import complaints, registers
+    from ozq_desktop.domain.recovery import DeskKeys, prepare_sheet
+
+    day = date(2026, 11, 25)
+    clerk_id = desk["clerk"].id
+    new_user = accounts.NewUser("someone", "Someone", "password12", accounts.Role.CLERK)
+    complaint = complaints.NewComplaint("Ш-1", day, "A", "B", "C")
+    return {
+        "create_user": lambda s, a: accounts.create_user(session=s, actor=a, new=new_user),
+        "reset_password": lambda s, a: accounts.reset_password(
+            session=s, actor=a, user_id=clerk_id, password="another-pass1"
+        ),
+        "deactivate_user": lambda s, a: accounts.deactivate_user(
+            session=s, actor=a, user_id=clerk_id
+        ),
+        "set_lock_minutes": lambda s, a: accounts.set_lock_minutes(session=s, actor=a, minutes=5),
+        "register_complaint": lambda s, a: complaints.register_complaint(
+            session=s, actor=a, calendar=load_calendar(session=s), new=complaint
+        ),
+        "close_day": lambda s, a: registers.close_day(
+            session=s, actor=a, day=day, at=datetime(2026, 11, 25, 19)
+        ),
+        "put_override": lambda s, a: put_override(
+            session=s, day=day, kind=OverrideKind.DAY_OFF, note="", actor=a
+        ),
+        "remove_override": lambda s, a: remove_override(session=s, day=day, actor=a),
+        "recompute_result_dates": lambda s, a: deadlines.recompute_result_dates(
+            session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=a
+        ),
+        "recovery_sheet": lambda s, a: prepare_sheet(actor=a, keys=DeskKeys(desk_tmp(), bytes(32))),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "create_user",
+        "reset_password",
+        "deactivate_user",
+        "set_lock_minutes",
+        "register_complaint",
+        "close_day",
+        "put_override",
+        "remove_override",
+        "recompute_result_dates",
+        "recovery_sheet",
+    ],
+)
+@pytest.mark.parametrize("who", ["clerk", "mobile clerk", "nobody", "the hub"])
+def test_every_supervisor_write_refuses_anyone_else(desk, name, who):
+    if who == "mobile clerk":
+        with transaction(desk["factory"]) as s:
+            actor = accounts.create_user(
+                session=s,
+                actor=desk["supervisor"],
+                new=accounts.NewUser("mobile", "Mobile", "password12", accounts.Role.MOBILE_CLERK),
+            )
+    else:
+        actor = {"clerk": desk["clerk"], "nobody": None, "the hub": accounts.HUB}[who]
+    if who == "the hub" and name in ("put_override", "remove_override", "recompute_result_dates"):
+        pytest.skip("the hub's change feed brings calendar changes (tested above)")
+    with pytest.raises(AuthorizationError), transaction(desk["factory"]) as s:
+        _writes(desk)[name](s, actor)
+
+
+@pytest.mark.parametrize("who", [None, accounts.HUB])
+def test_counter_writes_need_a_person(desk, who):
+    draft = draft_for(
+        "declaration-registration",
+        "legal_entity",
+        VALID_BIN,
+        ["application", "declaration", "expert_conclusion"],
+    )
+    with pytest.raises(AuthorizationError), transaction(desk["factory"]) as s:
+        accept_package(session=s, catalog=CATALOG, draft=draft, clerk=who, at=MONDAY)
+    package = accept(desk)
+    with pytest.raises(AuthorizationError), transaction(desk["factory"]) as s:
+        handover.hand_over(
+            session=s,
+            clerk=who,
+            package_id=package.id,
+            recipient=handover.Recipient(full_name="Applicant"),
+        )
+    with pytest.raises(AuthorizationError), transaction(desk["factory"]) as s:
+        drafts.save_draft(session=s, actor=who, draft=draft)
