@@ -169,12 +169,11 @@ def create(folder: Path, data_key: bytes) -> RecoverySheet:
 
 def sheet(folder: Path, data_key: bytes) -> RecoverySheet:
     """The sheet of this desk's data key: the code made before, or a new one if there is none
-    yet (or only one for another key)."""
+    yet, or only a damaged one or one for another key (which could not recover this key).
+    Only a desk that has its data key gets here, so a new code loses nothing."""
     try:
         record = _read(folder)
-    except StorageError:
-        if path_in(folder).exists():
-            raise
+    except StorageError:  # none yet, or a damaged one that could recover nothing
         return create(folder, data_key)
     ident = key_id(data_key)
     if record.get("key_id") != ident:
