@@ -27,7 +27,6 @@ from ozq_desktop.errors import AuthenticationError
 from ozq_desktop.storage import migrations
 from ozq_desktop.storage.engine import make_engine, reading, transaction
 from ozq_wire.protocol import AuditHead, audit_row_hash
-from tests.adversarial.conftest import hub_has_route
 
 # ---------------------------------------------------------------- the attacker's tools
 
@@ -195,14 +194,8 @@ def activity(desk) -> None:
 
 
 @pytest.fixture
-def anchored(request, desk):
+def anchored(desk, enrolled):
     """A desk with history that has synced: the hub acknowledged its head."""
-    if not hub_has_route("/audit"):
-        pytest.skip(
-            "the hub's POST /api/v1/audit (issue 12, hub side, branch trust-hub) is not on "
-            "this branch yet; the desk side is ready for it"
-        )
-    enrolled = request.getfixturevalue("enrolled")
     activity(desk)
     report = enrolled.run_once()
     assert report.audit_problem is None, report.audit_problem
