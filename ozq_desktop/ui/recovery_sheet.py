@@ -62,6 +62,7 @@ def open_recovery_sheet(
             parent,
             user_id=user.id,
             object_id=data.key_id,
+            printers=services.printers,
         )
         dialog.setObjectName("recovery_sheet")
         dialog.finished.connect(lambda _result: closed())

@@ -289,7 +289,7 @@ def test_rows_are_numbered_and_the_hash_covers_the_number(desk):
 
 
 def old_hash(prev: str, at: datetime, user_id, action: str, object_id: str, details) -> str:
-    """The chain as revision 0003 computed it (no sequence number)."""
+    """The chain as it was computed before revision 0005 (no sequence number)."""
     payload = json.dumps(
         [prev, at.isoformat(), user_id, action, object_id, details],
         sort_keys=True,
@@ -300,9 +300,10 @@ def old_hash(prev: str, at: datetime, user_id, action: str, object_id: str, deta
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def desk_at_0003(path, edit_row: int | None = None):
+def desk_before_sequence(path, edit_row: int | None = None):
+    """A database at the revision before the audit rows were numbered, with a few rows."""
     engine = make_engine(path)
-    migrations.upgrade(engine, "0003")
+    migrations.upgrade(engine, "0004")
     prev = ""
     with engine.begin() as conn:
         for n in range(1, 6):
@@ -333,7 +334,7 @@ def desk_at_0003(path, edit_row: int | None = None):
 
 def test_the_upgrade_numbers_and_rechains_the_rows_after_checking_them(tmp_path):
     path = tmp_path / "ozq.db"
-    engine = desk_at_0003(path)
+    engine = desk_before_sequence(path)
     taken = migrations.backup_and_upgrade(engine, path)
     assert taken is not None and taken.exists()  # the backup before migrating is kept
     found = rows(engine)
@@ -349,7 +350,7 @@ def test_the_upgrade_numbers_and_rechains_the_rows_after_checking_them(tmp_path)
 
 def test_an_old_chain_altered_before_the_upgrade_is_not_hidden_by_it(tmp_path):
     path = tmp_path / "ozq.db"
-    engine = desk_at_0003(path, edit_row=3)
+    engine = desk_before_sequence(path, edit_row=3)
     migrations.backup_and_upgrade(engine, path)
     marker = rows(engine)[-1]
     assert json.loads(marker["details"]) == {

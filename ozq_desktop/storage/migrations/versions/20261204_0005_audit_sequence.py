@@ -1,7 +1,7 @@
 """audit rows numbered and re-chained with their sequence number
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-04 16:00:00
 
 Every audit row gets `seq` (1, 2, 3 … in the order the rows were written) and its hash now
@@ -22,8 +22,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -47,7 +47,7 @@ def _digest(items: list) -> str:
 
 
 def _old_hash(prev: str, row) -> str:
-    """The chain before revision 0004: no sequence number."""
+    """The chain before this revision: no sequence number."""
     payload = json.dumps(
         [prev, row.at.isoformat(), row.user_id, row.action, row.object_id, row.details],
         sort_keys=True,
