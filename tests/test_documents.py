@@ -225,6 +225,7 @@ def test_every_document_of_a_training_package_is_marked_not_valid(desk):
 
 def test_the_committees_reasons_print_in_the_documents_language(desk):
     from ozq_desktop.domain import handover
+    from ozq_desktop.domain.accounts import HUB
     from ozq_desktop.printing import render_handover
 
     draft = draft_for(
@@ -238,6 +239,7 @@ def test_the_committees_reasons_print_in_the_documents_language(desk):
         handover.apply_decision(
             session=s,
             package_id=result.package_id,
+            actor=HUB,
             decision=handover.DecisionData(
                 version=1,
                 granted=False,

@@ -139,6 +139,6 @@ def apply(*, session: Session, catalog: Catalog, change: CalendarChange, actor: 
         )
     session.flush()
     recompute_result_dates(
-        session=session, catalog=catalog, calendar=load_calendar(session=session)
+        session=session, catalog=catalog, calendar=load_calendar(session=session), actor=actor
     )
     return moves

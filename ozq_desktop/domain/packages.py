@@ -4,7 +4,7 @@ or in part); by receipt number and by id; one day's listing.
 A number the clerk types (digits, or a receipt number's part like «ALA01» or «D1-0500001») is
 looked up first where clerks mean it: the start of an IIN/BIN, the start or the end of a
 receipt number, each through its own index. Anything else, and a number found nowhere there,
-goes to `package_search`, an SQLite FTS5 table with the trigram tokenizer (migration 0006),
+goes to `package_search`, an SQLite FTS5 table with the trigram tokenizer (migration 0007),
 which a trigger fills from each new package with its searchable text: the name as
 domain/search_text.fold gives it, the receipt number and the identifiers. Every query word of
 three or more characters is matched as a substring anywhere in that text; a shorter word

@@ -23,7 +23,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 10
 
 
-# Tables no model describes: the FTS5 search index (migration 0006) and its shadow tables.
+# Tables no model describes: the FTS5 search index (migration 0007) and its shadow tables.
 UNMODELLED_PREFIX = "package_search"
 
 

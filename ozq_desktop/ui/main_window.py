@@ -24,6 +24,7 @@ from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
+from ozq_desktop.ui.recovery_sheet import open_recovery_sheet
 from ozq_desktop.ui.settings_dialog import HubSettingsDialog
 from ozq_desktop.ui.signing_dialog import SigningDialog
 from ozq_desktop.ui.status_bar import DeskStatusBar
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         for action_id in SUPERVISOR_ACTIONS:
             self.supervisor_menu.addAction(self.actions[action_id])
             self.actions[action_id].setVisible(is_supervisor)
+        self.supervisor_menu.addSeparator()
+        self.supervisor_menu.addAction(self.actions[ActionId.RECOVERY_SHEET])
+        self.actions[ActionId.RECOVERY_SHEET].setVisible(is_supervisor)
         self.supervisor_menu.menuAction().setVisible(is_supervisor)
         self.supervision: SupervisorWindow | None = None
         self.sync = SyncController(services, parent=self)
@@ -131,6 +135,7 @@ class MainWindow(QMainWindow):
         a[ActionId.SIGNING].triggered.connect(self.open_signing)
         a[ActionId.TRAINING].triggered.connect(self.set_training)
         a[ActionId.BRANCH_RU].triggered.connect(self.open_branch_in_russian)
+        a[ActionId.RECOVERY_SHEET].triggered.connect(self.open_recovery_sheet)
         self.auto_lock.locked.connect(self._locked)
         self.auto_lock.sign_out_requested.connect(self.signed_out)
         self.sync.reported.connect(self._sync_reported)
@@ -173,6 +178,10 @@ class MainWindow(QMainWindow):
     def _locked(self) -> None:
         if self.wizard is not None and self.wizard.result is None:
             self.wizard.save_now()  # the draft is on disk whatever happens while locked
+
+    def open_recovery_sheet(self) -> None:
+        if self.clerk.user.role == Role.SUPERVISOR:
+            open_recovery_sheet(self, self.services, self.clerk.user)
 
     def open_signing(self) -> None:
         dialog = SigningDialog(self.services, self.clerk, self)
@@ -235,7 +244,10 @@ class MainWindow(QMainWindow):
     def _sync_reported(self, report: SyncReport) -> None:
         self.status.show_sync(report, self.sync.last_sync)
         supervisor = self.clerk.user.role == Role.SUPERVISOR
-        if supervisor and not self.clerk.branch.branch_name_ru and not self._branch_hint_shown:
+        if report.audit_problem is not None and supervisor:
+            # The hub holds another audit trail for this desk (Desk → Needs attention…).
+            self.status.showMessage(report.audit_problem.message(), 60000)
+        elif supervisor and not self.clerk.branch.branch_name_ru and not self._branch_hint_shown:
             # A desk set up before the Russian name was asked for prints the Kazakh one.
             self._branch_hint_shown = True
             self.status.showMessage(
@@ -280,7 +292,7 @@ class MainWindow(QMainWindow):
         self.supervision.activateWindow()
 
     def open_needs_attention(self) -> None:
-        dialog = NeedsAttentionDialog(self.services, self)
+        dialog = NeedsAttentionDialog(self.services, self.clerk.user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.retried.connect(lambda _id: self.sync.sync(reset_backoff=True))
         self.attention_dialog = dialog
@@ -288,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def open_hub_settings(self) -> None:
         dialog = HubSettingsDialog(
-            self.services, self.sync.engine, self.clerk.branch.desk_code, self
+            self.services, self.sync.engine, self.clerk.branch.desk_code, self.clerk.user, self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.enrolled.connect(lambda _id: self.sync.sync(reset_backoff=True))

@@ -106,13 +106,13 @@ def test_short_words_narrow_what_long_ones_found_or_find_names_starting_with_the
 
 
 def test_an_index_built_by_the_migration_finds_packages_stored_before_it(tmp_path):
-    """Packages written at revision 0005 (no search index) are found after the upgrade."""
+    """Packages written at revision 0006 (no search index) are found after the upgrade."""
     from ozq_desktop.storage import migrations
     from ozq_desktop.storage.engine import make_engine
 
     path = tmp_path / "old.db"
     engine = make_engine(path)
-    migrations.upgrade(engine, "0005")
+    migrations.upgrade(engine, "0006")
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "insert into users(id, login, full_name, role, password_hash, phone, is_active,"

@@ -1,7 +1,7 @@
 """receipt suffix: packages found by the last digits of their receipt number
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05 12:00:00
 
 `receipt_rev` is the receipt number backwards, in lower case, indexed: a clerk's «500001» finds
@@ -14,14 +14,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    # ALTER TABLE ADD COLUMN (no table rebuild): the search triggers of 0006 stay.
+    # ALTER TABLE ADD COLUMN (no table rebuild): the search triggers of 0007 stay.
     op.add_column(
         "packages",
         sa.Column("receipt_rev", sa.String(length=40), server_default="", nullable=False),

@@ -1,8 +1,8 @@
 """counter rules: training mode, the receipt's promised date, Russian branch details,
 non-residents' foreign registration, the committee's reasons in both languages
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05 10:00:00
 
 Existing packages get their promised date from their result date as it stands: the date the
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """package search: an FTS5 trigram index over each package's searchable text
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05 11:00:00
 
 `package_search` holds one row per package: its id and its searchable text (the name folded
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
