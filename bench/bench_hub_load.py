@@ -52,9 +52,15 @@ class Phase:
 PHASES = {
     # Desks polling about every 20 s: what a busy day looks like.
     "paced": Phase("paced", rounds=5, mean_pause=20.0),
+    # The target load: the desks together offer about --rate requests/s (their pauses are
+    # set from it in main()); p99 here is the latency at that throughput.
+    "rate": Phase("rate", rounds=12, mean_pause=0.0),
     # Desks polling as fast as they can: what the hub sustains, and how it queues.
     "saturated": Phase("saturated", rounds=10, mean_pause=0.5),
 }
+# Requests a desk's round makes on average: a poll, and every third round a push (declare,
+# upload, commit) plus the committee's decision on it.
+REQUESTS_PER_ROUND = 1 + 4 / 3
 
 
 class Connection:
@@ -201,8 +207,13 @@ async def desk_loop(
 ) -> int:
     connection = Connection(port, token)
     cursor, seen = None, 0
+    loop = asyncio.get_running_loop()
+    start = loop.time() + random.uniform(0, phase.mean_pause)
     for round_no in range(phase.rounds):
-        await asyncio.sleep(random.uniform(0, 2 * phase.mean_pause))
+        if phase.name == "rate":  # open loop: round N starts on its own schedule
+            await asyncio.sleep(max(0.0, start + round_no * phase.mean_pause - loop.time()))
+        else:
+            await asyncio.sleep(random.uniform(0, 2 * phase.mean_pause))
         while True:
             query = f"?limit=100&after={cursor}" if cursor else "?limit=100"
             page = await rec.call("poll", connection, "GET", f"/changes{query}")
@@ -319,7 +330,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desks", type=int, default=500)
     parser.add_argument("--branches", type=int, default=50)
-    parser.add_argument("--phases", default="paced,saturated", help=", ".join(PHASES))
+    parser.add_argument("--phases", default="rate,saturated", help=", ".join(PHASES))
+    parser.add_argument("--rate", type=float, default=330, help="requests/s the rate phase offers")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     failed = False
@@ -338,6 +350,9 @@ def main() -> int:
         print(f"hub                {args.workers} uvicorn worker(s), PostgreSQL 15, fsync on")
         for name in args.phases.split(","):
             phase = PHASES[name.strip()]
+            if phase.name == "rate":
+                pause = args.desks * REQUESTS_PER_ROUND / args.rate
+                phase = Phase("rate", phase.rounds, pause)
             before = {key: tree_cpu_seconds(pid) for key, pid in roots.items()}
             client_before = time.process_time()
             try:

@@ -17,4 +17,4 @@ class HubLimits:
     enrol_failures: int = 10  # wrong enrolment codes from one address ...
     enrol_window_seconds: int = 600  # ... within this window, then 429
     enrolment_code_hours: int = 72
-    db_connections: int = 24  # per worker process; also its number of request threads
+    db_connections: int = 8  # per worker process; also its number of request threads

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from ozq_hub.api.limits import FailureThrottle
 from ozq_hub.db import Database, utcnow
@@ -49,12 +52,28 @@ async def device_token(
 def authenticate(hub: HubContext, token: str | None) -> DeviceIdentity:
     """The calling device; 401 if the token is unknown or revoked. Called inside each
     route's own worker thread, so a request waits for a thread only once."""
-    with hub.db.reading() as session:
+    with device_session(hub, token) as (_session, identity):
+        return identity
+
+
+@contextmanager
+def device_session(
+    hub: HubContext, token: str | None, *, write: bool = False
+) -> Iterator[tuple[Session, DeviceIdentity]]:
+    """One transaction for the whole request: the device is authenticated in it, then the
+    route works in it (a second transaction would cost a pool checkout, BEGIN and COMMIT).
+    Its last-seen stamp, due every few minutes, is written in it when it writes anyway,
+    else afterwards in a short transaction of its own."""
+    stale = False
+    with (hub.db.writing if write else hub.db.reading)() as session:
         identity, stale = enrolment.authenticate_device(session, token)
+        if stale and write:
+            enrolment.mark_seen(session, device_id=identity.id, now=utcnow())
+            stale = False
+        yield session, identity
     if stale:
         with hub.db.writing() as session:
             enrolment.mark_seen(session, device_id=identity.id, now=utcnow())
-    return identity
 
 
 def committee_member(

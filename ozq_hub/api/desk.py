@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from ozq_hub import faults
-from ozq_hub.api.deps import DeviceToken, Hub, authenticate, errors
+from ozq_hub.api.deps import DeviceToken, Hub, device_session, errors
 from ozq_hub.db import utcnow
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import changelog, enrolment, packages, state
@@ -50,8 +50,7 @@ def enrol(body: p.EnrolRequest, request: Request, hub: Hub) -> p.EnrolResponse:
 @router.get("/device", response_model=p.DeviceInfo, tags=["desk"], responses=errors(*_AUTH))
 def device_info(token: DeviceToken, hub: Hub) -> p.DeviceInfo:
     """Who the token belongs to; 401 `revoked` once the device was revoked."""
-    device = authenticate(hub, token)
-    with hub.db.reading() as session:
+    with device_session(hub, token) as (session, device):
         epoch = changelog.current_epoch(session)
     return p.DeviceInfo(
         device_id=device.id,
@@ -77,9 +76,8 @@ def declare_package(
     manifest under the same UUID is 409. The answer lists the blobs still to upload. A hub
     with trusted CAs refuses an unsigned package (422 `signature_required`) and one whose
     EDS does not verify (422 `signature_invalid`, the reason in `detail`)."""
-    device = authenticate(hub, token)
     trusted = getattr(request.app.state, "trusted_cas", [])
-    with hub.db.writing() as session:
+    with device_session(hub, token, write=True) as (session, device):
         return packages.declare(
             session, device=device, request=body, limits=hub.limits, now=utcnow(), trusted=trusted
         )
@@ -93,8 +91,7 @@ def declare_package(
 )
 def get_package(package_uuid: uuid.UUID, token: DeviceToken, hub: Hub) -> p.PackageState:
     """The package as the hub holds it, with its latest decision."""
-    device = authenticate(hub, token)
-    with hub.db.reading() as session:
+    with device_session(hub, token) as (session, device):
         package = packages.owned_package(session, package_uuid, device)
         return state.device_package_state(session, package)
 
@@ -108,8 +105,7 @@ def get_package(package_uuid: uuid.UUID, token: DeviceToken, hub: Hub) -> p.Pack
 def commit_package(package_uuid: uuid.UUID, token: DeviceToken, hub: Hub) -> p.CommitResponse:
     """Step 3: every blob present -> received, in one transaction; a replay gets the same
     answer. 412 `blobs_missing` lists what is still to upload."""
-    device = authenticate(hub, token)
-    with hub.db.writing() as session:
+    with device_session(hub, token, write=True) as (session, device):
         answer = packages.commit(session, device=device, package_uuid=package_uuid, now=utcnow())
     faults.crash_if(faults.CRASH_AFTER_COMMIT)
     return answer
@@ -124,8 +120,7 @@ def changes(
 ) -> JSONResponse:
     """The branch's changes after the cursor, in commit order. 410 `must_refetch`: read
     GET /state instead and continue from the cursor it gives."""
-    device = authenticate(hub, token)
-    with hub.db.reading() as session:
+    with device_session(hub, token) as (session, device):
         page = changelog.read_changes_json(
             session,
             branch_code=device.branch_code,
@@ -144,8 +139,7 @@ def branch_state(
 ) -> p.BranchState:
     """Every package of the branch with its latest decision, paged by UUID, plus the
     calendar overrides on the first page and the cursor to follow the feed from."""
-    device = authenticate(hub, token)
-    with hub.db.reading() as session:
+    with device_session(hub, token) as (session, device):
         return state.branch_state(
             session,
             branch_code=device.branch_code,
