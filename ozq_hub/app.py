@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from ozq_hub import migrate
-from ozq_hub.api import committee, desk, uploads
+from ozq_hub.api import committee, desk, ops, uploads
 from ozq_hub.api.deps import HubContext
 from ozq_hub.api.handlers import install_problem_handlers
 from ozq_hub.api.limits import BodyLimitMiddleware, FailureThrottle
 from ozq_hub.db import Database
+from ozq_hub.observability import RequestContextMiddleware
 from ozq_hub.service import signatures
 from ozq_hub.service.blobs import BlobStore
 from ozq_hub.settings import HubLimits
@@ -91,8 +92,11 @@ def create_app(
         upload_limit=limits.max_chunk_bytes,
         upload_prefix=f"{API_PREFIX}/uploads/",
     )
+    # Outermost: every answer, a 413 from the limit included, carries the request id.
+    app.add_middleware(RequestContextMiddleware, upload_prefix=f"{API_PREFIX}/uploads/")
     for router in (desk.router, uploads.router, committee.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(ops.router)
     return app
 
 

@@ -51,10 +51,24 @@ def _open(args: argparse.Namespace) -> Iterator[Database]:
         database.dispose()
 
 
+def _metrics_folder(args: argparse.Namespace) -> None:
+    """prometheus-client's multi-process mode: an empty folder for every worker's counters,
+    named in the environment before anything imports the client."""
+    import tempfile
+
+    folder = Path(args.metrics_dir or Path(tempfile.gettempdir()) / f"ozq-hub-{os.getpid()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _metrics_folder(args)
     import uvicorn
 
     from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, ENV_TRUSTED_CA, create_app
+    from ozq_hub.observability import logging_config
     from ozq_hub.service.signatures import load_trusted_cas
 
     url = _database_url(args)
@@ -71,6 +85,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
+        "log_config": logging_config(args.log_level, access=not args.no_access_log),
+        "access_log": False,  # the hub writes its own, in JSON, with the request id
         "timeout_keep_alive": args.keep_alive,
     }
     if args.workers > 1:
@@ -306,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
+    )
+    serve.add_argument(
+        "--metrics-dir",
+        help="an empty folder for the workers' Prometheus counters (default: a temporary one)",
+    )
+    serve.add_argument(
+        "--no-access-log", action="store_true", help="no JSON line per request (errors still)"
     )
 
     _command(sub, "migrate", cmd_migrate, "bring the database to the current schema")

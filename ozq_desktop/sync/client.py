@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 
 from ozq_wire import protocol as p
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+REQUEST_ID = "X-Request-ID"  # one per call: the hub logs it too, so both logs can be joined
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -21,6 +25,7 @@ class HubCallError(Exception):
     detail: str
     retry_after: float | None = None
     offset: int | None = None
+    request_id: str | None = None
 
     @property
     def handling(self) -> p.Handling:
@@ -41,7 +46,14 @@ def _error(response: httpx.Response) -> HubCallError:
         pass
     retry = response.headers.get("Retry-After")
     retry_after = float(retry) if retry and retry.replace(".", "", 1).isdigit() else None
-    return HubCallError(response.status_code, code, detail, retry_after, offset)
+    return HubCallError(
+        response.status_code,
+        code,
+        detail,
+        retry_after,
+        offset,
+        response.request.headers.get(REQUEST_ID),
+    )
 
 
 class HubClient:
@@ -71,10 +83,16 @@ class HubClient:
         self.close()
 
     def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
+        request_id = uuid4().hex
+        kwargs["headers"] = {**kwargs.get("headers", {}), REQUEST_ID: request_id}
         try:
             response = self._http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            raise HubCallError(0, None, f"{type(exc).__name__}: {exc}") from exc
+            log.info("hub %s %s request_id=%s failed: %s", method, url, request_id, exc)
+            raise HubCallError(
+                0, None, f"{type(exc).__name__}: {exc}", request_id=request_id
+            ) from exc
+        log.info("hub %s %s request_id=%s %s", method, url, request_id, response.status_code)
         if response.status_code >= 400:
             raise _error(response)
         return response

@@ -41,6 +41,11 @@ class BlobStore:
         (self.root / "partial").mkdir(parents=True, exist_ok=True)
         self._locks = [threading.Lock() for _ in range(64)]
 
+    def check(self) -> None:
+        """Raise unless the store can be used (readiness)."""
+        if not (self.root / "objects").is_dir():
+            raise OSError(f"{self.root / 'objects'} is missing")
+
     def path(self, sha256: str) -> Path:
         return self.root / "objects" / sha256[:2] / sha256
 
