@@ -15,10 +15,10 @@ from ozq_hub.api import committee, desk, ops, uploads
 from ozq_hub.api.deps import HubContext
 from ozq_hub.api.handlers import install_problem_handlers
 from ozq_hub.api.limits import BodyLimitMiddleware, FailureThrottle
+from ozq_hub.blobstore import BlobSettings, open_store
 from ozq_hub.db import Database
 from ozq_hub.observability import RequestContextMiddleware
 from ozq_hub.service import signatures
-from ozq_hub.service.blobs import BlobStore
 from ozq_hub.settings import HubLimits
 from ozq_wire.protocol import API_PREFIX, PROTOCOL_VERSION
 
@@ -26,6 +26,31 @@ ENV_DB = "OZQ_HUB_DB"
 ENV_BLOB_DIR = "OZQ_HUB_BLOB_DIR"
 ENV_COMMITTEE_TOKEN = "OZQ_HUB_COMMITTEE_TOKEN"
 ENV_TRUSTED_CA = "OZQ_HUB_TRUSTED_CA"  # PEM files of trusted CAs, os.pathsep-separated
+
+
+def blob_settings_from_environment(
+    database_url: str, blob_dir: str | Path | None = None, env: dict[str, str] | None = None
+) -> BlobSettings:
+    """The blob store the OZQ_HUB_BLOB_* and OZQ_HUB_S3_* variables describe (docs/hub.md)."""
+    env = dict(os.environ if env is None else env)
+    kind = env.get("OZQ_HUB_BLOB_STORE", "filesystem")
+    root = blob_dir or env.get(ENV_BLOB_DIR) or None
+    if kind == "filesystem" and root is None:
+        root = default_blob_dir(database_url)
+    key_file = env.get("OZQ_HUB_BLOB_KEY_FILE")
+    return BlobSettings(
+        kind=kind,
+        root=Path(root) if root else None,
+        s3_bucket=env.get("OZQ_HUB_S3_BUCKET"),
+        s3_endpoint=env.get("OZQ_HUB_S3_ENDPOINT"),
+        s3_region=env.get("OZQ_HUB_S3_REGION"),
+        s3_prefix=env.get("OZQ_HUB_S3_PREFIX", ""),
+        encryption=env.get("OZQ_HUB_BLOB_ENCRYPTION", "envelope"),
+        s3_sse=env.get("OZQ_HUB_S3_SSE"),
+        s3_sse_kms_key=env.get("OZQ_HUB_S3_SSE_KMS_KEY"),
+        key_text=env.get("OZQ_HUB_BLOB_KEY"),
+        key_file=Path(key_file) if key_file else None,
+    )
 
 
 def default_blob_dir(database_url: str) -> Path:
@@ -41,6 +66,7 @@ def create_app(
     *,
     committee_token: str | None = None,
     blob_dir: str | Path | None = None,
+    blob_settings: BlobSettings | None = None,
     limits: HubLimits | None = None,
     migrate_schema: bool = False,
     trusted_ca_files: list[Path] | None = None,
@@ -50,6 +76,8 @@ def create_app(
     `committee_token`: a token accepted on /committee routes besides those issued with
     `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
     first; otherwise the schema must already be at head (`ozq-hub migrate`).
+    `blob_settings`: where blobs go (default: the OZQ_HUB_BLOB_* environment, else a
+    `blobs` folder next to a SQLite database, or `blob_dir`).
     `trusted_ca_files`: PEM files of the CAs clerks' EDS certificates chain to; with any,
     every declared package must carry a signature that verifies (docs/hub.md).
     """
@@ -63,7 +91,10 @@ def create_app(
         raise RuntimeError("the hub database is not at the current schema: run `ozq-hub migrate`")
     context = HubContext(
         db=database,
-        store=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(database_url)),
+        store=open_store(
+            blob_settings or blob_settings_from_environment(database_url, blob_dir),
+            connections=limits.db_connections * 2,
+        ),
         limits=limits,
         committee_token=committee_token or None,
         enrol_throttle=FailureThrottle(limits.enrol_failures, limits.enrol_window_seconds),

@@ -63,6 +63,18 @@ def _metrics_folder(args: argparse.Namespace) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
+# serve's blob-store options, handed to every worker in the environment (docs/hub.md).
+_BLOB_OPTIONS = {
+    "blob_store": "OZQ_HUB_BLOB_STORE",
+    "blob_encryption": "OZQ_HUB_BLOB_ENCRYPTION",
+    "blob_key_file": "OZQ_HUB_BLOB_KEY_FILE",
+    "s3_bucket": "OZQ_HUB_S3_BUCKET",
+    "s3_endpoint": "OZQ_HUB_S3_ENDPOINT",
+    "s3_region": "OZQ_HUB_S3_REGION",
+    "s3_prefix": "OZQ_HUB_S3_PREFIX",
+}
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _metrics_folder(args)
     import uvicorn
@@ -80,6 +92,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     blob_dir = args.blob_dir or (
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
+    for option, variable in _BLOB_OPTIONS.items():
+        value = getattr(args, option)
+        if value:
+            os.environ[variable] = str(value)
     token = os.environ.get(ENV_COMMITTEE_TOKEN)
     common = {
         "host": args.host,
@@ -323,6 +339,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
     )
+    serve.add_argument(
+        "--blob-store",
+        choices=["filesystem", "s3"],
+        help="default: filesystem ($OZQ_HUB_BLOB_STORE)",
+    )
+    serve.add_argument(
+        "--blob-encryption",
+        choices=["envelope", "sse"],
+        help="envelope (the hub key, default) or sse (the S3 store's own)",
+    )
+    serve.add_argument("--blob-key-file", help="file holding the base64 hub key for blobs")
+    serve.add_argument("--s3-bucket")
+    serve.add_argument("--s3-endpoint", help="e.g. https://minio.example.kz:9000")
+    serve.add_argument("--s3-region")
+    serve.add_argument("--s3-prefix", help="keys under this prefix in the bucket")
     serve.add_argument(
         "--metrics-dir",
         help="an empty folder for the workers' Prometheus counters (default: a temporary one)",

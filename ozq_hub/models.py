@@ -164,6 +164,18 @@ class Blob(Base):
     stored_at: Mapped[dt.datetime]
 
 
+class Upload(Base):
+    """A blob being uploaded: how many bytes every instance can build on. The chunks are in
+    the blob store (`partial/<sha256>/<offset>`); this row is locked while one is written."""
+
+    __tablename__ = "upload"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    started_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
 class DecisionRow(Base):
     __tablename__ = "decision"
     __table_args__ = (UniqueConstraint("package_uuid", "version"),)

@@ -12,11 +12,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from ozq_hub.api.limits import FailureThrottle
+from ozq_hub.blobstore import BlobStore
 from ozq_hub.db import Database, utcnow
 from ozq_hub.problems import HubProblem
 from ozq_hub.security import same_secret
 from ozq_hub.service import enrolment
-from ozq_hub.service.blobs import BlobStore
 from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.settings import HubLimits
 from ozq_wire.protocol import ApiError, ErrorCode

@@ -44,7 +44,7 @@ def _headers(status: p.UploadStatus) -> dict[str, str]:
 def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response) -> p.UploadStatus:
     """Where the upload stands: resume at `offset`. `complete` once stored and verified."""
     device = authenticate(hub, token)
-    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, branch_code=device.branch_code)
+    status = blobs.upload_status(hub.db, sha256=sha256, branch_code=device.branch_code)
     response.headers.update(_headers(status))
     return status
 
@@ -57,7 +57,7 @@ def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response)
 def upload_status_head(sha256: Sha, token: DeviceToken, hub: Hub) -> Response:
     """The same as GET, in the Upload-Offset / Upload-Length / Upload-Complete headers."""
     device = authenticate(hub, token)
-    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, branch_code=device.branch_code)
+    status = blobs.upload_status(hub.db, sha256=sha256, branch_code=device.branch_code)
     return Response(status_code=200, headers=_headers(status))
 
 
