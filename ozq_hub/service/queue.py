@@ -19,7 +19,7 @@ from functools import cache
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from ozq_hub.models import Blob, CalendarOverrideRow, DecisionRow, Package
+from ozq_hub.models import Blob, Branch, CalendarOverrideRow, DecisionRow, Package
 from ozq_wire import protocol as p
 from ozq_wire.calendar import Override, OverrideKind, WorkingCalendar
 from ozq_wire.catalog import Catalog, load_catalog
@@ -53,6 +53,8 @@ def _calendar(session: Session) -> WorkingCalendar:
 def queue_figures(session: Session, *, now: dt.datetime) -> QueueFigures:
     """Waiting and overdue packages per branch, and what the blob store holds."""
     figures = QueueFigures()
+    for (branch,) in session.execute(select(Branch.code)):
+        figures.waiting[branch] = figures.overdue[branch] = 0  # every branch has its series
     calendar = _calendar(session)
     today = now.astimezone(KAZAKHSTAN).date()
     undecided = (
