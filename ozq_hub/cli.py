@@ -75,6 +75,75 @@ _BLOB_OPTIONS = {
 }
 
 
+def _apply_blob_options(args: argparse.Namespace) -> None:
+    for option, variable in _BLOB_OPTIONS.items():
+        value = getattr(args, option, None)
+        if value:
+            os.environ[variable] = str(value)
+
+
+def _add_blob_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--blob-dir", help="where scans are stored (default: next to the database)")
+    parser.add_argument(
+        "--blob-store",
+        choices=["filesystem", "s3"],
+        help="default: filesystem ($OZQ_HUB_BLOB_STORE)",
+    )
+    parser.add_argument(
+        "--blob-encryption",
+        choices=["envelope", "sse"],
+        help="envelope (the hub key, default) or sse (the S3 store's own)",
+    )
+    parser.add_argument("--blob-key-file", help="file holding the base64 hub key for blobs")
+    parser.add_argument("--s3-bucket")
+    parser.add_argument("--s3-endpoint", help="e.g. https://minio.example.kz:9000")
+    parser.add_argument("--s3-region")
+    parser.add_argument("--s3-prefix", help="keys under this prefix in the bucket")
+
+
+def _store(args: argparse.Namespace, url: str):
+    from ozq_hub.app import blob_settings_from_environment
+    from ozq_hub.blobstore import open_store
+
+    _apply_blob_options(args)
+    blob_dir = args.blob_dir or (
+        _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
+    )
+    return open_store(blob_settings_from_environment(url, blob_dir))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ozq_hub import backup
+
+    url = _database_url(args)
+    with _open(args) as database:
+        report = backup.backup(
+            database,
+            _store(args, url),
+            Path(args.out) if args.out else backup.timestamped(Path.cwd()),
+        )
+    print(f"backed up the database and {report.blobs} blob(s) to {report.folder}")
+    if report.missing:
+        print(f"warning: {len(report.missing)} blob(s) missing from the store", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ozq_hub import backup
+
+    url = _database_url(args)
+    report = backup.restore(Path(args.source), url, _store(args, url))
+    print(
+        f"restored {report.folder} ({report.blobs} blob(s)); new hub epoch {report.epoch}: "
+        "every desk will refetch its state and send again what the backup lacks"
+    )
+    if report.missing:
+        print(f"warning: {len(report.missing)} blob(s) are not in the store", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _metrics_folder(args)
     import uvicorn
@@ -92,10 +161,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     blob_dir = args.blob_dir or (
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
-    for option, variable in _BLOB_OPTIONS.items():
-        value = getattr(args, option)
-        if value:
-            os.environ[variable] = str(value)
+    _apply_blob_options(args)
     token = os.environ.get(ENV_COMMITTEE_TOKEN)
     common = {
         "host": args.host,
@@ -325,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = _command(sub, "serve", cmd_serve, "run the hub's HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--blob-dir", help="where scans are stored (default: next to the database)")
+    _add_blob_options(serve)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-migrate", action="store_true", help="do not migrate on start")
     serve.add_argument("--log-level", default="info")
@@ -339,21 +405,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
     )
-    serve.add_argument(
-        "--blob-store",
-        choices=["filesystem", "s3"],
-        help="default: filesystem ($OZQ_HUB_BLOB_STORE)",
-    )
-    serve.add_argument(
-        "--blob-encryption",
-        choices=["envelope", "sse"],
-        help="envelope (the hub key, default) or sse (the S3 store's own)",
-    )
-    serve.add_argument("--blob-key-file", help="file holding the base64 hub key for blobs")
-    serve.add_argument("--s3-bucket")
-    serve.add_argument("--s3-endpoint", help="e.g. https://minio.example.kz:9000")
-    serve.add_argument("--s3-region")
-    serve.add_argument("--s3-prefix", help="keys under this prefix in the bucket")
     serve.add_argument(
         "--metrics-dir",
         help="an empty folder for the workers' Prometheus counters (default: a temporary one)",
@@ -410,6 +461,17 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--keep-days", type=int, required=True)
 
     _command(sub, "new-epoch", cmd_new_epoch, "after restoring a backup: make every desk refetch")
+
+    back = _command(
+        sub, "backup", cmd_backup, "copy the database and every stored blob to a folder"
+    )
+    back.add_argument("--out", help="a new folder (default: ./ozq-hub-<UTC time>)")
+    _add_blob_options(back)
+    rest = _command(
+        sub, "restore", cmd_restore, "restore a backup into an empty database and a blob store"
+    )
+    rest.add_argument("--from", dest="source", required=True, help="the backup folder")
+    _add_blob_options(rest)
     return parser
 
 
