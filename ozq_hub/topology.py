@@ -33,7 +33,9 @@ class Topology:
         fsync: bool = False,
         folder: Path | None = None,
         log_level: str = "warning",
+        nginx: bool = True,
     ) -> None:
+        self.with_nginx = nginx
         self.instances = instances
         self.workers = workers
         self.tls = tls
@@ -55,8 +57,12 @@ class Topology:
 
     @property
     def api_url(self) -> str:
-        assert self.nginx is not None
-        return self.nginx.api_url
+        return self.nginx.api_url if self.nginx else self.hubs[0].api_url
+
+    @property
+    def port(self) -> int:
+        """Where desks connect: nginx, or the only instance."""
+        return self.nginx.port if self.nginx else self.hubs[0].port
 
     def hub_environment(self) -> dict[str, str]:
         env = {"OZQ_HUB_BLOB_KEY": self.blob_key}
@@ -82,9 +88,12 @@ class Topology:
             for hub in self.hubs:
                 hub.start()
                 self.stack.callback(hub.stop)
-            self.nginx = self.stack.enter_context(
-                NginxProcess([hub.port for hub in self.hubs], self.folder / "nginx", tls=self.tls)
-            )
+            if self.with_nginx:
+                self.nginx = self.stack.enter_context(
+                    NginxProcess(
+                        [hub.port for hub in self.hubs], self.folder / "nginx", tls=self.tls
+                    )
+                )
         except BaseException:
             self.stop()
             raise
