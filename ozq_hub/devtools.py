@@ -268,7 +268,7 @@ class NginxProcess:
         conf.write_text(
             f"{user}worker_processes 1;\ndaemon off;\npid {self.folder}/nginx.pid;\n"
             f"error_log {self.folder}/logs/error.log warn;\n"
-            "events { worker_connections 1024; }\n"
+            "worker_rlimit_nofile 16384;\nevents { worker_connections 8192; }\n"
             "http {\n"
             f"  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;\n"
             f"  fastcgi_temp_path {tmp}/fcgi; uwsgi_temp_path {tmp}/uwsgi;\n"
