@@ -161,6 +161,11 @@ class S3Objects:
                 read_timeout=60,
                 # Path-style addressing: MinIO, Ceph and test servers have no bucket DNS names.
                 s3={"addressing_style": "path"},
+                # The hub checks every blob's SHA-256 itself; botocore's own checksums and
+                # parameter validation only cost CPU on every call.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                parameter_validation=False,
             ),
         )
 
