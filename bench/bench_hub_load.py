@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -142,6 +143,16 @@ class Recorder:
         return json.loads(payload)
 
 
+# Desk i is desk "desk-<i>" of branch "BR-<i mod branches>"; its receipt numbers carry both
+# (the hub refuses any other). Set by main() once the branch count is known.
+BRANCHES = 50
+_receipts = itertools.count(1)
+
+
+def receipt_for(desk_index: int) -> str:
+    return f"BR-{desk_index % BRANCHES:03d}-desk-{desk_index:03d}-{next(_receipts):07d}"
+
+
 def issue_codes(url: str, desks: int, branches: int) -> list[str]:
     database = Database(url)
     try:
@@ -190,7 +201,7 @@ def new_package(index: int) -> tuple[bytes, str, bytes, uuid.UUID]:
     package_uuid = uuid.uuid4()
     body = {
         "package_uuid": str(package_uuid),
-        "receipt_no": f"L-{uuid.uuid4().hex[:12]}",
+        "receipt_no": receipt_for(index),
         "service_id": "declaration-registration",
         "clerk": {"login": "load", "full_name": "Load Clerk"},
         "device_time": dt.datetime.now(dt.UTC).isoformat(),
@@ -409,6 +420,8 @@ def main() -> int:
     print(f"load average       {' '.join(f'{x:.2f}' for x in os.getloadavg())} (before)")
     with Topology(workers=args.workers, fsync=True, log_level="warning", **setup) as topology:
         committee_token = topology.committee_token
+        global BRANCHES
+        BRANCHES = args.branches
         codes = issue_codes(topology.database_url, args.desks, args.branches)
         # Straight to an instance: nginx rightly throttles 500 enrolments from one address.
         tokens = asyncio.run(enrol_all(topology.hubs[0].port, codes))

@@ -219,7 +219,7 @@ def render_template(text: str, **values: object) -> str:
 
 
 class NginxProcess:
-    """Debian's nginx with deploy/nginx/ozq-hub.conf.template, on a free 127.0.0.1 port, in a
+    """Debian's nginx with deploy/nginx/ozq-hub-instances.conf.template, on a free 127.0.0.1 port, in a
     private prefix (`nginx -c CONF -p PREFIX`, in the foreground, stopped by its PID)."""
 
     def __init__(self, upstream_ports: list[int], folder: Path, *, tls: bool = True) -> None:
@@ -250,7 +250,7 @@ class NginxProcess:
             f"server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;" for port in self.upstream_ports
         )
         site = render_template(
-            (DEPLOY / "nginx" / "ozq-hub.conf.template").read_text(),
+            (DEPLOY / "nginx" / "ozq-hub-instances.conf.template").read_text(),
             UPSTREAMS=servers,
             LISTEN=f"127.0.0.1:{self.port}{' ssl' if self.tls else ''}",
             SERVER_NAME="127.0.0.1",
@@ -332,9 +332,11 @@ class HubProcess:
         trusted_ca: list[Path] | None = None,
         port: int | None = None,
         log_level: str = "warning",
+        extra_args: list[str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.trusted_ca = [Path(f) for f in trusted_ca or []]
+        self.extra_args = list(extra_args or [])  # more `serve` options
         self.blob_dir = Path(blob_dir)
         self.committee_token = committee_token
         self.workers = workers
@@ -363,6 +365,7 @@ class HubProcess:
         ]  # fmt: skip
         for ca in self.trusted_ca:
             command += ["--trusted-ca", str(ca)]
+        command += self.extra_args
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(

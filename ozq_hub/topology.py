@@ -2,7 +2,7 @@
 benchmarks and CI: PostgreSQL, an S3 server, several hub instances and nginx in front.
 
 Nothing here runs in production; it starts the same programs with the same settings
-(deploy/nginx/ozq-hub.conf.template, `ozq-hub serve` with the S3 store) on loopback ports.
+(deploy/nginx/ozq-hub-instances.conf.template, `ozq-hub serve` with the S3 store) on loopback ports.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 """Bring the documented scale-out topology up on 127.0.0.1 and smoke-test it (docs/deploy.md).
 
 PostgreSQL 15 (a throwaway cluster), an S3 server (moto), three hub instances with two
-workers each, and nginx in front with TLS, rendered from deploy/nginx/ozq-hub.conf.template.
+workers each, and nginx in front with TLS, rendered from deploy/nginx/ozq-hub-instances.conf.template.
 The smoke test goes through nginx only: readiness, enrolment, a push with a chunked scan,
 the committee's decision and download, the desk's change feed, the request id, metrics.
 Everything it started is stopped at the end, also on failure. CI runs it.

@@ -14,7 +14,7 @@ from ozq_hub.api.deps import Hub, committee_member, errors
 from ozq_hub.blobstore import IntegrityError
 from ozq_hub.db import utcnow
 from ozq_hub.models import Blob
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, state
 from ozq_wire import protocol as p
 
@@ -83,12 +83,12 @@ def download_blob(
     with hub.db.reading() as session:
         blob = session.get(Blob, sha256)
     if blob is None:
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, "no such blob")
+        raise Refusal(p.ErrorCode.NOT_FOUND, "no such blob")
     try:
         stream = hub.store.read(sha256)
         first = next(stream, b"")  # open it here: a missing object is a 404, not a cut answer
     except FileNotFoundError as exc:
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, "the blob's bytes are missing") from exc
+        raise Refusal(p.ErrorCode.NOT_FOUND, "the blob's bytes are missing") from exc
     return StreamingResponse(
         _chain(first, stream),
         media_type="application/octet-stream",

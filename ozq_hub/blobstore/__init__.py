@@ -4,7 +4,8 @@
 S3-compatible bucket, `ozq_hub.blobstore.backends`):
 
 - a finished blob at `objects/<aa>/<sha256>`;
-- a partial upload's chunks at `partial/<sha256>/<offset>`, one object per chunk received.
+- a partial upload's chunks at `partial/<upload>/<offset>`, one object per chunk received
+  (`<upload>` is `<sha256>.<branch key>`: uploads are per branch, `ozq_hub.service.blobs`).
   Which offset an upload has reached is kept in the database (`upload` table), not here:
   every instance sees the same offset, and an upload begun on one resumes on another.
 
@@ -19,6 +20,7 @@ segment fails its tag or when the bytes do not hash to the blob's name.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,8 +37,8 @@ def object_key(sha256: str) -> str:
     return f"objects/{sha256[:2]}/{sha256}"
 
 
-def chunk_key(sha256: str, offset: int) -> str:
-    return f"partial/{sha256}/{offset:012d}"
+def chunk_key(upload: str, offset: int) -> str:
+    return f"partial/{upload}/{offset:012d}"
 
 
 class BlobStore:
@@ -62,47 +64,45 @@ class BlobStore:
         """Store a blob's bytes (already verified by the caller, or verified on read)."""
         self.backend.put(object_key(sha256), self._sealed(object_key(sha256), pieces))
 
-    def put_chunk(self, sha256: str, offset: int, data: bytes) -> None:
-        key = chunk_key(sha256, offset)
+    def put_chunk(self, upload: str, offset: int, data: bytes) -> None:
+        """One chunk of an upload (`upload`: the name its chunks share), at `offset`."""
+        key = chunk_key(upload, offset)
         self.backend.put(key, self._sealed(key, [data]))
 
-    def assemble(self, sha256: str, size: int) -> bool:
-        """Join the chunks of a complete upload into the blob, hashing them on the way.
-        False (and nothing kept) when they do not hash to `sha256`."""
-        digest = hashlib.sha256()
-
-        def hashed() -> Iterator[bytes]:
-            for piece in self._chunks(sha256, size):
-                digest.update(piece)
-                yield piece
-
-        self.put_blob(sha256, hashed())
-        if digest.hexdigest() != sha256:
-            self.backend.delete(object_key(sha256))
-            return False
-        return True
-
-    def _chunks(self, sha256: str, size: int) -> Iterator[bytes]:
+    def chunks(self, upload: str, size: int) -> Iterator[bytes]:
+        """The upload's bytes, chunk after chunk, up to `size`."""
         offset = 0
-        while offset < size or (size == 0 and offset == 0):
-            data = b"".join(self._open(chunk_key(sha256, offset)))
-            if not data and size:
-                raise IntegrityError(f"the chunk at {offset} of {sha256} is empty")
+        while offset < size:
+            data = b"".join(self._open(chunk_key(upload, offset)))
+            if not data:
+                raise IntegrityError(f"the chunk at {offset} of {upload} is empty")
             yield data
             offset += len(data)
-            if size == 0:
-                return
 
-    def discard_partial(self, sha256: str) -> int:
+    def chunks_digest(self, upload: str, size: int) -> str:
+        digest = hashlib.sha256()
+        for piece in self.chunks(upload, size):
+            digest.update(piece)
+        return digest.hexdigest()
+
+    def discard_partial(self, upload: str) -> int:
         """Remove an upload's chunks; how many there were."""
         removed = 0
-        for key in list(self.backend.keys(f"partial/{sha256}/")):
+        for key in list(self.backend.keys(f"partial/{upload}/")):
             self.backend.delete(key)
             removed += 1
         return removed
 
     def partial_uploads(self) -> set[str]:
-        return {key.split("/")[1] for key in self.backend.keys("partial/")}
+        return set(self.partial_uploads_with_age())
+
+    def partial_uploads_with_age(self) -> dict[str, dt.datetime]:
+        """Every upload with chunks in the store, and when its newest chunk was written."""
+        newest: dict[str, dt.datetime] = {}
+        for key, modified in self.backend.listing("partial/"):
+            name = key.split("/")[1]
+            newest[name] = max(modified, newest.get(name, modified))
+        return newest
 
     # -- reading
 

@@ -7,6 +7,7 @@ bytes mean: encryption and hashing are `ozq_hub.blobstore`'s.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -36,6 +37,9 @@ class ObjectBackend(Protocol):
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`."""
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, dt.datetime]]:
+        """Every key under `prefix`, with when it was last written."""
 
     def check(self) -> None:
         """Raise unless the store can be reached and written."""
@@ -94,6 +98,12 @@ class FilesystemObjects:
             key = path.relative_to(self.root).as_posix()
             if path.is_file() and key.startswith(prefix) and not path.name.startswith("."):
                 yield key
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, dt.datetime]]:
+        for key in self.keys(prefix):
+            with _ignored(FileNotFoundError):
+                stamp = self._path(key).stat().st_mtime
+                yield key, dt.datetime.fromtimestamp(stamp, dt.UTC)
 
     def check(self) -> None:
         probe = self.root / "objects" / f".ready-{uuid.uuid4().hex}"
@@ -256,6 +266,14 @@ class S3Objects:
         for page in pages:
             for item in page.get("Contents", []):
                 yield item["Key"][len(self.prefix) :]
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, dt.datetime]]:
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._key(prefix)
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield item["Key"][len(self.prefix) :], item["LastModified"]
 
     def check(self) -> None:
         self._client.head_bucket(Bucket=self.bucket)

@@ -1,72 +1,164 @@
 """Chunked, resumable blob uploads addressed by SHA-256, on any blob store.
 
-The offset an upload has reached lives in the database (`upload` row), so every hub instance
-sees it and an upload begun on one resumes on another. A chunk is written while its upload
-row is locked (a row lock on PostgreSQL, the write lock on SQLite): one writer per blob
-across every instance, and a writer that dies mid-chunk leaves the row, and so the offset,
-as it was (its half-written chunk object is overwritten by the next attempt at that offset).
+Uploads are per branch: a branch's chunks go to `partial/<sha256>.<branch key>/<offset>` in
+the blob store (`ozq_hub.blobstore`), and how far it has got is its `upload` row in the
+database, so every hub instance sees the same offset and an upload begun on one resumes on
+another. A chunk is written while that row is locked (a row lock on PostgreSQL, the write
+lock on SQLite): one writer per branch's upload across every instance. An instance that dies
+mid-chunk leaves the row, and so the offset, as it was; its half-written chunk object is
+overwritten by the next attempt at that offset.
 
-When the last byte arrives the chunks are joined into the blob, hashed on the way: a match is
-recorded in the `blob` table (the authority for "stored"), a mismatch discards the upload.
-A blob that is already stored is never asked for again (dedup by hash).
+When the offset reaches a size that one of the branch's declared packages gives the blob, the
+chunks are hashed: a match is stored as the blob (unless another branch already stored the
+same bytes) and the branch is recorded as holding it; a mismatch discards the upload when no
+longer declared size may still complete it.
+
+Sizes are per declaring package: a package that declares a wrong size for a hash cannot stop
+another package's upload of it, and fails alone, at its commit (409 `blob_size_mismatch`).
+Deduplication is per branch: a branch that only knows a SHA-256 must still send the bytes
+before a package of its own can name them (issue 12, "dedup only within a branch").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ozq_hub.blobstore import BlobStore
 from ozq_hub.db import Database, utcnow
-from ozq_hub.models import Blob, ManifestEntryRow, Package, Upload
-from ozq_hub.problems import HubProblem
+from ozq_hub.models import Blob, BranchBlob, ManifestEntryRow, Package, Upload
+from ozq_hub.refusals import Refusal
+from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_wire import protocol as p
 
 log = logging.getLogger(__name__)
 
-_ENTRY = ManifestEntryRow.__table__
-_PACKAGE = Package.__table__
-_DECLARED_SIZE = (
-    select(_ENTRY.c.size)
-    .join(_PACKAGE, _PACKAGE.c.uuid == _ENTRY.c.package_uuid)
-    .where(_ENTRY.c.sha256 == bindparam("sha256"), _PACKAGE.c.branch_code == bindparam("branch"))
-    .limit(1)
-)
-_STORED = select(Blob.__table__.c.size).where(Blob.__table__.c.sha256 == bindparam("sha256"))
-_OFFSET = select(Upload.__table__.c.offset).where(Upload.__table__.c.sha256 == bindparam("sha256"))
+
+def branch_key(branch_code: str) -> str:
+    """A name-safe key for a branch's partial uploads."""
+    return hashlib.sha256(branch_code.encode("utf-8")).hexdigest()[:16]
 
 
-def declared_size(session: Session, *, sha256: str, branch_code: str) -> int:
-    """The size a manifest of the branch gives the blob; 404 if none names it."""
-    size = (
-        session.connection()
-        .execute(_DECLARED_SIZE, {"sha256": sha256, "branch": branch_code})
-        .scalar_one_or_none()
-    )
-    if size is None:
-        raise HubProblem(
-            404, p.ErrorCode.BLOB_NOT_DECLARED, "no package of this branch lists the blob"
+def upload_name(sha256: str, branch_code: str) -> str:
+    """The branch's upload of the blob, as the blob store names its chunks' folder."""
+    return f"{sha256}.{branch_key(branch_code)}"
+
+
+@dataclass
+class PruneReport:
+    partials: int = 0
+    bytes: int = 0
+    lock_files: int = 0  # kept for the report's wording; uploads hold no lock files now
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    accepted: frozenset[int]  # every size a pending package of the branch gives the blob
+    shown: int  # the size this device's latest pending declaration gives it
+
+
+def _pending_sizes(session: Session, *, sha256: str, device: DeviceIdentity) -> _Sizes | None:
+    rows = session.execute(
+        select(ManifestEntryRow.size, Package.device_id)
+        .join(Package, Package.uuid == ManifestEntryRow.package_uuid)
+        .where(
+            ManifestEntryRow.sha256 == sha256,
+            Package.branch_code == device.branch_code,
+            Package.status == p.PackageStatus.DECLARED.value,
         )
-    return size
+        .order_by(Package.declared_at.desc())
+    ).all()
+    if not rows:
+        return None
+    own = [size for size, device_id in rows if device_id == device.id]
+    return _Sizes(frozenset(size for size, _ in rows), own[0] if own else rows[0][0])
+
+
+def _held_size(session: Session, *, sha256: str, branch_code: str) -> int | None:
+    """The stored blob's size, when this branch has proved it holds the bytes."""
+    return session.execute(
+        select(Blob.size)
+        .join(BranchBlob, BranchBlob.sha256 == Blob.sha256)
+        .where(Blob.sha256 == sha256, BranchBlob.branch_code == branch_code)
+    ).scalar_one_or_none()
+
+
+def _record(session: Session, sha256: str, size: int, branch_code: str) -> None:
+    now = utcnow()
+    insert_or_ignore(
+        session, Blob, {"sha256": sha256, "size": size, "stored_at": now}, key=["sha256"]
+    )
+    insert_or_ignore(
+        session,
+        BranchBlob,
+        {"branch_code": branch_code, "sha256": sha256, "stored_at": now},
+        key=["branch_code", "sha256"],
+    )
 
 
 def _complete(sha256: str, size: int) -> p.UploadStatus:
     return p.UploadStatus(sha256=sha256, size=size, offset=size, complete=True)
 
 
-def upload_status(db: Database, *, sha256: str, branch_code: str) -> p.UploadStatus:
+def _not_declared() -> Refusal:
+    return Refusal(p.ErrorCode.BLOB_NOT_DECLARED, "no package of this branch waits for the blob")
+
+
+def _look_up(
+    db: Database, sha256: str, device: DeviceIdentity
+) -> tuple[int | None, _Sizes | None, int]:
     with db.reading() as session:
-        size = declared_size(session, sha256=sha256, branch_code=branch_code)
-        connection = session.connection()
-        if connection.execute(_STORED, {"sha256": sha256}).first() is not None:
-            return _complete(sha256, size)
-        offset = connection.execute(_OFFSET, {"sha256": sha256}).scalar_one_or_none() or 0
-    return p.UploadStatus(sha256=sha256, size=size, offset=min(offset, size), complete=False)
+        held = _held_size(session, sha256=sha256, branch_code=device.branch_code)
+        sizes = None if held is not None else _pending_sizes(session, sha256=sha256, device=device)
+        offset = session.execute(
+            select(Upload.offset).where(
+                Upload.sha256 == sha256, Upload.branch_code == device.branch_code
+            )
+        ).scalar_one_or_none()
+    if held is None and sizes is None:
+        raise _not_declared()
+    return held, sizes, offset or 0
+
+
+def upload_status(
+    db: Database, store: BlobStore, *, sha256: str, device: DeviceIdentity
+) -> p.UploadStatus:
+    held, sizes, offset = _look_up(db, sha256, device)
+    if held is not None:
+        return _complete(sha256, held)
+    assert sizes is not None
+    return p.UploadStatus(
+        sha256=sha256, size=sizes.shown, offset=min(offset, sizes.shown), complete=False
+    )
+
+
+def _locked_upload(session: Session, sha256: str, branch: str, size: int) -> Upload:
+    now = utcnow()
+    insert_or_ignore(
+        session,
+        Upload,
+        {
+            "sha256": sha256,
+            "branch_code": branch,
+            "size": size,
+            "offset": 0,
+            "started_at": now,
+            "updated_at": now,
+        },
+        key=["sha256", "branch_code"],
+    )
+    return session.execute(
+        select(Upload)
+        .where(Upload.sha256 == sha256, Upload.branch_code == branch)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 @dataclass
@@ -76,43 +168,32 @@ class _Outcome:
     finished: bool = False
 
 
-def _locked_upload(session: Session, sha256: str, size: int) -> Upload:
-    now = utcnow()
-    insert_or_ignore(
-        session,
-        Upload,
-        {"sha256": sha256, "size": size, "offset": 0, "started_at": now, "updated_at": now},
-        key=["sha256"],
-    )
-    upload = session.execute(
-        select(Upload)
-        .where(Upload.sha256 == sha256)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    return upload
-
-
 def write_chunk(
-    db: Database, store: BlobStore, *, sha256: str, branch_code: str, offset: int, data: bytes
+    db: Database,
+    store: BlobStore,
+    *,
+    sha256: str,
+    device: DeviceIdentity,
+    offset: int,
+    data: bytes,
 ) -> p.UploadStatus:
     """Write `data` at `offset`. Bytes the hub already holds are skipped, so a replayed
     chunk is harmless; a chunk starting beyond the hub's offset gets 416 and the offset."""
-    outcome = _Outcome()
+    held, sizes, _offset = _look_up(db, sha256, device)
+    if held is not None:
+        return _complete(sha256, held)
+    assert sizes is not None
+    branch = device.branch_code
     with db.writing() as session:
-        size = declared_size(session, sha256=sha256, branch_code=branch_code)
-        if session.connection().execute(_STORED, {"sha256": sha256}).first() is not None:
-            return _complete(sha256, size)
-        upload = _locked_upload(session, sha256, size)
-        outcome = _write_locked(session, store, upload, sha256, size, offset, data)
+        upload = _locked_upload(session, sha256, branch, max(sizes.accepted))
+        outcome = _write_locked(session, store, upload, sizes, offset, data)
     if outcome.finished:
         try:
-            store.discard_partial(sha256)
-        except Exception:  # left for `ozq-hub prune-uploads`; the blob itself is safe
+            store.discard_partial(upload_name(sha256, branch))
+        except Exception:  # left for prune-uploads; the blob itself is safe
             log.warning("could not remove the chunks of %s", sha256, exc_info=True)
     if outcome.mismatch:
-        raise HubProblem(
-            422,
+        raise Refusal(
             p.ErrorCode.BLOB_HASH_MISMATCH,
             "the bytes received do not hash to the blob's name; the upload was discarded",
             offset=0,
@@ -122,55 +203,84 @@ def write_chunk(
 
 
 def _write_locked(
-    session: Session,
-    store: BlobStore,
-    upload: Upload,
-    sha256: str,
-    size: int,
-    offset: int,
-    data: bytes,
+    session: Session, store: BlobStore, upload: Upload, sizes: _Sizes, offset: int, data: bytes
 ) -> _Outcome:
-    current = min(upload.offset, size)
+    sha256, branch = upload.sha256, upload.branch_code
+    name = upload_name(sha256, branch)
+    limit = max(sizes.accepted)
+    current = upload.offset
     if offset > current:
-        raise HubProblem(
-            416,
+        raise Refusal(
             p.ErrorCode.OFFSET_MISMATCH,
             f"the upload is at byte {current}, not {offset}",
             offset=current,
         )
     data = data[current - offset :]
-    if current + len(data) > size:
-        raise HubProblem(
-            422,
+    if current + len(data) > limit:
+        raise Refusal(
             p.ErrorCode.UPLOAD_OVERFLOW,
-            f"the chunk runs past the declared size of {size} bytes",
+            f"the chunk runs past the declared size of {limit} bytes",
             offset=current,
         )
-    if current == 0 and len(data) == size:  # the whole blob in one chunk: no partial at all
-        if hashlib.sha256(data).hexdigest() != sha256:
-            return _discard(session, sha256)
-        store.put_blob(sha256, [data])
-        return _stored(session, sha256, size)
+    if current == 0 and len(data) in sizes.accepted:  # the whole blob in one chunk
+        if hashlib.sha256(data).hexdigest() == sha256:
+            if session.get(Blob, sha256) is None:  # else another branch stored the bytes
+                store.put_blob(sha256, [data])
+            return _stored(session, sha256, len(data), branch)
+        if len(data) == limit:
+            return _discard(session, sha256, branch)
     if data:
-        store.put_chunk(sha256, current, data)
+        store.put_chunk(name, current, data)
         current += len(data)
         upload.offset = current
         upload.updated_at = utcnow()
-    if current < size:
-        return _Outcome(p.UploadStatus(sha256=sha256, size=size, offset=current, complete=False))
-    if not store.assemble(sha256, size):
-        return _discard(session, sha256)
-    return _stored(session, sha256, size)
-
-
-def _stored(session: Session, sha256: str, size: int) -> _Outcome:
-    insert_or_ignore(
-        session, Blob, {"sha256": sha256, "size": size, "stored_at": utcnow()}, key=["sha256"]
+    incomplete = _Outcome(
+        p.UploadStatus(sha256=sha256, size=sizes.shown, offset=current, complete=False)
     )
-    session.execute(delete(Upload).where(Upload.sha256 == sha256))
+    if current not in sizes.accepted:
+        return incomplete
+    if store.chunks_digest(name, current) != sha256:
+        # A longer declared size may still complete it; at the longest, it is wrong.
+        return _discard(session, sha256, branch) if current == limit else incomplete
+    if session.get(Blob, sha256) is None:
+        store.put_blob(sha256, store.chunks(name, current))
+    return _stored(session, sha256, current, branch)
+
+
+def _stored(session: Session, sha256: str, size: int, branch: str) -> _Outcome:
+    _record(session, sha256, size, branch)
+    session.execute(delete(Upload).where(Upload.sha256 == sha256, Upload.branch_code == branch))
     return _Outcome(_complete(sha256, size), finished=True)
 
 
-def _discard(session: Session, sha256: str) -> _Outcome:
-    session.execute(delete(Upload).where(Upload.sha256 == sha256))
+def _discard(session: Session, sha256: str, branch: str) -> _Outcome:
+    session.execute(delete(Upload).where(Upload.sha256 == sha256, Upload.branch_code == branch))
     return _Outcome(mismatch=True, finished=True)
+
+
+def prune_uploads(db: Database, store: BlobStore, *, older_than: dt.datetime) -> PruneReport:
+    """Forget uploads untouched since `older_than` and remove their chunks, and chunks that no
+    upload row names any more (a hub stopped between the two) once they are as old."""
+    report = PruneReport()
+    with db.writing() as session:
+        stale = session.execute(
+            select(Upload.sha256, Upload.branch_code, Upload.offset).where(
+                Upload.updated_at < older_than
+            )
+        ).all()
+        for sha256, branch, offset in stale:
+            session.execute(
+                delete(Upload).where(Upload.sha256 == sha256, Upload.branch_code == branch)
+            )
+            report.partials += 1
+            report.bytes += offset
+        live = {
+            upload_name(sha256, branch)
+            for sha256, branch in session.execute(select(Upload.sha256, Upload.branch_code))
+        }
+    for sha256, branch, _offset in stale:
+        store.discard_partial(upload_name(sha256, branch))
+    for name, newest in store.partial_uploads_with_age().items():
+        if name not in live and newest < older_than:
+            store.discard_partial(name)
+    return report

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import DecisionRow, Package
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import changelog
 from ozq_wire import protocol as p
 
@@ -90,11 +90,9 @@ def record_decision(
     # Lock the package first, as commit does, then the sequence: one lock order, no deadlock.
     package = connection.execute(_LOCK_PACKAGE, {"package_uuid": package_uuid}).one_or_none()
     if package is None:
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
+        raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
     if package.status != p.PackageStatus.RECEIVED:
-        raise HubProblem(
-            409, p.ErrorCode.PACKAGE_NOT_RECEIVED, "the package has not been committed yet"
-        )
+        raise Refusal(p.ErrorCode.PACKAGE_NOT_RECEIVED, "the package has not been committed yet")
     row = connection.execute(_LATEST, {"package_uuid": package_uuid}).one_or_none()
     latest = decision_view(row, package.receipt_no) if row is not None else None
     if latest is not None and _same_content(latest, request):
