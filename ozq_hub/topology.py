@@ -109,6 +109,8 @@ class Topology:
             log_path=self.folder / f"hub-{index}.log",
             port=port,
             log_level=self.log_level,
+            # nginx is on this machine: its X-Forwarded-For names the desk (the throttle's key)
+            extra_args=["--trusted-proxy", "127.0.0.1"] if self.with_nginx else [],
         )
 
     def restart(self, index: int) -> HubProcess:

@@ -72,7 +72,7 @@ def smoke(topology: Topology) -> None:
     ]
     request = p.DeclareRequest(
         package_uuid=uuid.uuid4(),
-        receipt_no="SMOKE-1-D1-0000001",
+        receipt_no="SMOKE-1-window-1-0000001",
         service_id="attestation",
         clerk=p.Clerk(login="smoke", full_name="Smoke Test"),
         device_time=dt.datetime.now(dt.UTC),

@@ -48,30 +48,42 @@ def test_what_is_stored_is_encrypted(store):
     store.put_blob(sha, [data])
     raw = b"".join(store.backend.get(object_key(sha)))
     assert b"940140000385" not in raw and raw.startswith(b"OZQB\x01")
-    store.put_chunk(sha, 0, data[:5000])
-    chunk = b"".join(store.backend.get(chunk_key(sha, 0)))
+    store.put_chunk(f"{sha}.branchkey", 0, data[:5000])
+    chunk = b"".join(store.backend.get(chunk_key(f"{sha}.branchkey", 0)))
     assert b"940140000385" not in chunk
 
 
 def test_chunks_join_into_the_blob_and_are_then_discarded(store):
     data = os.urandom(2 * SEGMENT + 5)
     sha = _sha(data)
+    upload = f"{sha}.branchkey"
     for offset in range(0, len(data), 700_000):
-        store.put_chunk(sha, offset, data[offset : offset + 700_000])
-    assert store.partial_uploads() == {sha}
-    assert store.assemble(sha, len(data))
+        store.put_chunk(upload, offset, data[offset : offset + 700_000])
+    assert store.partial_uploads() == {upload}
+    assert store.chunks_digest(upload, len(data)) == sha
+    assert store.chunks_digest(upload, 700_000) == _sha(data[:700_000])  # a shorter size
+    store.put_blob(sha, store.chunks(upload, len(data)))
     assert store.read_all(sha) == data
-    assert store.discard_partial(sha) == 3
+    assert store.discard_partial(upload) == 3
     assert store.partial_uploads() == set()
 
 
-def test_chunks_that_do_not_hash_to_the_name_leave_no_blob(store):
+def test_a_missing_chunk_is_an_integrity_error(store):
     data = os.urandom(300_000)
-    wrong = _sha(b"something else")
-    store.put_chunk(wrong, 0, data[:100_000])
-    store.put_chunk(wrong, 100_000, data[100_000:])
-    assert not store.assemble(wrong, len(data))
-    assert not store.exists(wrong)
+    upload = f"{_sha(data)}.branchkey"
+    store.put_chunk(upload, 0, data[:100_000])
+    store.put_chunk(upload, 200_000, data[200_000:])  # the middle one never arrived
+    with pytest.raises((IntegrityError, FileNotFoundError)):
+        store.chunks_digest(upload, len(data))
+
+
+def test_a_chunk_copied_to_another_offset_fails(store):
+    upload = "0" * 64 + ".branchkey"
+    store.put_chunk(upload, 0, b"a" * 1000)
+    raw = b"".join(store.backend.get(chunk_key(upload, 0)))
+    store.backend.put(chunk_key(upload, 1000), [raw])
+    with pytest.raises(IntegrityError):
+        list(store.chunks(upload, 2000))
 
 
 def test_a_changed_byte_fails_on_read(store):

@@ -15,7 +15,7 @@ import pytest
 from ozq_hub.blobstore import BlobSettings, open_store
 from ozq_hub.db import sqlite_url
 from ozq_hub.devtools import HubProcess
-from tests.hub.helpers import HubUnderTest, declaration, scans
+from tests.hub.helpers import HubUnderTest, scans
 
 
 @pytest.fixture
@@ -71,8 +71,8 @@ def test_metrics_add_up_workers_and_count_the_queue_per_branch(logged_hub):
     desk = logged_hub.enrol()
     old_files, new_files = scans(1000), scans(1200)
     # Accepted 40 days ago: past any of the three services' terms.
-    old = declaration(old_files, device_time=dt.datetime.now(dt.UTC) - dt.timedelta(days=40))
-    new = declaration(new_files)
+    old = desk.declaration(old_files, device_time=dt.datetime.now(dt.UTC) - dt.timedelta(days=40))
+    new = desk.declaration(new_files)
     desk.push(old, old_files)
     desk.push(new, new_files)
     base = logged_hub.process.base_url

@@ -20,7 +20,7 @@ from ozq_hub.devtools import NginxProcess, ThrowawayPostgres
 from ozq_hub.models import Upload
 from ozq_hub.topology import Topology
 from ozq_wire import protocol as p
-from tests.hub.helpers import HubUnderTest, Scan, assert_exactly_once, declaration
+from tests.hub.helpers import HubUnderTest, Scan, assert_exactly_once
 
 pytestmark = [
     pytest.mark.postgres,
@@ -93,7 +93,8 @@ def test_three_instances_one_killed_one_restarted_every_package_once(tmp_path):
         work = []
         for index in range(PACKAGES):
             scan = Scan("scan.pdf", f"%PDF-1.7 {index:06d} ".encode() + base[16:])
-            work.append((desks[index % DESKS], declaration([scan]), scan))
+            desk = desks[index % DESKS]
+            work.append((desk, desk.declaration([scan]), scan))
         started = threading.Event()
         done: list[int] = []
         done_at_kill: list[int] = []
