@@ -196,6 +196,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "log_level": args.log_level,
         "log_config": logging_config(args.log_level, access=not args.no_access_log),
         "access_log": False,  # the hub writes its own, in JSON, with the request id
+        # asyncio's loop, not uvloop's: the bounded logging of accept() failures under a
+        # descriptor shortage (ozq_hub.logs) relies on asyncio's messages.
+        "loop": "asyncio",
         "timeout_keep_alive": args.keep_alive,
         # X-Forwarded-For only from the proxies named; otherwise the socket's peer is the client.
         "proxy_headers": bool(proxies),

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 
 from ozq_hub.api.deps import Hub, committee_member, errors
-from ozq_hub.blobstore import IntegrityError
+from ozq_hub.blobstore import CorruptBlob
 from ozq_hub.db import utcnow
 from ozq_hub.models import Blob
 from ozq_hub.refusals import Refusal
@@ -101,6 +101,6 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
         yield first
     try:
         yield from rest
-    except IntegrityError:
+    except CorruptBlob:
         log.error("a stored blob failed its integrity check while being sent", exc_info=True)
         raise

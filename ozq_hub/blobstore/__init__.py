@@ -14,7 +14,7 @@ envelope encryption (`ozq_hub.blobstore.envelope`) before it leaves the process,
 backends. On S3 the operator may instead rely on the store's server-side encryption
 (`encryption="sse"`); the hub then stores plain bytes and asks for SSE on every write.
 
-Integrity on read: `read()` streams a blob's bytes and raises `IntegrityError` when a
+Integrity on read: `read()` streams a blob's bytes and raises `CorruptBlob` when a
 segment fails its tag or when the bytes do not hash to the blob's name.
 """
 
@@ -28,9 +28,9 @@ from pathlib import Path
 
 from ozq_hub.blobstore import envelope
 from ozq_hub.blobstore.backends import FilesystemObjects, ObjectBackend, S3Objects
-from ozq_hub.blobstore.envelope import HubKey, IntegrityError
+from ozq_hub.blobstore.envelope import CorruptBlob, HubKey
 
-__all__ = ["BlobSettings", "BlobStore", "HubKey", "IntegrityError", "open_store"]
+__all__ = ["BlobSettings", "BlobStore", "CorruptBlob", "HubKey", "open_store"]
 
 
 def object_key(sha256: str) -> str:
@@ -75,7 +75,7 @@ class BlobStore:
         while offset < size:
             data = b"".join(self._open(chunk_key(upload, offset)))
             if not data:
-                raise IntegrityError(f"the chunk at {offset} of {upload} is empty")
+                raise CorruptBlob(f"the chunk at {offset} of {upload} is empty")
             yield data
             offset += len(data)
 
@@ -113,11 +113,11 @@ class BlobStore:
         if self.key and envelope.is_sealed(first):
             return envelope.open_sealed(self.key, key, rest)
         if self.key and key.startswith("partial/"):
-            raise IntegrityError(f"{key}: a chunk that is not sealed")
+            raise CorruptBlob(f"{key}: a chunk that is not sealed")
         return rest  # a blob stored before encryption, or SSE mode: the hash still decides
 
     def read(self, sha256: str) -> Iterator[bytes]:
-        """The blob's bytes, checked: IntegrityError (mid-stream at worst) if they are not
+        """The blob's bytes, checked: CorruptBlob (mid-stream at worst) if they are not
         exactly what was stored. FileNotFoundError if there is no such blob."""
         source = self._open(object_key(sha256))
         return _hash_checked(sha256, source)
@@ -145,7 +145,7 @@ def _hash_checked(sha256: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
         digest.update(piece)
         yield piece
     if digest.hexdigest() != sha256:
-        raise IntegrityError(f"the stored bytes of {sha256} do not hash to its name")
+        raise CorruptBlob(f"the stored bytes of {sha256} do not hash to its name")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ _WRAPPED = 32 + _TAG
 HEADER_SIZE = len(MAGIC) + _KEY_ID + 12 + _WRAPPED
 
 
-class IntegrityError(Exception):
+class CorruptBlob(Exception):
     """A stored object does not open, or its bytes do not hash to its name."""
 
 
@@ -74,7 +74,7 @@ class HubKey:
         try:
             return self._aead.decrypt(wrapped[:12], wrapped[12:], b"ozq-wrap" + name)
         except InvalidTag as exc:
-            raise IntegrityError("the object's data key does not open with the hub key") from exc
+            raise CorruptBlob("the object's data key does not open with the hub key") from exc
 
 
 def _nonce(counter: int, last: bool) -> bytes:
@@ -108,13 +108,13 @@ def is_sealed(first_bytes: bytes) -> bool:
 
 
 def open_sealed(key: HubKey, name: str, ciphertext: Iterable[bytes]) -> Iterator[bytes]:
-    """Plaintext of a sealed object, segment by segment; IntegrityError on any tampering."""
+    """Plaintext of a sealed object, segment by segment; CorruptBlob on any tampering."""
     stream = _Reader(ciphertext)
     header = stream.read(HEADER_SIZE)
     if len(header) < HEADER_SIZE or not header.startswith(MAGIC):
-        raise IntegrityError(f"{name}: not a sealed object")
+        raise CorruptBlob(f"{name}: not a sealed object")
     if header[len(MAGIC) : len(MAGIC) + _KEY_ID] != key.key_id:
-        raise IntegrityError(f"{name}: sealed with another hub key")
+        raise CorruptBlob(f"{name}: sealed with another hub key")
     data_key = key.unwrap(header[len(MAGIC) + _KEY_ID :], name.encode())
     aead = AESGCM(data_key)
     aad = header + name.encode()
@@ -126,7 +126,7 @@ def open_sealed(key: HubKey, name: str, ciphertext: Iterable[bytes]) -> Iterator
         try:
             yield aead.decrypt(_nonce(counter, last), segment, aad)
         except InvalidTag as exc:
-            raise IntegrityError(f"{name}: segment {counter} fails its check") from exc
+            raise CorruptBlob(f"{name}: segment {counter} fails its check") from exc
         if last:
             return
         segment, counter = following, counter + 1

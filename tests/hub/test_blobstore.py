@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ozq_hub.blobstore import BlobStore, HubKey, IntegrityError, chunk_key, object_key
+from ozq_hub.blobstore import BlobStore, CorruptBlob, HubKey, chunk_key, object_key
 from ozq_hub.blobstore.backends import FilesystemObjects, S3Objects
 from ozq_hub.blobstore.envelope import SEGMENT
 
@@ -73,7 +73,7 @@ def test_a_missing_chunk_is_an_integrity_error(store):
     upload = f"{_sha(data)}.branchkey"
     store.put_chunk(upload, 0, data[:100_000])
     store.put_chunk(upload, 200_000, data[200_000:])  # the middle one never arrived
-    with pytest.raises((IntegrityError, FileNotFoundError)):
+    with pytest.raises((CorruptBlob, FileNotFoundError)):
         store.chunks_digest(upload, len(data))
 
 
@@ -82,7 +82,7 @@ def test_a_chunk_copied_to_another_offset_fails(store):
     store.put_chunk(upload, 0, b"a" * 1000)
     raw = b"".join(store.backend.get(chunk_key(upload, 0)))
     store.backend.put(chunk_key(upload, 1000), [raw])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(CorruptBlob):
         list(store.chunks(upload, 2000))
 
 
@@ -93,7 +93,7 @@ def test_a_changed_byte_fails_on_read(store):
     raw = bytearray(b"".join(store.backend.get(object_key(sha))))
     raw[len(raw) // 2] ^= 0x01
     store.backend.put(object_key(sha), [bytes(raw)])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(CorruptBlob):
         store.read_all(sha)
 
 
@@ -103,7 +103,7 @@ def test_a_truncated_object_fails_on_read(store):
     store.put_blob(sha, [data])
     raw = b"".join(store.backend.get(object_key(sha)))
     store.backend.put(object_key(sha), [raw[: -(100 + 16)]])  # the last segment dropped
-    with pytest.raises(IntegrityError):
+    with pytest.raises(CorruptBlob):
         store.read_all(sha)
 
 
@@ -113,14 +113,14 @@ def test_an_object_copied_over_another_name_fails(store):
     store.put_blob(_sha(second), [second])
     stolen = b"".join(store.backend.get(object_key(_sha(first))))
     store.backend.put(object_key(_sha(second)), [stolen])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(CorruptBlob):
         store.read_all(_sha(second))
 
 
 def test_another_hub_key_cannot_read(store):
     data = os.urandom(1000)
     store.put_blob(_sha(data), [data])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(CorruptBlob):
         BlobStore(store.backend, HubKey(os.urandom(32))).read_all(_sha(data))
 
 
@@ -129,7 +129,7 @@ def test_a_plain_blob_from_before_encryption_is_read_and_checked(store):
     store.backend.put(object_key(_sha(data)), [data])
     assert store.read_all(_sha(data)) == data
     store.backend.put(object_key(_sha(data)), [data[:-1] + b"\x00"])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(CorruptBlob):
         store.read_all(_sha(data))
 
 
