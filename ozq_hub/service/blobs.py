@@ -179,11 +179,15 @@ def write_chunk(
 ) -> p.UploadStatus:
     """Write `data` at `offset`. Bytes the hub already holds are skipped, so a replayed
     chunk is harmless; a chunk starting beyond the hub's offset gets 416 and the offset."""
-    held, sizes, _offset = _look_up(db, sha256, device)
+    held, sizes, current = _look_up(db, sha256, device)
     if held is not None:
         return _complete(sha256, held)
     assert sizes is not None
     branch = device.branch_code
+    if offset == 0 == current and len(data) in sizes.accepted:
+        whole = _whole(db, store, sha256, branch, sizes, data)
+        if whole is not None:
+            return whole
     with db.writing() as session:
         upload = _locked_upload(session, sha256, branch, max(sizes.accepted))
         outcome = _write_locked(session, store, upload, sizes, offset, data)
@@ -200,6 +204,31 @@ def write_chunk(
         )
     assert outcome.status is not None
     return outcome.status
+
+
+def _whole(
+    db: Database, store: BlobStore, sha256: str, branch: str, sizes: _Sizes, data: bytes
+) -> p.UploadStatus | None:
+    """The whole blob in one chunk, the usual case: hashed in memory and stored with no
+    partial state and no lock (a second writer of the same bytes writes the same blob).
+    None when the bytes do not match but a longer declared size may still complete them."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        if len(data) != max(sizes.accepted):
+            return None
+        with db.writing() as session:
+            _discard(session, sha256, branch)
+        raise Refusal(
+            p.ErrorCode.BLOB_HASH_MISMATCH,
+            "the bytes received do not hash to the blob's name; the upload was discarded",
+            offset=0,
+        )
+    with db.reading() as session:
+        stored = session.get(Blob, sha256) is not None
+    if not stored:  # else another branch stored these bytes: this one only proved it has them
+        store.put_blob(sha256, [data])
+    with db.writing() as session:
+        _stored(session, sha256, len(data), branch)
+    return _complete(sha256, len(data))
 
 
 def _write_locked(
