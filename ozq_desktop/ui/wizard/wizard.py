@@ -289,6 +289,7 @@ class PackageWizard(QWidget):
         self.done_page.show_result(result, self.clock.elapsed_seconds())
         self._accepting = False
         self.go_to(DONE, save=False)
+        self.done_page.print_now_if_set()
         self.accepted.emit(result)
 
     def _not_accepted(self, exc: BaseException) -> None:
@@ -309,6 +310,7 @@ class PackageWizard(QWidget):
             parent=self,
             user_id=self.clerk.user.id,
             object_id=self.result.package_id if self.result else "",
+            printers=self.services.printers,
         )
         self.preview.open()
 
