@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.scans import ScanStore
     from ozq_desktop.ui.context import DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
@@ -56,6 +57,7 @@ class Desk:
     factory: sessionmaker[Session]
     catalog: Catalog
     scans: ScanStore
+    keys: DeskKeys
 
     def close(self) -> None:
         self.engine.dispose()
@@ -65,20 +67,25 @@ def open_desk(folder: Path | None = None) -> Desk:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
     key-file fallback), back it up and migrate it, load the catalog, open the scan store.
     Raises StorageError or CatalogError with a message for the clerk."""
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
+    from ozq_desktop.storage.keys import SCANS_FOLDER
     from ozq_desktop.storage.scans import ScanStore
     from ozq_wire.catalog import load_catalog
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
+    scans = ScanStore(root / SCANS_FOLDER, key=opened.key.key)
+    scans.start_up()  # temporary files a crash left; older scans to the current format
     return Desk(
         opened.path,
         opened.engine,
         make_session_factory(opened.engine),
         load_catalog(),
-        ScanStore(root / "scans", key=opened.key.key),
+        scans,
+        DeskKeys(root, opened.key.key),
     )
 
 
@@ -104,6 +111,7 @@ def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskSer
         settings=settings,
         clock=wall_clock,
         outbox_count=outbox_count,
+        keys=desk.keys,
     )
 
 

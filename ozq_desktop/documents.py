@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain.accounts import branch as branch_settings
 from ozq_desktop.domain.lifecycle import PackageStatus
 from ozq_desktop.domain.packages import by_id
+from ozq_desktop.domain.recovery import RevealedSheet
 from ozq_desktop.domain.registers import DailyRegister
 from ozq_desktop.domain.service_times import TimesReport
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import BranchSettings, Package, User
 from ozq_desktop.printing import data as pd
+from ozq_desktop.printing.recovery_sheet import RecoverySheetData
 from ozq_wire.calendar import OfficeHours
 from ozq_wire.catalog import Catalog, Service
 
@@ -297,4 +299,16 @@ def times_report_data(
         total=row(report.total, ""),
         bars=hour_bars(report),
         printed_at=printed_at,
+    )
+
+
+def recovery_sheet_data(revealed: RevealedSheet) -> RecoverySheetData:
+    """The recovery sheet as the printing layer takes it."""
+    return RecoverySheetData(
+        branch=branch_info(revealed.branch),
+        code=revealed.sheet.code,
+        key_id=revealed.sheet.key_id,
+        made_on=date.fromisoformat(revealed.sheet.created_at),
+        data_folder=str(revealed.folder),
+        shown_to=revealed.shown_to,
     )

@@ -178,7 +178,7 @@ def accept_package(
         package.status = check_transition(status, PackageStatus.QUEUED)
         session.add(OutboxItem(package_id=package.id))
     session.flush()
-    discard_draft(session=session, draft_id=draft.id)
+    discard_draft(session=session, actor=clerk, draft_id=draft.id)
     audit.record(
         session=session,
         action="package_accepted" if accepted else "package_refused",

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
-from ozq_desktop.models import Draft
+from ozq_desktop.errors import AuthorizationError
+from ozq_desktop.models import Draft, User
 from ozq_desktop.models.base import now as wall_clock
 
 
@@ -156,11 +158,20 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> None:
-    row = session.get(Draft, draft.id)
+def _owned(session: Session, actor: User, draft_id: str) -> Draft | None:
+    """The stored draft, if any; AuthorizationError when it is another user's."""
+    require_role(actor, *ANY_ROLE)
+    row = session.get(Draft, draft_id)
+    if row is not None and row.user_id != actor.id:
+        raise AuthorizationError("This draft belongs to another user.")
+    return row
+
+
+def save_draft(*, session: Session, actor: User, draft: PackageDraft) -> None:
+    row = _owned(session, actor, draft.id)
     if row is None:
         row = Draft(
-            id=draft.id, user_id=user_id, service_id=draft.service_id, started_at=draft.started_at
+            id=draft.id, user_id=actor.id, service_id=draft.service_id, started_at=draft.started_at
         )
         session.add(row)
     row.data = draft.to_dict()
@@ -174,5 +185,6 @@ def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
     return [PackageDraft.from_dict(row.data) for row in rows]
 
 
-def discard_draft(*, session: Session, draft_id: str) -> None:
-    session.execute(delete(Draft).where(Draft.id == draft_id))
+def discard_draft(*, session: Session, actor: User, draft_id: str) -> None:
+    if _owned(session, actor, draft_id) is not None:
+        session.execute(delete(Draft).where(Draft.id == draft_id))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ozq_desktop.domain import accounts, complaints, deadlines, handover, registers
 from ozq_desktop.domain.acceptance import accept_package
+from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.calendar_store import load_calendar, put_override
 from ozq_desktop.domain.drafts import Place
 from ozq_desktop.errors import (
@@ -38,6 +39,7 @@ def decide(desk, package_id, version=1, granted=True):
     with transaction(desk["factory"]) as s:
         return handover.apply_decision(
             session=s,
+            actor=HUB,
             package_id=package_id,
             decision=handover.DecisionData(
                 version=version,
@@ -169,7 +171,7 @@ def test_deadline_monitor_counts_and_a_calendar_override_moves_a_deadline(desk):
             actor=desk["supervisor"],
         )
         changed = deadlines.recompute_result_dates(
-            session=s, catalog=CATALOG, calendar=load_calendar(session=s)
+            session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=desk["supervisor"]
         )
     # With 1 Dec off the term ends Mon 7 Dec; one day early -> Fri 4 Dec.
     assert changed == 1
