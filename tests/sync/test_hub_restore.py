@@ -5,7 +5,10 @@ the restored hub's audit check for the device."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import os
+import re
 import secrets
 
 import pytest
@@ -73,6 +76,13 @@ def test_restored_hub_takes_the_desk_back(
     assert status_of(desk, first.package_id) == "decision_granted"
 
     old_env = hub.process.env
+    _url, device_id = enrolled.hub_settings()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _ozq_hub(monkeypatch, old_env, "audit", "verify", "--db", hub.process.database_url,
+                 "--device", device_id)  # fmt: skip
+    rows_at_backup = int(re.search(r"(\d+) audit row\(s\)", out.getvalue()).group(1))
+    assert rows_at_backup > 0
     backup = tmp_path / "backup"
     _ozq_hub(monkeypatch, old_env, "backup", "--db", hub.process.database_url, "--out", str(backup))
 
@@ -99,7 +109,7 @@ def test_restored_hub_takes_the_desk_back(
     ).start()
 
     report = enrolled.run_once()  # 410 must_refetch: the state, and the third package again
-    assert report.error is None
+    assert report.error is None and report.audit_problem is None
     assert enrolled.run_once().error is None
     assert_exactly_once(desk, hub, scan_store)  # all three, the third sent again
     assert status_of(desk, first.package_id) == "decision_granted"
@@ -110,8 +120,14 @@ def test_restored_hub_takes_the_desk_back(
     assert status_of(desk, second.package_id) in ("received", "sent")
     with reading(desk["factory"]) as s:
         assert verify_chain(session=s) is None  # the desk's audit chain is whole
-    # The restored hub's audit anchoring for this desk checks out. (This desk does not upload
-    # its audit rows yet, the desk side of the audit anchoring being elsewhere: the hub holds
-    # none for it, and the check says so without a failure.)
+    # The audit-head check: the desk's trail on the restored hub is whole, every head matches,
+    # and it covers the rows the desk wrote after the backup (sent again after the restore).
+    final = enrolled.run_once()
+    assert final.error is None and final.audit_problem is None
     _url, device_id = enrolled.hub_settings()
-    _ozq_hub(monkeypatch, new_env, "audit", "verify", "--db", url, "--device", device_id)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _ozq_hub(monkeypatch, new_env, "audit", "verify", "--db", url, "--device", device_id)
+    rows = int(re.search(r"(\d+) audit row\(s\)", out.getvalue()).group(1))
+    assert "OK: the chain is whole" in out.getvalue()
+    assert rows >= rows_at_backup + 2, (rows, rows_at_backup)  # the third package's rows too
