@@ -141,6 +141,8 @@ def create_app(
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+        assert context.executor is not None
+        context.executor.shutdown(wait=True)
         database.dispose()
 
     app = FastAPI(

@@ -7,11 +7,11 @@ import logging
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ozq_hub import faults
-from ozq_hub.api.deps import DeskCaller, Hub, errors
+from ozq_hub.api.deps import DeskCall, DeskCaller, Hub, errors, json_answer
 from ozq_hub.db import utcnow
 from ozq_hub.refusals import Refusal
 from ozq_hub.service import audit, changelog, enrolment, packages, state, throttle
@@ -85,7 +85,7 @@ def device_info(desk: DeskCaller) -> p.DeviceInfo:
     tags=["push"],
     responses=errors(*_AUTH, 403, 409, 413, 429),
 )
-def declare_package(body: p.DeclareRequest, desk: DeskCaller, hub: Hub) -> p.DeclareResponse:
+async def declare_package(body: p.DeclareRequest, desk: DeskCaller, hub: Hub) -> Response:
     """Step 1: declare the package. Idempotent on its UUID and manifest hash; a different
     manifest under the same UUID is 409. The answer lists the blobs still to upload. The
     receipt number must be the device's own (`<branch>-<desk>-<n>`, 422 `receipt_not_yours`).
@@ -93,6 +93,11 @@ def declare_package(body: p.DeclareRequest, desk: DeskCaller, hub: Hub) -> p.Dec
     Retry-After for a device over its daily ones. A hub with trusted CAs refuses an unsigned
     package (422 `signature_required`) and one whose EDS does not verify, is revoked or
     cannot be checked for revocation (422 `signature_invalid`, the reason in `detail`)."""
+    return json_answer(await hub.run(_declare, desk, body))
+
+
+def _declare(desk: DeskCall, body: p.DeclareRequest) -> p.DeclareResponse:
+    hub = desk.hub
     with desk.writing() as (session, device):
         return packages.declare(
             session,
@@ -123,10 +128,14 @@ def get_package(package_uuid: uuid.UUID, desk: DeskCaller) -> p.PackageState:
     tags=["push"],
     responses=errors(*_AUTH, 403, 404, 409, 412),
 )
-def commit_package(package_uuid: uuid.UUID, desk: DeskCaller) -> p.CommitResponse:
+async def commit_package(package_uuid: uuid.UUID, desk: DeskCaller, hub: Hub) -> Response:
     """Step 3: every blob present -> received, in one transaction; a replay gets the same
     answer. 412 `blobs_missing` lists what is still to upload; 409 `blob_size_mismatch` when
     a blob the hub holds is not the size this package declared (only this package fails)."""
+    return json_answer(await hub.run(_commit, desk, package_uuid))
+
+
+def _commit(desk: DeskCall, package_uuid: uuid.UUID) -> p.CommitResponse:
     with desk.writing() as (session, device):
         answer = packages.commit(session, device=device, package_uuid=package_uuid, now=utcnow())
     faults.crash_if(faults.CRASH_AFTER_COMMIT)
@@ -155,7 +164,7 @@ def upload_audit(body: p.AuditUpload, desk: DeskCaller, hub: Hub) -> p.AuditAck:
 
 
 @router.get("/changes", response_model=p.ChangesPage, tags=["pull"], responses=errors(*_AUTH, 410))
-def changes(
+async def changes(
     desk: DeskCaller,
     hub: Hub,
     after: Annotated[str | None, Query(max_length=100)] = None,
@@ -163,13 +172,7 @@ def changes(
 ) -> JSONResponse:
     """The branch's changes after the cursor, in commit order. 410 `must_refetch`: read
     GET /state instead and continue from the cursor it gives."""
-    with desk.reading() as (session, device):
-        page = changelog.read_changes_json(
-            session,
-            branch_code=device.branch_code,
-            after=after,
-            limit=min(limit, hub.limits.max_page),
-        )
+    page = await hub.run(desk.changes, after=after, limit=min(limit, hub.limits.max_page))
     return JSONResponse(page)  # built from validated rows: skip validating it again
 
 

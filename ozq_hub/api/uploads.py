@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
-from starlette.concurrency import run_in_threadpool
 
-from ozq_hub.api.deps import DeskCaller, Hub, errors
+from ozq_hub.api.deps import DeskCaller, Hub, errors, json_answer
 from ozq_hub.service import blobs
 from ozq_wire import protocol as p
 
@@ -44,7 +43,7 @@ def _headers(status: p.UploadStatus) -> dict[str, str]:
 def upload_status(sha256: Sha, desk: DeskCaller, hub: Hub, response: Response) -> p.UploadStatus:
     """Where the upload stands: resume at `offset`. `complete` once stored and verified.
     `size` is the one this device's latest declaration gives the blob."""
-    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, device=desk.device())
+    status = blobs.upload_status(hub.store, sha256=sha256, reading=desk.reading)
     response.headers.update(_headers(status))
     return status
 
@@ -56,7 +55,7 @@ def upload_status(sha256: Sha, desk: DeskCaller, hub: Hub, response: Response) -
 )
 def upload_status_head(sha256: Sha, desk: DeskCaller, hub: Hub) -> Response:
     """The same as GET, in the Upload-Offset / Upload-Length / Upload-Complete headers."""
-    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, device=desk.device())
+    status = blobs.upload_status(hub.store, sha256=sha256, reading=desk.reading)
     return Response(status_code=200, headers=_headers(status))
 
 
@@ -81,22 +80,20 @@ async def upload_chunk(
     request: Request,
     desk: DeskCaller,
     hub: Hub,
-    response: Response,
-) -> p.UploadStatus:
+) -> Response:
     """Send the bytes starting at `Upload-Offset` (at most the chunk limit per request).
     Bytes the hub already has are skipped; 416 `offset_mismatch` gives the right offset.
     The last chunk triggers the full SHA-256 check: 422 `blob_hash_mismatch` discards the
     partial upload, to be sent again from 0."""
-    device = await desk.device_async()  # before reading the body
+    await desk.check_early()  # a token that is not good is refused before its body is read
     data = await request.body()
-    status = await run_in_threadpool(
+    status = await hub.run(
         blobs.write_chunk,
         hub.db,
         hub.store,
         sha256=sha256,
-        device=device,
+        reading=desk.reading,
         offset=upload_offset,
         data=data,
     )
-    response.headers.update(_headers(status))
-    return status
+    return json_answer(status, _headers(status))

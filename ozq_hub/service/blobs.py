@@ -24,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 
 from ozq_hub.blobstore import BlobStore
@@ -63,30 +65,56 @@ class _Sizes:
     shown: int  # the size this device's latest pending declaration gives it
 
 
+_BLOB = Blob.__table__
+_BRANCH_BLOB = BranchBlob.__table__
+_ENTRY = ManifestEntryRow.__table__
+_PACKAGE = Package.__table__
+_UPLOAD = Upload.__table__
+# Built once (a chunk is a hot path): the blob as stored, and whether this branch holds it;
+# the sizes the branch's pending packages give it; where the branch's upload stands.
+_BLOB_STATE = select(
+    _BLOB.c.size,
+    exists()
+    .where(
+        _BRANCH_BLOB.c.sha256 == _BLOB.c.sha256,
+        _BRANCH_BLOB.c.branch_code == bindparam("branch_code"),
+    )
+    .label("held"),
+).where(_BLOB.c.sha256 == bindparam("sha256"))
+_PENDING_SIZES = (
+    select(_ENTRY.c.size, _PACKAGE.c.device_id)
+    .join(_PACKAGE, _PACKAGE.c.uuid == _ENTRY.c.package_uuid)
+    .where(
+        _ENTRY.c.sha256 == bindparam("sha256"),
+        _PACKAGE.c.branch_code == bindparam("branch_code"),
+        _PACKAGE.c.status == p.PackageStatus.DECLARED.value,
+    )
+    .order_by(_PACKAGE.c.declared_at.desc())
+)
+_OFFSET = select(_UPLOAD.c.offset).where(
+    _UPLOAD.c.sha256 == bindparam("sha256"), _UPLOAD.c.branch_code == bindparam("branch_code")
+)
+_FORGET_UPLOAD = delete(_UPLOAD).where(
+    _UPLOAD.c.sha256 == bindparam("sha256"), _UPLOAD.c.branch_code == bindparam("branch_code")
+)
+_STORED = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("sha256"))
+
+
 def _pending_sizes(session: Session, *, sha256: str, device: DeviceIdentity) -> _Sizes | None:
-    rows = session.execute(
-        select(ManifestEntryRow.size, Package.device_id)
-        .join(Package, Package.uuid == ManifestEntryRow.package_uuid)
-        .where(
-            ManifestEntryRow.sha256 == sha256,
-            Package.branch_code == device.branch_code,
-            Package.status == p.PackageStatus.DECLARED.value,
-        )
-        .order_by(Package.declared_at.desc())
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_PENDING_SIZES, {"sha256": sha256, "branch_code": device.branch_code})
+        .all()
+    )
     if not rows:
         return None
     own = [size for size, device_id in rows if device_id == device.id]
     return _Sizes(frozenset(size for size, _ in rows), own[0] if own else rows[0][0])
 
 
-def _held_size(session: Session, *, sha256: str, branch_code: str) -> int | None:
-    """The stored blob's size, when this branch has proved it holds the bytes."""
-    return session.execute(
-        select(Blob.size)
-        .join(BranchBlob, BranchBlob.sha256 == Blob.sha256)
-        .where(Blob.sha256 == sha256, BranchBlob.branch_code == branch_code)
-    ).scalar_one_or_none()
+def _is_stored(session: Session, sha256: str) -> bool:
+    """Whether some branch stored these bytes already."""
+    return session.connection().execute(_STORED, {"sha256": sha256}).first() is not None
 
 
 def _record(session: Session, sha256: str, size: int, branch_code: str) -> None:
@@ -110,31 +138,43 @@ def _not_declared() -> Refusal:
     return Refusal(p.ErrorCode.BLOB_NOT_DECLARED, "no package of this branch waits for the blob")
 
 
-def _look_up(
-    db: Database, sha256: str, device: DeviceIdentity
-) -> tuple[int | None, _Sizes | None, int]:
-    with db.reading() as session:
-        held = _held_size(session, sha256=sha256, branch_code=device.branch_code)
+# A read transaction as the calling device: `DeskCall.reading` (the token checked first).
+Reading = Callable[[], AbstractContextManager[tuple[Session, DeviceIdentity]]]
+
+
+@dataclass(frozen=True)
+class _LookUp:
+    device: DeviceIdentity
+    held: int | None  # the blob's size, when this branch holds it
+    sizes: _Sizes | None  # what the branch's pending packages declare, when it does not
+    offset: int  # where the branch's upload stands
+    stored: bool  # whether the bytes are stored (by this or another branch)
+
+
+def _look_up(reading: Reading, sha256: str) -> _LookUp:
+    """Who calls, and what the hub holds of the blob, in one read transaction."""
+    with reading() as (session, device):
+        connection = session.connection()
+        keys = {"sha256": sha256, "branch_code": device.branch_code}
+        blob = connection.execute(_BLOB_STATE, keys).one_or_none()
+        held = blob.size if blob is not None and blob.held else None
         sizes = None if held is not None else _pending_sizes(session, sha256=sha256, device=device)
-        offset = session.execute(
-            select(Upload.offset).where(
-                Upload.sha256 == sha256, Upload.branch_code == device.branch_code
-            )
-        ).scalar_one_or_none()
+        offset = connection.execute(_OFFSET, keys).scalar_one_or_none() if sizes else None
     if held is None and sizes is None:
         raise _not_declared()
-    return held, sizes, offset or 0
+    return _LookUp(device, held, sizes, offset or 0, blob is not None)
 
 
-def upload_status(
-    db: Database, store: BlobStore, *, sha256: str, device: DeviceIdentity
-) -> p.UploadStatus:
-    held, sizes, offset = _look_up(db, sha256, device)
-    if held is not None:
-        return _complete(sha256, held)
-    assert sizes is not None
+def upload_status(store: BlobStore, *, sha256: str, reading: Reading) -> p.UploadStatus:
+    found = _look_up(reading, sha256)
+    if found.held is not None:
+        return _complete(sha256, found.held)
+    assert found.sizes is not None
     return p.UploadStatus(
-        sha256=sha256, size=sizes.shown, offset=min(offset, sizes.shown), complete=False
+        sha256=sha256,
+        size=found.sizes.shown,
+        offset=min(found.offset, found.sizes.shown),
+        complete=False,
     )
 
 
@@ -173,19 +213,21 @@ def write_chunk(
     store: BlobStore,
     *,
     sha256: str,
-    device: DeviceIdentity,
+    reading: Reading,
     offset: int,
     data: bytes,
 ) -> p.UploadStatus:
-    """Write `data` at `offset`. Bytes the hub already holds are skipped, so a replayed
-    chunk is harmless; a chunk starting beyond the hub's offset gets 416 and the offset."""
-    held, sizes, current = _look_up(db, sha256, device)
-    if held is not None:
-        return _complete(sha256, held)
+    """Write `data` at `offset`, as the device `reading` authenticates. Bytes the hub already
+    holds are skipped, so a replayed chunk is harmless; a chunk starting beyond the hub's
+    offset gets 416 and the offset."""
+    found = _look_up(reading, sha256)
+    if found.held is not None:
+        return _complete(sha256, found.held)
+    sizes = found.sizes
     assert sizes is not None
-    branch = device.branch_code
-    if offset == 0 == current and len(data) in sizes.accepted:
-        whole = _whole(db, store, sha256, branch, sizes, data)
+    branch = found.device.branch_code
+    if offset == 0 == found.offset and len(data) in sizes.accepted:
+        whole = _whole(db, store, sha256, branch, sizes, data, stored=found.stored)
         if whole is not None:
             return whole
     with db.writing() as session:
@@ -207,11 +249,19 @@ def write_chunk(
 
 
 def _whole(
-    db: Database, store: BlobStore, sha256: str, branch: str, sizes: _Sizes, data: bytes
+    db: Database,
+    store: BlobStore,
+    sha256: str,
+    branch: str,
+    sizes: _Sizes,
+    data: bytes,
+    *,
+    stored: bool,
 ) -> p.UploadStatus | None:
     """The whole blob in one chunk, the usual case: hashed in memory and stored with no
     partial state and no lock (a second writer of the same bytes writes the same blob).
-    None when the bytes do not match but a longer declared size may still complete them."""
+    None when the bytes do not match but a longer declared size may still complete them.
+    `stored`: another branch stored these bytes already (seen in the look-up)."""
     if hashlib.sha256(data).hexdigest() != sha256:
         if len(data) != max(sizes.accepted):
             return None
@@ -222,8 +272,6 @@ def _whole(
             "the bytes received do not hash to the blob's name; the upload was discarded",
             offset=0,
         )
-    with db.reading() as session:
-        stored = session.get(Blob, sha256) is not None
     if not stored:  # else another branch stored these bytes: this one only proved it has them
         store.put_blob(sha256, [data])
     with db.writing() as session:
@@ -253,7 +301,7 @@ def _write_locked(
         )
     if current == 0 and len(data) in sizes.accepted:  # the whole blob in one chunk
         if hashlib.sha256(data).hexdigest() == sha256:
-            if session.get(Blob, sha256) is None:  # else another branch stored the bytes
+            if not _is_stored(session, sha256):  # else another branch stored the bytes
                 store.put_blob(sha256, [data])
             return _stored(session, sha256, len(data), branch)
         if len(data) == limit:
@@ -271,19 +319,21 @@ def _write_locked(
     if store.chunks_digest(name, current) != sha256:
         # A longer declared size may still complete it; at the longest, it is wrong.
         return _discard(session, sha256, branch) if current == limit else incomplete
-    if session.get(Blob, sha256) is None:
+    if not _is_stored(session, sha256):
         store.put_blob(sha256, store.chunks(name, current))
     return _stored(session, sha256, current, branch)
 
 
 def _stored(session: Session, sha256: str, size: int, branch: str) -> _Outcome:
     _record(session, sha256, size, branch)
-    session.execute(delete(Upload).where(Upload.sha256 == sha256, Upload.branch_code == branch))
+    # Through the session: a pending change of the locked upload row is flushed first.
+    session.execute(_FORGET_UPLOAD, {"sha256": sha256, "branch_code": branch})
     return _Outcome(_complete(sha256, size), finished=True)
 
 
 def _discard(session: Session, sha256: str, branch: str) -> _Outcome:
-    session.execute(delete(Upload).where(Upload.sha256 == sha256, Upload.branch_code == branch))
+    # Through the session: a pending change of the locked upload row is flushed first.
+    session.execute(_FORGET_UPLOAD, {"sha256": sha256, "branch_code": branch})
     return _Outcome(mismatch=True, finished=True)
 
 

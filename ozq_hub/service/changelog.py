@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ScalarSelect, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from ozq_hub.models import ChangeLogRow, ChangeSequence, HubMeta
+from ozq_hub.models import Branch, ChangeLogRow, ChangeSequence, Device, HubMeta
 from ozq_hub.refusals import Refusal
 from ozq_wire.protocol import ChangesPage, ErrorCode
 
@@ -158,6 +158,42 @@ def _start(after: str | None, epoch: str, horizon: int, high: int) -> int:
     return start
 
 
+_DEVICE = Device.__table__
+_BRANCH = Branch.__table__
+# A desk's poll in one statement: the device its token names (the columns of
+# `enrolment._BY_TOKEN`, checked by `enrolment.identity_from_row`) and the feed's position
+# for the device's branch. The common idle poll is then one round trip in all.
+_POLL_AS_DEVICE = (
+    select(
+        _DEVICE.c.id,
+        _DEVICE.c.branch_code,
+        _BRANCH.c.name.label("branch_name"),
+        _DEVICE.c.desk_code,
+        _DEVICE.c.name,
+        _DEVICE.c.enrolled_at,
+        _DEVICE.c.revoked_at,
+        _DEVICE.c.last_seen_at,
+        _META.c.epoch,
+        _META.c.horizon_seq,
+        _SEQUENCE.c.last_seq,
+        _newest(_LOG.c.branch_code == _DEVICE.c.branch_code).label("branch_seq"),
+        _newest(_LOG.c.branch_code.is_(None)).label("everyone_seq"),
+    )
+    .select_from(
+        _DEVICE.join(_BRANCH, _BRANCH.c.code == _DEVICE.c.branch_code)
+        .join(_META, true())
+        .join(_SEQUENCE, true())
+    )
+    .where(_DEVICE.c.token_hash == bindparam("token_hash"), _META.c.id == 1, _SEQUENCE.c.id == 1)
+)
+
+
+def poll_position_as_device(session: Session, token_hash: str):
+    """The device row and the feed's position for its branch (see `_POLL_AS_DEVICE`);
+    None when no device holds the token."""
+    return session.connection().execute(_POLL_AS_DEVICE, {"token_hash": token_hash}).one_or_none()
+
+
 def read_changes_json(
     session: Session, *, branch_code: str, after: str | None, limit: int
 ) -> dict[str, Any]:
@@ -166,15 +202,26 @@ def read_changes_json(
 
     A poll with nothing new is answered from one statement (the feed's position and the
     newest change for the branch), without reading the log."""
-    connection = session.connection()
-    position = connection.execute(_POLL_POSITION, {"branch_code": branch_code}).one()
+    position = session.connection().execute(_POLL_POSITION, {"branch_code": branch_code}).one()
+    return page_after(session, position, branch_code=branch_code, after=after, limit=limit)
+
+
+def page_after(
+    session: Session, position, *, branch_code: str, after: str | None, limit: int
+) -> dict[str, Any]:
+    """The page `read_changes_json` answers, from a position already read (epoch,
+    horizon_seq, last_seq, branch_seq, everyone_seq)."""
     epoch, horizon, high = position.epoch, position.horizon_seq, position.last_seq
     start = _start(after, epoch, horizon, high)  # seqs up to `high` are all committed
     if start >= max(position.branch_seq, position.everyone_seq):
         return {"changes": [], "next_cursor": encode_cursor(epoch, high), "has_more": False}
-    rows = connection.execute(
-        _PAGE, {"start": start, "high": high, "branch_code": branch_code, "limit": limit + 1}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            _PAGE, {"start": start, "high": high, "branch_code": branch_code, "limit": limit + 1}
+        )
+        .all()
+    )
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_seq = rows[-1].seq if has_more else high

@@ -217,6 +217,12 @@ def authenticate_device(session: Session, token: str | None) -> tuple[DeviceIden
     if not token:
         raise Refusal(p.ErrorCode.UNAUTHENTICATED, "a bearer token is required")
     row = session.connection().execute(_BY_TOKEN, {"token_hash": secret_hash(token)}).one_or_none()
+    return identity_from_row(row)
+
+
+def identity_from_row(row) -> tuple[DeviceIdentity, bool]:
+    """The device a `_BY_TOKEN` row (or a statement with its columns) describes, and whether
+    its last-seen stamp is due a refresh; 401 when there is none or it was revoked."""
     if row is None:
         raise Refusal(p.ErrorCode.UNAUTHENTICATED, "the token is not known")
     if row.revoked_at is not None:
@@ -234,8 +240,15 @@ def authenticate_device(session: Session, token: str | None) -> tuple[DeviceIden
     return identity, stale
 
 
+_MARK_SEEN = (
+    update(_DEVICE)
+    .where(_DEVICE.c.id == bindparam("device_id"))
+    .values(last_seen_at=bindparam("now"))
+)
+
+
 def mark_seen(session: Session, *, device_id: uuid.UUID, now: dt.datetime) -> None:
-    session.execute(update(Device).where(Device.id == device_id).values(last_seen_at=now))
+    session.connection().execute(_MARK_SEEN, {"device_id": device_id, "now": now})
 
 
 def revoke_device(session: Session, *, device_id: uuid.UUID, now: dt.datetime) -> bool:
@@ -263,13 +276,15 @@ def issue_committee_token(session: Session, *, name: str, now: dt.datetime) -> s
     return token
 
 
+_COMMITTEE = CommitteeToken.__table__
+_COMMITTEE_KNOWN = select(_COMMITTEE.c.id).where(
+    _COMMITTEE.c.token_hash == bindparam("token_hash"), _COMMITTEE.c.revoked_at.is_(None)
+)
+
+
 def committee_token_known(session: Session, token: str) -> bool:
-    found = session.execute(
-        select(CommitteeToken.id).where(
-            CommitteeToken.token_hash == secret_hash(token), CommitteeToken.revoked_at.is_(None)
-        )
-    ).first()
-    return found is not None
+    found = session.connection().execute(_COMMITTEE_KNOWN, {"token_hash": secret_hash(token)})
+    return found.first() is not None
 
 
 def list_committee_tokens(session: Session) -> list[CommitteeToken]:

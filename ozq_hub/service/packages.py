@@ -70,13 +70,10 @@ def _check_limits(request: p.DeclareRequest, limits: HubLimits) -> None:
 def _check_known_sizes(session: Session, request: p.DeclareRequest, branch_code: str) -> None:
     """A blob this branch already holds has one size; a package that says otherwise fails
     alone. (Other branches' blobs are not consulted: dedup stays within a branch.)"""
-    hashes = {entry.sha256 for entry in request.manifest}
+    hashes = sorted({entry.sha256 for entry in request.manifest})
     stored = dict(
-        session.execute(
-            select(Blob.sha256, Blob.size)
-            .join(BranchBlob, BranchBlob.sha256 == Blob.sha256)
-            .where(Blob.sha256.in_(hashes), BranchBlob.branch_code == branch_code)
-        )
+        session.connection()
+        .execute(_KNOWN_SIZES, {"hashes": hashes, "branch_code": branch_code})
         .tuples()
         .all()
     )
@@ -116,16 +113,11 @@ def _check_quotas(
             f"{limits.package_max_blobs} files and {limits.package_max_bytes} bytes",
         )
     midnight = _next_midnight(now)
-    today_blobs, today_bytes = session.execute(
-        select(
-            func.count(ManifestEntryRow.sha256), func.coalesce(func.sum(ManifestEntryRow.size), 0)
-        )
-        .join(Package, Package.uuid == ManifestEntryRow.package_uuid)
-        .where(
-            Package.device_id == device.id,
-            Package.declared_at >= midnight - dt.timedelta(days=1),
-        )
-    ).one()
+    today_blobs, today_bytes = (
+        session.connection()
+        .execute(_TODAY, {"device_id": device.id, "since": midnight - dt.timedelta(days=1)})
+        .one()
+    )
     if (
         today_blobs + blobs > limits.device_daily_blobs
         or today_bytes + size > limits.device_daily_bytes
@@ -155,29 +147,30 @@ def owned_package(session: Session, package_uuid: uuid.UUID, device: DeviceIdent
 def missing_blobs(session: Session, package_uuid: uuid.UUID, branch_code: str) -> list[str]:
     """The package's blobs that its branch has not sent yet (another branch's copy of the
     same bytes does not count)."""
-    held = (
-        select(BranchBlob.sha256)
-        .where(BranchBlob.branch_code == branch_code, BranchBlob.sha256 == ManifestEntryRow.sha256)
-        .exists()
+    rows = session.connection().execute(
+        _MISSING, {"package_uuid": package_uuid, "branch_code": branch_code}
     )
-    statement = (
-        select(ManifestEntryRow.sha256)
-        .where(ManifestEntryRow.package_uuid == package_uuid, ~held)
-        .distinct()
-        .order_by(ManifestEntryRow.sha256)
-    )
-    return list(session.execute(statement).scalars())
+    return list(rows.scalars())
 
 
 def _size_mismatches(session: Session, package_uuid: uuid.UUID) -> list[str]:
     """Names of the package's entries whose stored blob has another size."""
-    statement = (
-        select(ManifestEntryRow.name)
-        .join(Blob, Blob.sha256 == ManifestEntryRow.sha256)
-        .where(ManifestEntryRow.package_uuid == package_uuid, Blob.size != ManifestEntryRow.size)
-        .order_by(ManifestEntryRow.name)
-    )
-    return list(session.execute(statement).scalars())
+    rows = session.connection().execute(_SIZE_MISMATCHES, {"package_uuid": package_uuid})
+    return list(rows.scalars())
+
+
+def _package_row(session: Session, package_uuid: uuid.UUID):
+    """The columns of the package that declare and commit answer from (or None)."""
+    return session.connection().execute(_ROW, {"uuid": package_uuid}).one_or_none()
+
+
+def _owned_row(session: Session, package_uuid: uuid.UUID, device: DeviceIdentity):
+    row = _package_row(session, package_uuid)
+    if row is None:
+        raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
+    if row.branch_code != device.branch_code:
+        raise Refusal(p.ErrorCode.FORBIDDEN_BRANCH, "the package belongs to another branch")
+    return row
 
 
 def _signature_columns(
@@ -221,7 +214,7 @@ def declare(
     is first declared; a replay gets the first answer even after the signing certificate
     has expired."""
     _check_limits(request, limits)
-    existing = session.get(Package, request.package_uuid)
+    existing = _package_row(session, request.package_uuid)
     if existing is not None and existing.branch_code != device.branch_code:
         raise Refusal(p.ErrorCode.FORBIDDEN_BRANCH, "the package belongs to another branch")
     _check_known_sizes(session, request, device.branch_code)
@@ -231,12 +224,12 @@ def declare(
         _check_quotas(session, request, device, limits, now)
         signed = _signature_columns(request, trust or signatures.NO_TRUST, now)
     if request.supersedes is not None:
-        earlier = session.get(Package, request.supersedes)
+        earlier = _package_row(session, request.supersedes)
         if earlier is not None and earlier.branch_code != device.branch_code:
             raise Refusal(
                 p.ErrorCode.FORBIDDEN_BRANCH, "the superseded package is another branch's"
             )
-    created = insert_or_ignore(
+    created = existing is None and insert_or_ignore(
         session,
         Package,
         {
@@ -259,14 +252,22 @@ def declare(
         key=["uuid"],
     )
     if created:
-        session.execute(
-            insert(ManifestEntryRow),
+        session.connection().execute(
+            _ADD_ENTRY,
             [
                 {"package_uuid": request.package_uuid, "position": i, **entry.model_dump()}
                 for i, entry in enumerate(request.manifest)
             ],
         )
-    package = owned_package(session, request.package_uuid, device)
+        # Just written from this request: nothing to read back or compare.
+        return p.DeclareResponse(
+            package_uuid=request.package_uuid,
+            status=p.PackageStatus.DECLARED,
+            manifest_hash=request.manifest_hash,
+            missing_blobs=missing_blobs(session, request.package_uuid, device.branch_code),
+            received_at=None,
+        )
+    package = _owned_row(session, request.package_uuid, device)  # as a racing insert left it
     if (package.manifest_hash, package.receipt_no, package.service_id) != (
         request.manifest_hash,
         request.receipt_no,
@@ -286,7 +287,7 @@ def declare(
     )
 
 
-def _commit_answer(package: Package) -> p.CommitResponse:
+def _commit_answer(package) -> p.CommitResponse:
     assert package.received_at is not None
     return p.CommitResponse(
         package_uuid=package.uuid,
@@ -299,7 +300,7 @@ def commit(
     session: Session, *, device: DeviceIdentity, package_uuid: uuid.UUID, now: dt.datetime
 ) -> p.CommitResponse:
     """Mark the package received and log it, in the caller's one transaction."""
-    package = owned_package(session, package_uuid, device)
+    package = _owned_row(session, package_uuid, device)
     if package.status == p.PackageStatus.RECEIVED:
         return _commit_answer(package)
     missing = missing_blobs(session, package_uuid, device.branch_code)
@@ -316,14 +317,10 @@ def commit(
             f"{', '.join(wrong[:5])}: the hub holds these blobs with another size than the "
             "package declares",
         )
-    marked = session.execute(
-        update(Package)
-        .where(Package.uuid == package_uuid, Package.status == p.PackageStatus.DECLARED.value)
-        .values(status=p.PackageStatus.RECEIVED.value, received_at=now)
-        .returning(Package.uuid)
-    ).first()
+    connection = session.connection()
+    marked = connection.execute(_MARK_RECEIVED, {"package_uuid": package_uuid, "now": now}).first()
     if marked is None:  # a racing commit won; answer as it did
-        return _commit_answer(owned_package(session, package_uuid, device))
+        return _commit_answer(_owned_row(session, package_uuid, device))
     change = p.PackageReceivedChange(
         seq=0,
         package_uuid=package_uuid,
@@ -344,11 +341,71 @@ def commit(
         now=now,
         package_uuid=package_uuid,
     )
-    session.connection().execute(_RECEIVED_SEQ, {"package_uuid": package_uuid, "seq": seq})
+    connection.execute(_RECEIVED_SEQ, {"package_uuid": package_uuid, "seq": seq})
     return answer
 
 
+# Statements built once, with bind parameters: building a statement and its cache key costs
+# more than running it, and declare and commit are every desk's hot path.
 _PACKAGE = Package.__table__
+_ENTRY = ManifestEntryRow.__table__
+_BLOB = Blob.__table__
+_BRANCH_BLOB = BranchBlob.__table__
+_ROW = select(
+    _PACKAGE.c.uuid,
+    _PACKAGE.c.branch_code,
+    _PACKAGE.c.status,
+    _PACKAGE.c.receipt_no,
+    _PACKAGE.c.service_id,
+    _PACKAGE.c.manifest_hash,
+    _PACKAGE.c.received_at,
+).where(_PACKAGE.c.uuid == bindparam("uuid"))
+_KNOWN_SIZES = (
+    select(_BLOB.c.sha256, _BLOB.c.size)
+    .join(_BRANCH_BLOB, _BRANCH_BLOB.c.sha256 == _BLOB.c.sha256)
+    .where(
+        _BLOB.c.sha256.in_(bindparam("hashes", expanding=True)),
+        _BRANCH_BLOB.c.branch_code == bindparam("branch_code"),
+    )
+)
+_TODAY = (
+    select(func.count(_ENTRY.c.sha256), func.coalesce(func.sum(_ENTRY.c.size), 0))
+    .join(_PACKAGE, _PACKAGE.c.uuid == _ENTRY.c.package_uuid)
+    .where(
+        _PACKAGE.c.device_id == bindparam("device_id"),
+        _PACKAGE.c.declared_at >= bindparam("since"),
+    )
+)
+_MISSING = (
+    select(_ENTRY.c.sha256)
+    .where(
+        _ENTRY.c.package_uuid == bindparam("package_uuid"),
+        ~select(_BRANCH_BLOB.c.sha256)
+        .where(
+            _BRANCH_BLOB.c.branch_code == bindparam("branch_code"),
+            _BRANCH_BLOB.c.sha256 == _ENTRY.c.sha256,
+        )
+        .exists(),
+    )
+    .distinct()
+    .order_by(_ENTRY.c.sha256)
+)
+_SIZE_MISMATCHES = (
+    select(_ENTRY.c.name)
+    .join(_BLOB, _BLOB.c.sha256 == _ENTRY.c.sha256)
+    .where(_ENTRY.c.package_uuid == bindparam("package_uuid"), _BLOB.c.size != _ENTRY.c.size)
+    .order_by(_ENTRY.c.name)
+)
+_ADD_ENTRY = insert(_ENTRY)
+_MARK_RECEIVED = (
+    update(_PACKAGE)
+    .where(
+        _PACKAGE.c.uuid == bindparam("package_uuid"),
+        _PACKAGE.c.status == p.PackageStatus.DECLARED.value,
+    )
+    .values(status=p.PackageStatus.RECEIVED.value, received_at=bindparam("now"))
+    .returning(_PACKAGE.c.uuid)
+)
 _RECEIVED_SEQ = (
     update(_PACKAGE)
     .where(_PACKAGE.c.uuid == bindparam("package_uuid"))
