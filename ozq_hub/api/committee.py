@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from ozq_hub.api.deps import Hub, committee_member, errors
+from ozq_hub.api.deps import Hub, HubContext, committee_member, errors, json_answer
 from ozq_hub.blobstore import CorruptBlob
 from ozq_hub.db import utcnow
 from ozq_hub.models import Blob
@@ -60,9 +60,15 @@ def get_package(package_uuid: uuid.UUID, hub: Hub) -> p.CommitteePackage:
     response_model=p.Decision,
     responses=errors(401, 404, 409, 413, 422),
 )
-def record_decision(package_uuid: uuid.UUID, body: p.DecisionRequest, hub: Hub) -> p.Decision:
+async def record_decision(package_uuid: uuid.UUID, body: p.DecisionRequest, hub: Hub) -> Response:
     """Record a grant or a reasoned refusal, or revise the last one (next version).
     The same content as the latest version is a replay and changes nothing."""
+    return json_answer(await hub.run(_record_decision, hub, package_uuid, body))
+
+
+def _record_decision(
+    hub: HubContext, package_uuid: uuid.UUID, body: p.DecisionRequest
+) -> p.Decision:
     with hub.db.writing() as session:
         return decisions.record_decision(
             session, package_uuid=package_uuid, request=body, now=utcnow()

@@ -24,7 +24,11 @@ class BodyLimitMiddleware:
             return
         upload = scope["path"].startswith(self.upload_prefix)
         limit = self.upload_limit if upload else self.default_limit
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        declared = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+                break
         if declared is not None and declared.isdigit() and int(declared) > limit:
             response = problem_response(
                 413, ErrorCode.PAYLOAD_TOO_LARGE, f"the request body is larger than {limit} bytes"
