@@ -145,10 +145,6 @@ def close_day(*, session: Session, actor: User, day: date, at: datetime) -> Dail
     return DailyRegister(day, entries, actor.full_name, at)
 
 
-def is_day_closed(*, session: Session, day: date) -> bool:
-    return session.get(DaySignOff, day) is not None
-
-
 @dataclass(frozen=True)
 class ServiceTimeLine:
     clerk_name: str

@@ -1,8 +1,9 @@
 """The only place that creates a database engine.
 
 Every connection gets WAL (readers never wait for the writer), foreign keys, and
-synchronous=FULL (a committed acceptance survives a power cut). Encryption at rest
-will be added here and nowhere else.
+synchronous=FULL (a committed acceptance survives a power cut). Given a key, the file is a
+SQLCipher database, keyed with the raw 256-bit key on every connection
+(storage/encryption.py opens the desk's database this way).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""The device token lives in the OS keyring, never in a file or the database (sync.md)."""
+"""The device token lives in the OS keyring, never in a file or the database (docs/sync.md,
+"Devices and people")."""
 
 from __future__ import annotations
 
 import keyring
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+from keyring.errors import KeyringError, NoKeyringError
 
 from ozq_desktop.errors import OzqError
 
@@ -32,14 +33,5 @@ def store_token(device_id: str, token: str) -> None:
 def load_token(device_id: str) -> str | None:
     try:
         return keyring.get_password(SERVICE, device_id)
-    except (NoKeyringError, KeyringError, RuntimeError) as exc:
-        raise _unavailable(exc) from exc
-
-
-def forget_token(device_id: str) -> None:
-    try:
-        keyring.delete_password(SERVICE, device_id)
-    except PasswordDeleteError:
-        pass
     except (NoKeyringError, KeyringError, RuntimeError) as exc:
         raise _unavailable(exc) from exc

@@ -1,4 +1,4 @@
-"""Push: an accepted package goes to the hub in three idempotent steps (sync.md):
+"""Push: an accepted package goes to the hub in three idempotent steps (docs/sync.md):
 declare (UUID + manifest), upload each missing blob in resumable chunks, commit.
 
 "Attempting" is recorded before any network call; the package's local state follows the

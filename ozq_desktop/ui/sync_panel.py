@@ -82,7 +82,8 @@ class SyncController(QObject):
         self.timer.setInterval(max(1, minutes) * 60_000)
 
     def start(self) -> None:
-        """On start: one cycle now (backoff reset, seed of sync.md), then every N minutes."""
+        """On start: one cycle now with the backoff reset (docs/sync.md, "How errors are
+        treated"), then every N minutes."""
         self.timer.start()
         self.sync(reset_backoff=True)
 

@@ -1,4 +1,4 @@
-"""Push: declare a package, then commit it once its blobs are in (shared/domain/sync.md).
+"""Push: declare a package, then commit it once its blobs are in (docs/sync.md).
 
 Both steps are idempotent. The package row is created with INSERT … ON CONFLICT
 DO NOTHING, so duplicate declarations racing each other create exactly one; the

@@ -2,7 +2,7 @@
 
 After every fault: each package accepted on the desk exists exactly once on the hub with the
 same manifest hash and every blob intact; the outbox is empty or each item has a reason; every
-decision for the branch is on the desk at its latest version (sync.md)."""
+decision for the branch is on the desk at its latest version (docs/sync.md)."""
 
 from __future__ import annotations
 
