@@ -133,12 +133,12 @@ def prepare(folder: Path, packages: int) -> None:
             supervisor=accounts.NewUser(
                 "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
             ),
-        )
+        ).value
         clerk = accounts.create_user(
             session=s,
             actor=boss,
             new=accounts.NewUser(LOGIN, "Жұмабаев Нұрлан", PASSWORD, accounts.Role.CLERK),
-        )
+        ).value
     service = desk.catalog.get("attestation")
     start = datetime.now().replace(hour=9, minute=0, second=0, microsecond=0)
     for n in range(packages):

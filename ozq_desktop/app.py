@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QIcon
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ozq_desktop import i18n
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir, resource
+from ozq_desktop.settings import LANGUAGE, Settings
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.login import LoginWindow
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from ozq_desktop.storage.scans import ScanStore
-    from ozq_desktop.ui.context import DeskServices
+    from ozq_desktop.ui.context import Clerk, DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
     from ozq_desktop.ui.main_window import MainWindow
     from ozq_wire.catalog import Catalog
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.ini"
-LANGUAGE_KEY = "ui/language"
 
 
 def wall_clock() -> datetime:
@@ -94,24 +94,24 @@ def settings_for(folder: Path, parent: QObject | None = None) -> QSettings:
 
 
 def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskServices:
+    """The services every screen is given; `tasks` runs its database jobs on `desk`."""
     from ozq_desktop.ui.context import DeskServices
 
-    tasks.factory = desk.factory
+    assert tasks.has_database, "the task helper must be made with the desk's database"
     return DeskServices(
         tasks=tasks,
         catalog=desk.catalog,
         scans=desk.scans,
-        settings=settings,
+        settings=Settings(settings),
         clock=wall_clock,
         outbox_count=outbox_count,
     )
 
 
-def build_main_window(services: DeskServices, user: Any, branch: Any) -> MainWindow:
-    from ozq_desktop.ui.context import Clerk
+def build_main_window(services: DeskServices, clerk: Clerk) -> MainWindow:
     from ozq_desktop.ui.main_window import MainWindow
 
-    return MainWindow(services, Clerk(user, branch))
+    return MainWindow(services, clerk)
 
 
 def _warm_up() -> None:
@@ -127,15 +127,15 @@ def _desk_state(session: Session) -> tuple[bool, str]:
     return False, accounts.branch(session=session).branch_name
 
 
-def _sign_in_and_branch(
-    factory: sessionmaker[Session], login: str, password: str
-) -> tuple[Any, Any]:
+def _sign_in(factory: sessionmaker[Session], login: str, password: str) -> Clerk:
+    """The clerk's account and the branch, as frozen values, once the password is right."""
     from ozq_desktop.domain import accounts
     from ozq_desktop.storage.engine import reading
+    from ozq_desktop.ui.context import read_clerk
 
     user = accounts.sign_in(factory=factory, login=login, password=password)
     with reading(factory) as session:
-        return user, accounts.branch(session=session)
+        return read_clerk(session, user.id)
 
 
 class DeskApp(QObject):
@@ -154,7 +154,9 @@ class DeskApp(QObject):
         super().__init__(parent)
         self.folder = folder or data_dir()
         self.settings = settings_for(self.folder, self)
-        self.tasks = TaskRunner(parent=self)
+        # Opening the database runs on a task helper of its own; the one the screens use is
+        # made with the opened database (`_opened`).
+        self.tasks = self._opening = TaskRunner(parent=self)
         self.tasks.default_error = self._unexpected
         self.desk: Desk | None = None
         self.services: DeskServices | None = None
@@ -177,12 +179,16 @@ class DeskApp(QObject):
 
     def _open(self) -> None:
         folder = self.folder
-        self.tasks.run(lambda: self._opener(folder), self._opened, self._open_failed, database=True)
+        self._opening.run(
+            lambda: self._opener(folder), self._opened, self._open_failed, database=True
+        )
 
     # -- opening ---------------------------------------------------------------------------
 
     def _opened(self, desk: Desk) -> None:
         self.desk = desk
+        self.tasks = TaskRunner(desk.factory, parent=self)
+        self.tasks.default_error = self._unexpected
         self.services = make_services(desk, self.tasks, self.settings)
         self.tasks.read(_desk_state, self._show_first_window)
         self.tasks.run(_warm_up)
@@ -223,23 +229,18 @@ class DeskApp(QObject):
     # -- signing in and out ----------------------------------------------------------------
 
     def _sign_in(self, login: str, password: str) -> None:
-        factory = self.tasks.factory
-        assert factory is not None
-        self.tasks.run(
-            lambda: _sign_in_and_branch(factory, login, password),
+        self.tasks.with_factory(
+            lambda factory: _sign_in(factory, login, password),
             self._signed_in,
             self.login.failed if self.login else None,
-            database=True,
         )
 
-    def _signed_in(self, found: tuple[Any, Any]) -> None:
-        user, branch = found
+    def _signed_in(self, clerk: Clerk) -> None:
         assert self.login is not None and self.services is not None
         self.login.signed_in()
-        self.main_window = build_main_window(self.services, user, branch)
+        self.main_window = build_main_window(self.services, clerk)
         self.main_window.signed_out.connect(self._signed_out)
         self.main_window.show()
-        self.main_window.refresh()
         self.main_window.start_sync()
         self.login.hide()
         self.main_window_shown.emit(self.main_window)
@@ -266,9 +267,10 @@ class DeskApp(QObject):
         windows = [w for w in (self.main_window, self.first_run, self.login) if w is not None]
         for window in windows:
             window.close()
-        self.tasks.wait_idle()
-        self.tasks.shutdown()
-        self.tasks.default_error = _log_unexpected
+        for tasks in {self._opening, self.tasks}:
+            tasks.wait_idle()
+            tasks.shutdown()
+            tasks.default_error = _log_unexpected
         if self.desk is not None:
             self.desk.close()
         for window in windows:
@@ -288,8 +290,9 @@ def _log_unexpected(exc: BaseException) -> None:
 
 
 def choose_language(settings: QSettings, requested: str | None) -> str:
-    lang = requested or str(settings.value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE) or "")
-    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    if requested in i18n.LANGUAGES:
+        return requested
+    return Settings(settings).get(LANGUAGE)
 
 
 def run(argv: list[str], lang: str | None = None, folder: Path | None = None) -> int:
@@ -301,7 +304,7 @@ def run(argv: list[str], lang: str | None = None, folder: Path | None = None) ->
         app.setWindowIcon(QIcon(str(icon)))
     desk_app = DeskApp(folder)
     i18n.set_language(choose_language(desk_app.settings, lang))
-    i18n.on_language_changed(lambda code: desk_app.settings.setValue(LANGUAGE_KEY, code))
+    i18n.on_language_changed(lambda code: Settings(desk_app.settings).set(LANGUAGE, code))
     status = {"code": 0}
 
     def fail(message: str) -> None:
@@ -373,7 +376,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
             supervisor=accounts.NewUser(
                 "selftest", "Self Test", "self-test-pass", accounts.Role.SUPERVISOR
             ),
-        )
+        ).value
     service = next(iter(desk.catalog))
     draft = PackageDraft(service_id=service.id, started_at=wall_clock(), consent=True)
     kind = service.applicant_types[0]
@@ -394,24 +397,23 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
             session=s, catalog=desk.catalog, draft=draft, clerk=boss, at=wall_clock()
         )
     report.append(f"package accepted, receipt {result.receipt_no}")
-    try:
-        from ozq_desktop.ui.print_jobs import PrintJob, renderer
-    except ImportError:
-        report.append("printing not present")
-    else:
-        pdf = renderer(desk.factory, desk.catalog, result.package_id, PrintJob.RECEIPT)(lang)
-        if not pdf.startswith(b"%PDF-"):
-            raise RuntimeError("the receipt is not a PDF")
-        report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
+    from ozq_desktop import documents
+    from ozq_desktop.domain.changes import DirectDatabase
+
+    database = DirectDatabase(desk.factory)
+    kind = documents.Kind.RECEIPT
+    pdf = documents.render(kind, result.package_id, lang, database=database, catalog=desk.catalog)
+    if not pdf.startswith(b"%PDF-"):
+        raise RuntimeError("the receipt is not a PDF")
+    report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
     app = QApplication.instance() or QApplication([])
-    tasks = TaskRunner()
+    tasks = TaskRunner(desk.factory)
     services = make_services(desk, tasks, settings_for(folder))
     from ozq_desktop.storage.engine import reading
+    from ozq_desktop.ui.context import read_clerk
 
     with reading(desk.factory) as s:
-        from ozq_desktop.domain.accounts import branch
-
-        window = build_main_window(services, boss, branch(session=s))
+        window = build_main_window(services, read_clerk(s, boss.id))
     login = LoginWindow()
     app.processEvents()
     window.close()

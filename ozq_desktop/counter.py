@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.documents import annex1_for
+from ozq_desktop.documents.bridge import annex1_for
 from ozq_desktop.domain.acceptance import (
     AcceptanceResult,
     accept_package,

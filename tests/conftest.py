@@ -64,7 +64,7 @@ def set_up_test_desk(session, clerk_role=None):
         supervisor=accounts.NewUser(
             "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
         ),
-    )
+    ).value
     clerk = accounts.create_user(
         session=session,
         actor=boss,
@@ -75,7 +75,7 @@ def set_up_test_desk(session, clerk_role=None):
             clerk_role or accounts.Role.CLERK,
             "+7 701 111 22 33",
         ),
-    )
+    ).value
     return boss, clerk
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from ozq_desktop import documents
+from ozq_desktop.documents import bridge
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.printing import render_receipt
@@ -42,9 +42,9 @@ def test_acceptance_receipt_of_a_stored_package(desk, lang):
     )
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
         with pytest.raises(ValidationError):
-            documents.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
+            bridge.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
     text = text_of(render_receipt(data, lang))
     assert result.receipt_no in text
     assert "Жұмабаев Нұрлан Серікұлы" in text
@@ -63,9 +63,9 @@ def test_refusal_receipt_of_a_stored_package_lists_the_missing_document(desk, la
     )
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
         with pytest.raises(ValidationError):
-            documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+            bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
     assert [m[lang] for m in data.missing_documents] == [
         CATALOG.get("declaration-registration").document("declaration").name.get(lang)
     ]
@@ -91,7 +91,7 @@ def test_transfer_register_lists_the_days_accepted_packages_only(desk, lang):
         desk, draft_for("declaration-registration", "natural_person", VALID_IIN, ["application"])
     )
     with reading(desk["factory"]) as s:
-        data = documents.transfer_data(
+        data = bridge.transfer_data(
             session=s, catalog=CATALOG, day=AT.date(), handed_over_by="Жұмабаев Н."
         )
     assert [r.receipt_no for r in data.rows] == [kept.receipt_no]

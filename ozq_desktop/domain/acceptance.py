@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, branch, require_role
 from ozq_desktop.domain.calendar_store import load_calendar
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.checklist import ChecklistDecision, Outcome, decide
 from ozq_desktop.domain.drafts import PackageDraft, Place, discard_draft
 from ozq_desktop.domain.identifiers import validate
@@ -43,6 +44,7 @@ class AcceptanceResult:
     result_date: date | None
     presented: list[DocumentSpec]
     missing: list[DocumentSpec]
+    changes: Changes
 
 
 def check_applicant(service: Service, draft: PackageDraft) -> None:
@@ -199,6 +201,7 @@ def accept_package(
         result_date,
         decision.presented,
         decision.missing,
+        Changes(packages=frozenset({package.id}), outbox=accepted, drafts=True, audit=True),
     )
 
 

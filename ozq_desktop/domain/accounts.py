@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -140,7 +141,7 @@ def _insert_user(session: Session, new: NewUser) -> User:
     return user
 
 
-def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) -> User:
+def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) -> Written[User]:
     """First run: the branch and desk identity, and the first supervisor, in one transaction."""
     if not needs_first_run(session=session):
         raise ConflictError("This desk is already set up.")
@@ -165,10 +166,10 @@ def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) ->
         user_id=user.id,
         details={"branch": setup.branch_code, "desk": setup.desk_code},
     )
-    return user
+    return Written(user, Changes(users=frozenset({user.id}), branch=True, audit=True))
 
 
-def create_user(*, session: Session, actor: User, new: NewUser) -> User:
+def create_user(*, session: Session, actor: User, new: NewUser) -> Written[User]:
     require_role(actor, Role.SUPERVISOR)
     user = _insert_user(session, new)
     audit.record(
@@ -178,10 +179,10 @@ def create_user(*, session: Session, actor: User, new: NewUser) -> User:
         object_id=str(user.id),
         details={"login": user.login, "role": user.role},
     )
-    return user
+    return Written(user, Changes(users=frozenset({user.id}), audit=True))
 
 
-def reset_password(*, session: Session, actor: User, user_id: int, password: str) -> None:
+def reset_password(*, session: Session, actor: User, user_id: int, password: str) -> Changes:
     require_role(actor, Role.SUPERVISOR)
     user = session.get(User, user_id)
     if user is None:
@@ -194,9 +195,10 @@ def reset_password(*, session: Session, actor: User, user_id: int, password: str
     user.failed_attempts = 0
     user.locked_until = None
     audit.record(session=session, action="password_reset", user_id=actor.id, object_id=str(user.id))
+    return Changes(users=frozenset({user.id}), audit=True)
 
 
-def deactivate_user(*, session: Session, actor: User, user_id: int) -> None:
+def deactivate_user(*, session: Session, actor: User, user_id: int) -> Changes:
     require_role(actor, Role.SUPERVISOR)
     user = session.get(User, user_id)
     if user is None:
@@ -207,6 +209,7 @@ def deactivate_user(*, session: Session, actor: User, user_id: int) -> None:
     audit.record(
         session=session, action="user_deactivated", user_id=actor.id, object_id=str(user.id)
     )
+    return Changes(users=frozenset({user.id}), audit=True)
 
 
 def authenticate(
@@ -289,7 +292,7 @@ def sign_in(
 LOCK_MINUTES_RANGE = (1, 240)
 
 
-def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSettings:
+def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> Changes:
     """The supervisor sets after how many idle minutes every desk session locks itself."""
     require_role(actor, Role.SUPERVISOR)
     low, high = LOCK_MINUTES_RANGE
@@ -307,10 +310,10 @@ def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSe
         object_id="lock_minutes",
         details={"before": before, "after": minutes},
     )
-    return settings
+    return Changes(branch=True, audit=True)
 
 
-def set_signing(*, session: Session, user: User, kind: str | None, key_path: str | None) -> User:
+def set_signing(*, session: Session, user: User, kind: str | None, key_path: str | None) -> Changes:
     """A user chooses how they sign packages (EDS): a key file, NCALayer, or none. Each user
     sets their own; the key itself never enters the database, only the file's path."""
     from ozq_desktop.signing.choice import SigningKind
@@ -332,4 +335,4 @@ def set_signing(*, session: Session, user: User, kind: str | None, key_path: str
         object_id=str(row.id),
         details={"kind": kind, "key_file": Path(path).name if path else None},
     )
-    return row
+    return Changes(users=frozenset({row.id}), audit=True)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.models import AuditRow
 from ozq_desktop.models.base import now as wall_clock
 
@@ -82,9 +83,9 @@ def record_printing(
     destination: str,
     target: str = "",
     copies: int = 1,
-) -> AuditRow:
+) -> Changes:
     """A document went to paper (`destination` "printer") or to a file ("pdf_file")."""
-    return record(
+    record(
         session=session,
         action="document_printed",
         user_id=user_id,
@@ -97,3 +98,4 @@ def record_printing(
             "copies": copies,
         },
     )
+    return Changes(audit=True)

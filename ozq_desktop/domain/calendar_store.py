@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.changes import NOTHING, Changes
 from ozq_desktop.models import CalendarOverrideRow, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_wire.calendar import Override, OverrideKind, WorkingCalendar
@@ -28,7 +29,7 @@ def put_override(
     note: str,
     source: str = "local",
     actor: User | None = None,
-) -> None:
+) -> Changes:
     """Add or replace the override of one day, in the caller's write transaction."""
     row = session.get(CalendarOverrideRow, day)
     if row is None:
@@ -45,13 +46,14 @@ def put_override(
         object_id=day.isoformat(),
         details={"kind": row.kind, "note": note, "source": source},
     )
+    return Changes(calendar=True, audit=True)
 
 
-def remove_override(*, session: Session, day: date, actor: User | None = None) -> None:
+def remove_override(*, session: Session, day: date, actor: User | None = None) -> Changes:
     """Withdraw an override: the standard calendar applies to that day again."""
     row = session.get(CalendarOverrideRow, day)
     if row is None:
-        return
+        return NOTHING
     session.delete(row)
     audit.record(
         session=session,
@@ -59,3 +61,4 @@ def remove_override(*, session: Session, day: date, actor: User | None = None) -
         user_id=actor.id if actor else None,
         object_id=day.isoformat(),
     )
+    return Changes(calendar=True, audit=True)

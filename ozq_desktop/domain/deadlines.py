@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.domain.lifecycle import OPEN
 from ozq_desktop.domain.packages import COLUMNS, PackageSummary, rows_of
 from ozq_desktop.models import Package
@@ -76,9 +77,11 @@ def deadline_lists(
     )
 
 
-def recompute_result_dates(*, session: Session, catalog: Catalog, calendar: WorkingCalendar) -> int:
-    """Re-derive the result date of every open package; returns how many changed."""
-    changed = 0
+def recompute_result_dates(
+    *, session: Session, catalog: Catalog, calendar: WorkingCalendar
+) -> Written[int]:
+    """Re-derive the result date of every open package; the value is how many moved."""
+    moved: set[str] = set()
     for package in session.scalars(select(Package).where(Package.status.in_(_OPEN))):
         service = catalog.get(package.service_id)
         due = calendar.result_date(
@@ -89,5 +92,5 @@ def recompute_result_dates(*, session: Session, catalog: Catalog, calendar: Work
         )
         if due != package.result_date:
             package.result_date = due
-            changed += 1
-    return changed
+            moved.add(package.id)
+    return Written(len(moved), Changes(packages=frozenset(moved), calendar=True))

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
 from ozq_desktop.models import Draft
 from ozq_desktop.models.base import now as wall_clock
@@ -146,7 +147,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> None:
+def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> Changes:
     row = session.get(Draft, draft.id)
     if row is None:
         row = Draft(
@@ -155,6 +156,7 @@ def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> None:
         session.add(row)
     row.data = draft.to_dict()
     row.updated_at = wall_clock()
+    return Changes(drafts=True)
 
 
 def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
@@ -164,5 +166,6 @@ def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
     return [PackageDraft.from_dict(row.data) for row in rows]
 
 
-def discard_draft(*, session: Session, draft_id: str) -> None:
+def discard_draft(*, session: Session, draft_id: str) -> Changes:
     session.execute(delete(Draft).where(Draft.id == draft_id))
+    return Changes(drafts=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from ozq_desktop.domain import accounts
 from ozq_desktop.domain.accounts import BranchSetup, NewUser, Role
 from ozq_desktop.i18n import N_
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
 from ozq_desktop.ui.message_label import MessageLabel
@@ -109,17 +109,12 @@ class FirstRunWindow(QWidget):
     def _group(self, title_msgid: str, fields: tuple[tuple[str, str, str], ...]) -> QGroupBox:
         box = QGroupBox(self)
         self.texts.bind(box.setTitle, title_msgid)
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = new_form(box)
         for key, label_msgid, hint_msgid in fields:
             edit = QLineEdit(box)
-            named(edit, key, self.texts, label_msgid)
             if hint_msgid:
                 self.texts.bind(edit.setPlaceholderText, hint_msgid)
-            label = QLabel(box)
-            label.setBuddy(edit)
-            self.texts.bind(label.setText, label_msgid)
-            form.addRow(label, edit)
+            add_row(form, self.texts, label_msgid, edit, key)
             self.edits[key] = edit
         return box
 
@@ -151,8 +146,8 @@ class FirstRunWindow(QWidget):
         )
         self.submit_button.setEnabled(False)
         self._services.tasks.write(
-            lambda s: accounts.set_up_desk(session=s, setup=setup, supervisor=supervisor).login,
-            self._done,
+            lambda s: accounts.set_up_desk(session=s, setup=setup, supervisor=supervisor),
+            lambda written: self._done(written.value.login),
             self._failed,
             owner=self,
         )

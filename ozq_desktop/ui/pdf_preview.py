@@ -1,17 +1,17 @@
 """A printed document on screen before it goes to paper: view, print, save as PDF.
 
-The PDF is rendered off the GUI thread; the printer and the number of copies chosen last
-are remembered in the settings."""
+The document comes from `documents.render` (one way for every document), rendered off the
+GUI thread; its pages reach the screen as images rendered in Qt's own thread (ui/pdf_pages.py),
+so the window never waits. The printer and the number of copies chosen last are remembered in
+the settings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,31 +24,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop import documents
 from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
+from ozq_desktop.settings import COPIES, PRINTER, SAVE_FOLDER
+from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.tasks import TaskRunner
+from ozq_desktop.ui.pdf_pages import PageView
 
-PRINTER_KEY = "printing/printer"
-COPIES_KEY = "printing/copies/{kind}"
-SAVE_FOLDER_KEY = "printing/save_folder"
 PRINT_DPI = 300
 
-Render = Callable[[str], bytes]  # language -> PDF bytes, run in a worker
+
+def render_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref, lang: str):
+    """The job that renders a document for the task helper's pool: its data is read on the
+    database worker, the rendering runs on the pool."""
+    database, catalog = services.tasks.database(), services.catalog
+    return lambda: documents.render(kind, ref, lang, database=database, catalog=catalog)
 
 
 class PdfPreviewDialog(QDialog):
     def __init__(
         self,
-        tasks: TaskRunner,
-        settings: QSettings,
-        title_msgid: str,
-        render: Render,
-        kind: str,
-        file_stem: str,
+        services: DeskServices,
+        kind: documents.Kind,
+        ref: documents.Ref,
         parent: QWidget | None = None,
         *,
+        file_stem: str,
         user_id: int | None = None,
         object_id: str = "",
     ) -> None:
@@ -57,24 +60,20 @@ class PdfPreviewDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("pdf_preview")
         self.resize(820, 900)
-        self._tasks = tasks
-        self._settings = settings
-        self._render = render
+        self._services = services
+        self._tasks = services.tasks
+        self._settings = services.settings
         self._kind = kind
+        self._ref = ref
         self._file_stem = file_stem
         self._user_id = user_id
         self._object_id = object_id
         self.pdf_bytes: bytes = b""
-        self._buffer: QBuffer | None = None
         self.texts = Texts()
-        self.texts.bind(self.setWindowTitle, title_msgid)
+        self.texts.bind(self.setWindowTitle, documents.TITLES[kind])
 
-        self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
+        self.view = PageView(self)
         self.view.setObjectName("pdf_view")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.language = QComboBox(self)
         named(self.language, "pdf_language", self.texts, N_("Language of the document"))
         for code in LANGUAGES:
@@ -109,25 +108,31 @@ class PdfPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_document)
         self.close_button.clicked.connect(self.accept)
-        self.language.currentIndexChanged.connect(self.refresh)
+        self.language.currentIndexChanged.connect(self.render)
         follow_language(self.retranslate)
-        self.refresh()
+        self.render()
+
+    @property
+    def kind(self) -> documents.Kind:
+        return self._kind
+
+    @property
+    def page_count(self) -> int:
+        return self.view.page_count
 
     # -- rendering ----------------------------------------------------------------------
 
-    def refresh(self, *_args: object) -> None:
+    def render(self, *_args: object) -> None:
+        """Render the document in the chosen language (off the GUI thread)."""
         lang = self.language.currentData()
         self._set_busy(True)
         self.status.show_message(N_("Preparing the document…"), "note")
-        self._tasks.run(lambda: self._render(lang), self._loaded, self._failed, owner=self)
+        job = render_job(self._services, self._kind, self._ref, lang)
+        self._tasks.run(job, self._loaded, self._failed, owner=self)
 
     def _loaded(self, pdf: bytes) -> None:
         self.pdf_bytes = pdf
-        self.document.close()
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
+        self.view.set_pdf(pdf)
         self.status.clear_message()
         self._set_busy(False)
 
@@ -145,11 +150,10 @@ class PdfPreviewDialog(QDialog):
 
     def make_printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        name = str(self._settings.value(PRINTER_KEY, "") or "")
+        name = self._settings.get(PRINTER)
         if name:
             printer.setPrinterName(name)
-        copies = int(self._settings.value(COPIES_KEY.format(kind=self._kind), 1) or 1)
-        printer.setCopyCount(max(1, copies))
+        printer.setCopyCount(self._settings.get(COPIES, kind=str(self._kind)))
         printer.setDocName(self._file_stem)
         return printer
 
@@ -163,8 +167,8 @@ class PdfPreviewDialog(QDialog):
 
     def remember(self, printer: QPrinter) -> None:
         if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
-            self._settings.setValue(PRINTER_KEY, printer.printerName())
-        self._settings.setValue(COPIES_KEY.format(kind=self._kind), printer.copyCount())
+            self._settings.set(PRINTER, printer.printerName())
+        self._settings.set(COPIES, printer.copyCount(), kind=str(self._kind))
 
     def print_to(self, printer: QPrinter) -> None:
         """Render the pages off the GUI thread at print resolution, then paint them."""
@@ -199,7 +203,7 @@ class PdfPreviewDialog(QDialog):
     # -- saving -------------------------------------------------------------------------
 
     def save_document(self) -> None:
-        folder = str(self._settings.value(SAVE_FOLDER_KEY, "") or "")
+        folder = self._settings.get(SAVE_FOLDER)
         suggested = (
             str(Path(folder) / f"{self._file_stem}.pdf") if folder else f"{self._file_stem}.pdf"
         )
@@ -207,7 +211,7 @@ class PdfPreviewDialog(QDialog):
             self, tr(N_("Save as PDF…")), suggested, tr(N_("PDF documents (*.pdf)"))
         )
         if path:
-            self._settings.setValue(SAVE_FOLDER_KEY, str(Path(path).parent))
+            self._settings.set(SAVE_FOLDER, str(Path(path).parent))
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
@@ -225,7 +229,7 @@ class PdfPreviewDialog(QDialog):
 
         facts = {
             "user_id": self._user_id,
-            "document": self._kind,
+            "document": str(self._kind),
             "object_id": self._object_id,
             "lang": str(self.language.currentData()),
             "destination": destination,

@@ -33,7 +33,7 @@ def fill(engine) -> None:
             session=s,
             setup=accounts.BranchSetup("ALA01", "Филиал", "3", "Алматы", "D1"),
             supervisor=accounts.NewUser("boss", "Boss", "password1", accounts.Role.SUPERVISOR),
-        )
+        ).value
         draft = draft_for(
             "declaration-registration",
             "legal_entity",

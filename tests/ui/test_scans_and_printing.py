@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from ozq_desktop.models import AuditRow
+from ozq_desktop.settings import COPIES, Settings
 from ozq_desktop.storage.engine import reading
-from ozq_desktop.ui.pdf_preview import COPIES_KEY
 from tests.ui.conftest import VALID_BIN, idle, make_pdf
 from tests.ui.driver import WizardDriver
 
@@ -100,7 +100,9 @@ def test_the_receipt_preview_prints_and_saves_real_pdfs(qtbot, desk_app, main_wi
     qtbot.mouseClick(drive.wizard.done_page.print_receipt, Qt.MouseButton.LeftButton)
     preview = drive.wizard.preview
     qtbot.waitUntil(lambda: preview.pdf_bytes.startswith(b"%PDF-"), timeout=20000)
-    assert preview.document.pageCount() == 2  # the applicant's copy and the centre's
+    assert preview.page_count == 2  # the applicant's copy and the centre's
+    qtbot.waitUntil(lambda: 0 in preview.view.images, timeout=20000)  # rendered as an image
+    assert preview.view.images[0].width() > 300
     assert receipt_no in _text(preview.pdf_bytes)
 
     preview.language.setCurrentIndex(preview.language.findData("ru"))
@@ -126,7 +128,8 @@ def test_the_receipt_preview_prints_and_saves_real_pdfs(qtbot, desk_app, main_wi
         timeout=30000,
     )
     assert len(PdfReader(str(printed)).pages) == 2
-    assert desk_app.settings.value(COPIES_KEY.format(kind="receipt")) in (2, "2")
+    assert Settings(desk_app.settings).get(COPIES, kind="receipt") == 2
+    assert desk_app.settings.value("printing/copies/receipt") in (2, "2")
     assert preview.make_printer().copyCount() == 2  # remembered for the next receipt
     preview.close()
 

@@ -13,6 +13,7 @@ from ozq_desktop.storage.engine import reading
 from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.actions import ActionId
 from tests.sync.conftest import hub  # noqa: F401  (the real hub process fixture)
+from tests.ui.cells import cell, rows
 from tests.ui.conftest import VALID_BIN, idle, make_pdf, set_up_desk, sign_in, start_app
 from tests.ui.driver import WizardDriver
 from tests.ui.supervisor.helpers import accept_one
@@ -98,13 +99,13 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
 
         main.actions[ActionId.NEEDS_ATTENTION].trigger()
         attention = main.attention_dialog
-        qtbot.waitUntil(lambda: attention.table.rowCount() == 1, timeout=10000)
-        assert attention.table.item(0, 0).text() == c.receipt_no
-        assert attention.table.item(0, 1).text()  # the reason, as the hub gave it
+        qtbot.waitUntil(lambda: rows(attention.table) == 1, timeout=10000)
+        assert cell(attention.table, 0, 0) == c.receipt_no
+        assert cell(attention.table, 0, 1)  # the reason, as the hub gave it
         path.write_bytes(good)  # the cause is fixed
         with qtbot.waitSignal(attention.retried, timeout=10000):
             qtbot.mouseClick(attention.retry_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: attention.table.rowCount() == 0, timeout=10000)
+        qtbot.waitUntil(lambda: rows(attention.table) == 0, timeout=10000)
         assert attention.hint.text() == "Назар аударуды қажет ететін топтама жоқ."
         qtbot.waitUntil(
             lambda: main.sync.report.pushed == 1 and not main.sync.running, timeout=20000

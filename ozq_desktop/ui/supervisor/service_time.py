@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ozq_desktop.domain.changes import Changes
+from ozq_desktop.domain.registers import ServiceTimeLine
 from ozq_desktop.i18n import N_, current_language
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.supervisor.common import add_row, date_edit, date_of, fill, table
+from ozq_desktop.ui.supervisor.common import date_edit, date_of
+from ozq_desktop.ui.tables import Column, RowsModel, table_view
+from ozq_wire.catalog import Catalog
 
-HEADERS = (N_("Clerk"), N_("Service"), N_("Packages"), N_("Median time"), N_("Within 15 min"))
+
+def service_time_columns(catalog: Catalog) -> tuple[Column[ServiceTimeLine], ...]:
+    def service(line: ServiceTimeLine) -> str:
+        names = {s.id: s.short_name.get(current_language()) for s in catalog}
+        return names.get(line.service_id, line.service_id)
+
+    return (
+        Column(N_("Clerk"), lambda line: line.clerk_name),
+        Column(N_("Service"), service),
+        Column(N_("Packages"), lambda line: str(line.packages)),
+        Column(N_("Median time"), lambda line: minutes_text(line.median_seconds)),
+        Column(N_("Within 15 min"), lambda line: f"{line.within_norm_share:.0%}"),
+    )
 
 
 def minutes_text(seconds: float) -> str:
@@ -20,7 +38,9 @@ def minutes_text(seconds: float) -> str:
 
 
 class ServiceTimePage(QWidget):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("service_time_page")
         self._services = services
@@ -36,7 +56,10 @@ class ServiceTimePage(QWidget):
         named(self.show_button, "service_time_show", self.texts, N_("Show"))
         self.texts.bind(self.show_button.setText, N_("Show"))
         self.show_button.clicked.connect(self.refresh)
-        self.table = table(self, "service_time_table", self.texts, N_("Service time by clerk"))
+        self.model = RowsModel(service_time_columns(services.catalog), self)
+        self.table = table_view(
+            self, "service_time_table", self.texts, N_("Service time by clerk"), self.model
+        )
         self.note = QLabel(self)
         self.note.setObjectName("service_time_note")
         self.note.setWordWrap(True)
@@ -47,7 +70,7 @@ class ServiceTimePage(QWidget):
                 "15 minutes (seed, §4)."
             ),
         )
-        form = QFormLayout()
+        form = new_form()
         add_row(form, self.texts, N_("From"), self.start)
         add_row(form, self.texts, N_("To"), self.end)
         layout = QVBoxLayout(self)
@@ -56,6 +79,7 @@ class ServiceTimePage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
 
     def refresh(self) -> None:
@@ -68,22 +92,14 @@ class ServiceTimePage(QWidget):
             owner=self,
         )
 
+    def _changed(self, changes: Changes) -> None:
+        if changes.packages:
+            self.refresh()
+
     def _show(self, lines: list) -> None:
         self.lines = lines
-        self.retranslate()
+        self.model.set_rows(lines)
 
     def retranslate(self) -> None:
         self.texts.apply()
-        lang = current_language()
-        names = {s.id: s.short_name.get(lang) for s in self._services.catalog}
-        rows = [
-            (
-                line.clerk_name,
-                names.get(line.service_id, line.service_id),
-                str(line.packages),
-                minutes_text(line.median_seconds),
-                f"{line.within_norm_share:.0%}",
-            )
-            for line in self.lines
-        ]
-        fill(self.table, HEADERS, rows)
+        self.model.retranslate()

@@ -24,6 +24,7 @@ from ozq_desktop.domain.checklist import ExpiredChoice, conclusion_valid_until
 from ozq_desktop.domain.drafts import DocumentDraft
 from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
@@ -46,9 +47,8 @@ class ConclusionFields(QWidget):
         super().__init__(parent)
         self._today = today
         self.texts = Texts()
-        form = QFormLayout(self)
+        form = new_form(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.expertise_date = QDateEdit(self)
         self.expertise_date.setCalendarPopup(True)
@@ -108,11 +108,7 @@ class ConclusionFields(QWidget):
         self._update_validity()
 
     def _row(self, form: QFormLayout, msgid: str, widget: QWidget, name: str) -> None:
-        named(widget, name, self.texts, msgid)
-        label = QLabel(self)
-        label.setBuddy(widget)
-        self.texts.bind(label.setText, msgid)
-        form.addRow(label, widget)
+        add_row(form, self.texts, msgid, widget, name)
 
     def inputs(self) -> list[QWidget]:
         return [

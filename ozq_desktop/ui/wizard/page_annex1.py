@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QW
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_desktop.ui.forms import new_form
+from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_wire.catalog import Service
 from ozq_wire.catalog.schema import Annex1Field
 

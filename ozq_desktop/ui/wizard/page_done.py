@@ -5,19 +5,19 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ozq_desktop.documents import Kind
 from ozq_desktop.domain.acceptance import AcceptanceResult
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, minutes_seconds, time_text
 from ozq_desktop.ui.language import named
-from ozq_desktop.ui.print_jobs import JOB_TITLES, PrintJob, renderer
 from ozq_desktop.ui.wizard.base import WizardPage
 
 
 class DonePage(WizardPage):
     title_msgid = N_("Done")
     next_applicant = Signal()
-    print_requested = Signal(object)  # PrintJob
+    print_requested = Signal(object)  # documents.Kind
 
     def __init__(self, services, clerk, parent: QWidget | None = None) -> None:
         super().__init__(services, clerk, parent)
@@ -77,11 +77,9 @@ class DonePage(WizardPage):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-        self.print_receipt.clicked.connect(lambda: self.print_requested.emit(PrintJob.RECEIPT))
-        self.print_application.clicked.connect(
-            lambda: self.print_requested.emit(PrintJob.APPLICATION)
-        )
-        self.print_refusal.clicked.connect(lambda: self.print_requested.emit(PrintJob.REFUSAL))
+        self.print_receipt.clicked.connect(lambda: self.print_requested.emit(Kind.RECEIPT))
+        self.print_application.clicked.connect(lambda: self.print_requested.emit(Kind.APPLICATION))
+        self.print_refusal.clicked.connect(lambda: self.print_requested.emit(Kind.REFUSAL))
         self.next_button.clicked.connect(self.next_applicant)
         self.setTabOrder(self.print_receipt, self.print_application)
         self.setTabOrder(self.print_application, self.print_refusal)
@@ -95,15 +93,6 @@ class DonePage(WizardPage):
         self.print_application.setVisible(accepted)
         self.print_refusal.setVisible(not accepted)
         self.retranslate()
-
-    def renderer_for(self, job: PrintJob):
-        assert self.result is not None
-        return renderer(
-            self.services.tasks.factory, self.services.catalog, self.result.package_id, job
-        )
-
-    def job_title(self, job: PrintJob) -> str:
-        return JOB_TITLES[job]
 
     def first_input(self) -> QWidget:
         return self.next_button

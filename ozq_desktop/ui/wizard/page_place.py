@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, current_language
+from ozq_desktop.ui.forms import new_form
 from ozq_desktop.ui.language import named
-from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_desktop.ui.wizard.base import WizardPage
 
 
 class PlacePage(WizardPage):

@@ -22,16 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.documents import Kind
 from ozq_desktop.domain import drafts
 from ozq_desktop.domain.acceptance import AcceptanceResult
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import DiscardChoice, ask_discard
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
-from ozq_desktop.ui.print_jobs import PrintJob
 from ozq_desktop.ui.wizard.acceptance_flow import AcceptanceFlow
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.page_annex1 import Annex1Page
@@ -65,7 +65,7 @@ class PackageWizard(QWidget):
     def __init__(
         self,
         services: DeskServices,
-        clerk: Clerk,
+        clerk: SignedIn,
         draft: PackageDraft,
         parent: QWidget | None = None,
     ) -> None:
@@ -298,17 +298,16 @@ class PackageWizard(QWidget):
 
     # -- printing ------------------------------------------------------------------------
 
-    def open_print_preview(self, job: PrintJob) -> None:
+    def open_print_preview(self, kind: Kind) -> None:
+        assert self.result is not None
         self.preview = PdfPreviewDialog(
-            self.services.tasks,
-            self.services.settings,
-            self.done_page.job_title(job),
-            self.done_page.renderer_for(job),
-            kind=str(job),
-            file_stem=f"{job}-{self.result.receipt_no if self.result else ''}",
-            parent=self,
+            self.services,
+            kind,
+            self.result.package_id,
+            self,
+            file_stem=f"{kind}-{self.result.receipt_no}",
             user_id=self.clerk.user.id,
-            object_id=self.result.package_id if self.result else "",
+            object_id=self.result.package_id,
         )
         self.preview.open()
 

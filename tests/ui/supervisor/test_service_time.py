@@ -10,6 +10,7 @@ from ozq_desktop.ui.supervisor.service_time import minutes_text
 from ozq_desktop.ui.supervisor.window import Tab
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.ui.cells import cell, rows
 
 
 def test_minutes_text():
@@ -33,8 +34,8 @@ def test_the_report_shows_median_and_share_within_the_norm(qtbot, boss_app, boss
     boss_window.open_supervision(Tab.SERVICE_TIME)
     page = boss_window.supervision.service_time
     page.refresh()
-    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10000)
-    cells = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
+    qtbot.waitUntil(lambda: rows(page.table) == 1, timeout=10000)
+    cells = [cell(page.table, 0, c) for c in range(page.table.model().columnCount())]
     assert cells[0] == "Сейітова Ләззат"
     assert cells[2:] == ["3", "12:00", "67%"]
     boss_window.supervision.close()
