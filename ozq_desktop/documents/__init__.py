@@ -112,4 +112,3 @@ def render(kind: Kind, ref: Ref, lang: str, *, database: Database, catalog: Cata
     """The one way to get a document's bytes: read its data in one snapshot, then render."""
     data = database.read(lambda session: data_of(session, kind, ref, catalog=catalog))
     return render_data(kind, data, lang)
-

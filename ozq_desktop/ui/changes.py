@@ -25,9 +25,7 @@ from ozq_desktop.ui.tasks import TaskRunner
 
 
 class ChangeFollower(QObject):
-    def __init__(
-        self, tasks: TaskRunner, widget: QWidget, slot: Callable[[Changes], None]
-    ) -> None:
+    def __init__(self, tasks: TaskRunner, widget: QWidget, slot: Callable[[Changes], None]) -> None:
         super().__init__(widget)
         self._tasks = tasks
         self._widget = widget

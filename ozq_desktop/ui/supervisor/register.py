@@ -101,7 +101,9 @@ class RegisterPage(QWidget):
         )
         self.close_button = self._button("register_close_day", N_("Close the day"), self.close_day)
         self.model = RowsModel(register_columns(services.catalog), self)
-        self.table = table_view(self, "register_table", self.texts, N_("Daily register"), self.model)
+        self.table = table_view(
+            self, "register_table", self.texts, N_("Daily register"), self.model
+        )
         self.state_label = QLabel(self)
         self.state_label.setObjectName("register_state")
         self.state_label.setWordWrap(True)

@@ -52,7 +52,9 @@ class UsersPage(QWidget):
         self._clerk = clerk
         self.texts = Texts()
         self.model = RowsModel(COLUMNS, self)
-        self.table = table_view(self, "users_table", self.texts, N_("Users of the desk"), self.model)
+        self.table = table_view(
+            self, "users_table", self.texts, N_("Users of the desk"), self.model
+        )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
 
         new_box = QGroupBox(self)
