@@ -14,7 +14,19 @@ and paints images.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions, QPdfPageRenderer
 from PySide6.QtWidgets import QScrollArea, QWidget
@@ -46,9 +58,18 @@ class PdfRenderer(QObject):
         self._buffer.setData(QByteArray(data))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
-        if self.document.status() != QPdfDocument.Status.Ready:
-            return 0
-        return self.document.pageCount()
+        return self.page_count
+
+    def adopt(self, loaded: LoadedPdf) -> int:
+        """Take a document loaded in a worker (`load_in_worker`); its page count."""
+        self.close()
+        self.document.deleteLater()
+        self.document = loaded.document
+        self.document.setParent(self)
+        self._buffer = loaded.buffer
+        self._buffer.setParent(self)
+        self._renderer.setDocument(self.document)
+        return self.page_count
 
     def close(self) -> None:
         self._asked.clear()
@@ -76,6 +97,35 @@ class PdfRenderer(QObject):
         if self._asked.pop(int(request_id), None) is None:
             return  # asked of a document since closed
         self.rendered.emit(page, image)
+
+
+@dataclass
+class LoadedPdf:
+    """A PDF loaded off the GUI thread and handed to it (see `load_in_worker`)."""
+
+    document: QPdfDocument
+    buffer: QBuffer
+
+    @property
+    def pages(self) -> int:
+        ready = self.document.status() == QPdfDocument.Status.Ready
+        return self.document.pageCount() if ready else 0
+
+
+def load_in_worker(data: bytes) -> LoadedPdf:
+    """In a worker: copy the bytes into Qt and let pdfium read the document, then hand both
+    objects to the GUI thread. Each of these steps holds the interpreter lock (a 50 MB scan:
+    tens of milliseconds each), so they are kept off the GUI thread, which only renders pages
+    through `PdfRenderer`, in Qt's own thread."""
+    gui = QCoreApplication.instance().thread()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    buffer.moveToThread(gui)
+    document.moveToThread(gui)
+    return LoadedPdf(document, buffer)
 
 
 def fit_width(point_size: QSize, width: int) -> QSize:
@@ -130,9 +180,9 @@ class PageView(QScrollArea):
     def page_count(self) -> int:
         return len(self._sizes)
 
-    def set_pdf(self, data: bytes) -> int:
-        """Show this PDF from its first page; its page count."""
-        count = self.renderer.load(data)
+    def set_pdf(self, pdf: bytes | LoadedPdf) -> int:
+        """Show this PDF (bytes, or loaded in a worker) from its first page; its page count."""
+        count = self.renderer.adopt(pdf) if isinstance(pdf, LoadedPdf) else self.renderer.load(pdf)
         self._sizes = [self.renderer.point_size(p) for p in range(count)]
         self.images.clear()
         self._asked.clear()

@@ -31,7 +31,7 @@ from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.pdf_pages import PageView
+from ozq_desktop.ui.pdf_pages import LoadedPdf, PageView, load_in_worker
 
 PRINT_DPI = 300
 
@@ -41,6 +41,17 @@ def render_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref,
     database worker, the rendering runs on the pool."""
     database, catalog = services.tasks.database(), services.catalog
     return lambda: documents.render(kind, ref, lang, database=database, catalog=catalog)
+
+
+def preview_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref, lang: str):
+    """`render_job`, and the PDF loaded for the screen, both in the pool: (bytes, LoadedPdf)."""
+    render = render_job(services, kind, ref, lang)
+
+    def job() -> tuple[bytes, LoadedPdf]:
+        pdf = render()
+        return pdf, load_in_worker(pdf)
+
+    return job
 
 
 class PdfPreviewDialog(QDialog):
@@ -127,12 +138,12 @@ class PdfPreviewDialog(QDialog):
         lang = self.language.currentData()
         self._set_busy(True)
         self.status.show_message(N_("Preparing the document…"), "note")
-        job = render_job(self._services, self._kind, self._ref, lang)
+        job = preview_job(self._services, self._kind, self._ref, lang)
         self._tasks.run(job, self._loaded, self._failed, owner=self)
 
-    def _loaded(self, pdf: bytes) -> None:
-        self.pdf_bytes = pdf
-        self.view.set_pdf(pdf)
+    def _loaded(self, rendered: tuple[bytes, LoadedPdf]) -> None:
+        self.pdf_bytes, loaded = rendered
+        self.view.set_pdf(loaded)
         self.status.clear_message()
         self._set_busy(False)
 

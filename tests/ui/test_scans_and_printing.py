@@ -62,8 +62,9 @@ def test_a_dropped_pdf_is_stored_previewed_and_counted(qtbot, desk_app, main_win
     stored = desk_app.desk.scans.path_of(scan.sha256).read_bytes()
     assert not stored.startswith(b"%PDF")  # kept encrypted at rest, previewed all the same
     assert editor.presented.isChecked()  # a scan means the document is there
-    assert editor.scan_list.preview.pixmap() is not None
-    assert not editor.scan_list.preview.pixmap().isNull()
+    # The first page is rendered in QtPdf's own thread and arrives a moment later.
+    qtbot.waitUntil(lambda: not editor.scan_list.preview.pixmap().isNull(), timeout=10000)
+    assert editor.scan_list.preview.pixmap().width() <= 120
     assert "4" in editor.scan_list.list.item(0).text()
     idle(qtbot, desk_app)
     assert drive.wizard.draft.documents["expert_conclusion"].scans[0].sha256 == scan.sha256

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -21,12 +21,16 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.settings import SCAN_FOLDER
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.wizard.scan_preview import THUMB, ScanPreview, make_preview
-
-LAST_FOLDER_KEY = "scans/last_folder"
+from ozq_desktop.ui.wizard.scan_preview import (
+    THUMB,
+    ScanPreview,
+    make_preview,
+    render_first_page,
+)
 
 
 class ScanList(QWidget):
@@ -95,7 +99,7 @@ class ScanList(QWidget):
             self._request_preview(scan, count=False)
 
     def choose_files(self) -> None:
-        folder = str(self._services.settings.value(LAST_FOLDER_KEY, "") or "")
+        folder = self._services.settings.get(SCAN_FOLDER)
         paths, _filter = QFileDialog.getOpenFileNames(
             self,
             tr(N_("Attach a scan")),
@@ -103,7 +107,7 @@ class ScanList(QWidget):
             tr(N_("Scans (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)")),
         )
         if paths:
-            self._services.settings.setValue(LAST_FOLDER_KEY, str(Path(paths[0]).parent))
+            self._services.settings.set(SCAN_FOLDER, str(Path(paths[0]).parent))
             self.add_paths([Path(p) for p in paths])
 
     def add_paths(self, paths: list[Path]) -> None:
@@ -147,10 +151,17 @@ class ScanList(QWidget):
     def _preview_ready(self, scan: ScanDraft, preview: ScanPreview, count: bool) -> None:
         self._pages[scan.sha256] = preview.pages
         if preview.image is not None:
-            self._previews[scan.sha256] = QPixmap.fromImage(preview.image)
+            self._thumbnail_ready(scan, preview.image)
+        elif preview.pdf is not None:
+            render_first_page(preview.pdf, self, lambda image: self._thumbnail_ready(scan, image))
         self.retranslate()
         if count:
             self.pages_counted.emit(sum(self._pages.get(s.sha256, 0) for s in self._scans))
+
+    def _thumbnail_ready(self, scan: ScanDraft, image: QImage) -> None:
+        if not image.isNull():
+            self._previews[scan.sha256] = QPixmap.fromImage(image)
+            self._show_preview(self.list.currentRow())
 
     def _show_preview(self, row: int) -> None:
         if not self._scans:
