@@ -16,7 +16,13 @@ from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, branch, require_role
 from ozq_desktop.domain.calendar_store import load_calendar
 from ozq_desktop.domain.changes import Changes
-from ozq_desktop.domain.checklist import ChecklistDecision, Outcome, decide
+from ozq_desktop.domain.checklist import (
+    ChecklistDecision,
+    Outcome,
+    PresentedDocument,
+    decide,
+    stored_facts,
+)
 from ozq_desktop.domain.drafts import PackageDraft, Place, discard_draft
 from ozq_desktop.domain.identifiers import validate
 from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
@@ -81,35 +87,35 @@ def judge(catalog: Catalog, draft: PackageDraft, today: date) -> ChecklistDecisi
     return decide(service, draft.applicant.type, draft.presented(), today)
 
 
-def manifest_of(draft: PackageDraft) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class ManifestLine:
+    """One file of an accepted package: the wire's `ManifestEntry` (declared once, in
+    ozq_wire.protocol, and validated as the hub validates it) and the checklist document it
+    belongs to, which only the desk keeps."""
+
+    document: str
+    entry: protocol.ManifestEntry
+
+
+def manifest_of(draft: PackageDraft) -> list[ManifestLine]:
     """The package's files as the hub will see them. Each entry's name is unique within the
     package: the document code, the scan's place, and the file's own name."""
-    entries = []
+    lines = []
     for code, doc in draft.documents.items():
         if not doc.presented:
             continue
         for index, scan in enumerate(doc.scans, start=1):
             safe = re.sub(r"[/\\\x00-\x1f]", "_", scan.name)[:200] or "scan"
-            entries.append(
-                {
-                    "document": code,
-                    "name": f"{code}.{index}.{safe}",
-                    "sha256": scan.sha256,
-                    "size": scan.size,
-                    "mime": scan.mime,
-                }
+            entry = protocol.ManifestEntry(
+                name=f"{code}.{index}.{safe}", sha256=scan.sha256, size=scan.size, mime=scan.mime
             )
-    return entries
+            lines.append(ManifestLine(code, entry))
+    return lines
 
 
-def manifest_hash(manifest: list[dict[str, object]]) -> str:
+def manifest_hash(manifest: list[ManifestLine]) -> str:
     """The same hash the hub computes (ozq_wire.protocol.manifest_hash)."""
-    return protocol.manifest_hash(
-        protocol.ManifestEntry(
-            name=str(e["name"]), sha256=str(e["sha256"]), size=int(e["size"]), mime=str(e["mime"])
-        )  # type: ignore[arg-type]
-        for e in manifest
-    )
+    return protocol.manifest_hash(line.entry for line in manifest)
 
 
 def fold_name(name: str) -> str:
@@ -135,9 +141,8 @@ def final_decision(catalog: Catalog, draft: PackageDraft, at: datetime) -> Check
 
 def content_to_sign(draft: PackageDraft) -> bytes:
     """What the clerk's EDS signs for an accepted draft (protocol.signed_content)."""
-    return protocol.signed_content(
-        draft.id, draft.service_id, draft.applicant.idn.strip(), manifest_of(draft)
-    )
+    entries = [line.entry for line in manifest_of(draft)]
+    return protocol.signed_content(draft.id, draft.service_id, draft.applicant.idn.strip(), entries)
 
 
 def accept_package(
@@ -213,7 +218,7 @@ def _package_row(
     at: datetime,
     result_date: date | None,
     decision: ChecklistDecision,
-    manifest: list[dict[str, object]],
+    manifest: list[ManifestLine],
 ) -> Package:
     service_seconds = max(0, int((at - draft.started_at).total_seconds()))
     rep = draft.representative
@@ -252,31 +257,11 @@ def _package_row(
     )
     specs = {d.code: d for d in decision.presented + decision.missing}
     for position, (code, spec) in enumerate(specs.items()):
-        doc = draft.documents.get(code)
+        facts = stored_facts(draft.documents.get(code) or PresentedDocument(code))
+        facts["presented"] = spec in decision.presented  # an expired conclusion may not count
         package.documents.append(
-            PackageDocument(
-                position=position,
-                code=code,
-                name_kk=spec.name.kk,
-                name_ru=spec.name.ru,
-                presented=spec in decision.presented,
-                pages=doc.pages if doc else 0,
-                expertise_date=doc.expertise_date if doc else None,
-                signed_by_head=doc.signed_by_head if doc else None,
-                sealed=doc.sealed if doc else None,
-                bound=doc.bound if doc else None,
-                bound_pages=doc.bound_pages if doc else None,
-                expired_choice=doc.expired_choice.value if doc and doc.expired_choice else None,
-            )
+            PackageDocument(position=position, name_kk=spec.name.kk, name_ru=spec.name.ru, **facts)
         )
-    for entry in manifest:
-        package.files.append(
-            PackageFile(
-                document_code=str(entry["document"]),
-                name=str(entry["name"]),
-                sha256=str(entry["sha256"]),
-                size=int(entry["size"]),  # type: ignore[arg-type]
-                mime=str(entry["mime"]),
-            )
-        )
+    for line in manifest:
+        package.files.append(PackageFile.of(line.document, line.entry))
     return package

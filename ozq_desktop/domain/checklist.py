@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import calendar as _cal
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from ozq_wire.catalog import ApplicantType, DocumentSpec, Service
 
@@ -27,10 +28,14 @@ class ExpiredChoice(StrEnum):
     TREAT_AS_MISSING = "treat_as_missing"
 
 
-@dataclass(frozen=True)
+@dataclass
 class PresentedDocument:
+    """What the clerk found of one checklist document: declared here, once. The wizard's draft
+    (`drafts.DocumentDraft`) is one with its scans; an accepted package stores these same facts
+    in its `PackageDocument` rows (`stored_facts`/`facts_of_row`), and sends them to the hub."""
+
     code: str
-    presented: bool
+    presented: bool = False
     pages: int = 0
     expertise_date: date | None = None
     signed_by_head: bool | None = None
@@ -38,6 +43,33 @@ class PresentedDocument:
     bound: bool | None = None
     bound_pages: int | None = None
     expired_choice: ExpiredChoice | None = None
+
+
+FACTS = tuple(f.name for f in fields(PresentedDocument))
+
+
+def stored_facts(doc: PresentedDocument) -> dict[str, Any]:
+    """The facts as the database stores them (`PackageDocument` has a column for each)."""
+    values = {name: getattr(doc, name) for name in FACTS}
+    if values["expired_choice"] is not None:
+        values["expired_choice"] = ExpiredChoice(values["expired_choice"]).value
+    return values
+
+
+def facts_of_row(row: Any) -> PresentedDocument:
+    """The facts of a stored `PackageDocument`."""
+    values = {name: getattr(row, name) for name in FACTS}
+    if values["expired_choice"]:
+        values["expired_choice"] = ExpiredChoice(values["expired_choice"])
+    return PresentedDocument(**values)
+
+
+def wire_facts(doc: PresentedDocument) -> dict[str, Any]:
+    """The facts as JSON values, for the package's metadata on the hub."""
+    values = stored_facts(doc)
+    if values["expertise_date"] is not None:
+        values["expertise_date"] = values["expertise_date"].isoformat()
+    return values
 
 
 @dataclass(frozen=True)

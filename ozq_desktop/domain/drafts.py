@@ -35,30 +35,11 @@ class ScanDraft:
 
 
 @dataclass
-class DocumentDraft:
-    code: str
-    presented: bool = False
-    pages: int = 0
-    scans: list[ScanDraft] = field(default_factory=list)
-    expertise_date: date | None = None
-    signed_by_head: bool | None = None
-    sealed: bool | None = None
-    bound: bool | None = None
-    bound_pages: int | None = None
-    expired_choice: ExpiredChoice | None = None
+class DocumentDraft(PresentedDocument):
+    """A checklist document in the wizard: its facts (declared once, in `PresentedDocument`)
+    and the scans attached to it."""
 
-    def as_presented(self) -> PresentedDocument:
-        return PresentedDocument(
-            code=self.code,
-            presented=self.presented,
-            pages=self.pages,
-            expertise_date=self.expertise_date,
-            signed_by_head=self.signed_by_head,
-            sealed=self.sealed,
-            bound=self.bound,
-            bound_pages=self.bound_pages,
-            expired_choice=self.expired_choice,
-        )
+    scans: list[ScanDraft] = field(default_factory=list)
 
 
 @dataclass
@@ -98,7 +79,7 @@ class PackageDraft:
     page: int = 0
 
     def presented(self) -> dict[str, PresentedDocument]:
-        return {code: doc.as_presented() for code, doc in self.documents.items()}
+        return dict(self.documents)
 
     def to_dict(self) -> dict[str, Any]:
         return _encode(dataclasses.asdict(self))

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ozq_desktop.models.base import Base, now
+from ozq_wire.protocol import ManifestEntry
 
 
 class Package(Base):
@@ -76,7 +77,8 @@ class Package(Base):
 
 
 class PackageDocument(Base):
-    """One line of the service's checklist as the clerk found it."""
+    """One line of the service's checklist as the clerk found it: the facts of
+    `domain.checklist.PresentedDocument`, a column each, and the document's names."""
 
     __tablename__ = "package_documents"
 
@@ -116,3 +118,11 @@ class PackageFile(Base):
     mime: Mapped[str] = mapped_column(String(64))
 
     package: Mapped[Package] = relationship(back_populates="files")
+
+    @classmethod
+    def of(cls, document_code: str, entry: ManifestEntry) -> PackageFile:
+        return cls(document_code=document_code, **entry.model_dump())
+
+    def entry(self) -> ManifestEntry:
+        """The file as the hub sees it (validated again, as the hub will)."""
+        return ManifestEntry(name=self.name, sha256=self.sha256, size=self.size, mime=self.mime)

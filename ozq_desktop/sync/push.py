@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.changes import Changes, Database, Written
+from ozq_desktop.domain.checklist import facts_of_row, wire_facts
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.errors import StorageError
 from ozq_desktop.models import AuditRow, OutboxItem, Package, PackageFile, User
@@ -127,10 +128,7 @@ def declaration(
         service_id=package.service_id,
         clerk=p.Clerk(login=clerk.login, full_name=clerk.full_name),
         device_time=_aware(package.accepted_at),
-        manifest=[
-            p.ManifestEntry(name=f.name, sha256=f.sha256, size=f.size, mime=f.mime)
-            for f in package.files
-        ],
+        manifest=[f.entry() for f in package.files],
         manifest_hash=package.manifest_hash,
         metadata={
             "applicant_type": package.applicant_type,
@@ -141,16 +139,7 @@ def declaration(
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
             "audit": audit_rows or [],
-            "documents": [
-                {
-                    "code": d.code,
-                    "presented": d.presented,
-                    "pages": d.pages,
-                    "expertise_date": d.expertise_date.isoformat() if d.expertise_date else None,
-                    "expired_choice": d.expired_choice,
-                }
-                for d in package.documents
-            ],
+            "documents": [wire_facts(facts_of_row(d)) for d in package.documents],
         },
         supersedes=UUID(package.supersedes_id) if package.supersedes_id else None,
         signature=base64.b64encode(package.signature).decode("ascii")

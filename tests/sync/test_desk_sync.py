@@ -20,6 +20,7 @@ from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.models import OutboxItem, Package, PackageFile
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.sync import push, state
+from ozq_wire import protocol as p
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 
@@ -224,14 +225,7 @@ def test_same_uuid_with_a_different_manifest_needs_attention(desk, hub, enrolled
             )
         )
         s.flush()
-        from ozq_desktop.domain.acceptance import manifest_hash
-
-        pkg.manifest_hash = manifest_hash(
-            [
-                {"name": f.name, "sha256": f.sha256, "size": f.size, "mime": f.mime}
-                for f in pkg.files
-            ]
-        )
+        pkg.manifest_hash = p.manifest_hash(f.entry() for f in pkg.files)
         pkg.status = "queued"
         s.scalars(select(OutboxItem)).one().state = "pending"
     report = enrolled.run_once()
