@@ -1,8 +1,13 @@
 """The composition root: it opens the storage, builds the services and the windows, and
 moves the clerk from sign-in (or first run) to the main window and back.
 
-Start-up is ordered for speed: the sign-in window is shown first; the database is backed up,
-migrated and opened in the background meanwhile, and sign-in is enabled when it is ready."""
+Start-up is ordered for speed. The sign-in window is shown first. Behind it, a glance at the
+database (storage/glance.py: one keyed SQLCipher connection, no SQLAlchemy) enables sign-in
+when the database is encrypted and at the newest schema, the normal case; the full storage
+opens right after, then the service catalog and the main window's modules, while the clerk
+types the password (a sign-in pressed sooner waits for them). A database that is new, still
+plain, or behind the newest migration is opened in full first: encrypted, backed up and
+migrated, then sign-in opens."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from ozq_desktop.storage.glance import Glance
     from ozq_desktop.storage.scans import ScanStore
     from ozq_desktop.ui.context import Clerk, DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
@@ -48,38 +54,54 @@ def wall_clock() -> datetime:
 
 
 @dataclass
-class Desk:
-    """The opened local storage: Qt-free, made in a worker at start-up."""
+class Storage:
+    """The opened local storage: the database and the scan store. Qt-free."""
 
     db_path: Path
     engine: Engine
     factory: sessionmaker[Session]
-    catalog: Catalog
     scans: ScanStore
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_desk(folder: Path | None = None) -> Desk:
+@dataclass
+class Desk(Storage):
+    """The opened storage and the service catalog: what the screens work with."""
+
+    catalog: Catalog
+
+    @classmethod
+    def of(cls, storage: Storage, catalog: Catalog) -> Desk:
+        return cls(storage.db_path, storage.engine, storage.factory, storage.scans, catalog)
+
+
+def open_storage(folder: Path | None = None) -> Storage:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
-    key-file fallback), back it up and migrate it, load the catalog, open the scan store.
-    Raises StorageError or CatalogError with a message for the clerk."""
+    key-file fallback), migrated when its schema is behind (after a backup), and the scan
+    store. Raises StorageError with a message for the clerk."""
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
     from ozq_desktop.storage.scans import ScanStore
-    from ozq_wire.catalog import load_catalog
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
-    return Desk(
-        opened.path,
-        opened.engine,
-        make_session_factory(opened.engine),
-        load_catalog(),
-        ScanStore(root / "scans", key=opened.key.key),
-    )
+    scans = ScanStore(root / "scans", key=opened.key.key)
+    return Storage(opened.path, opened.engine, make_session_factory(opened.engine), scans)
+
+
+def open_desk(folder: Path | None = None) -> Desk:
+    """`open_storage` and the catalog, in one go (scripts, tests, the self-test)."""
+    return Desk.of(open_storage(folder), load_catalog())
+
+
+def load_catalog() -> Catalog:
+    """The service catalog (pydantic-validated data: loaded off the sign-in path)."""
+    from ozq_wire.catalog import load_catalog as load
+
+    return load()
 
 
 def outbox_count(session: Session) -> int:
@@ -114,6 +136,12 @@ def build_main_window(services: DeskServices, clerk: Clerk) -> MainWindow:
     return MainWindow(services, clerk)
 
 
+def _glance(folder: Path) -> Glance | None:
+    from ozq_desktop.storage.glance import glance  # keyring loads here, off the GUI thread
+
+    return glance(folder)
+
+
 def _warm_up() -> None:
     """Import the main window's modules in the background while the clerk types a password."""
     import ozq_desktop.ui.main_window  # noqa: F401
@@ -141,15 +169,17 @@ def _sign_in(factory: sessionmaker[Session], login: str, password: str) -> Clerk
 class DeskApp(QObject):
     """Moves the clerk between the windows: first run → sign-in → main window → sign-in."""
 
-    ready = Signal()  # the database is open and the first window is usable
+    sign_in_ready = Signal()  # the database is open: the clerk can sign in
+    ready = Signal()  # the catalog is loaded too, and the first window is usable
     failed = Signal(str)  # the database could not be opened; the message for the clerk
     main_window_shown = Signal(object)
 
     def __init__(
         self,
         folder: Path | None = None,
-        opener: Callable[[Path | None], Desk] = open_desk,
+        opener: Callable[[Path | None], Storage] = open_storage,
         parent: QObject | None = None,
+        glancer: Callable[[Path], Glance | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.folder = folder or data_dir()
@@ -158,8 +188,14 @@ class DeskApp(QObject):
         # made with the opened database (`_opened`).
         self.tasks = self._opening = TaskRunner(parent=self)
         self.tasks.default_error = self._unexpected
+        self.storage: Storage | None = None
         self.desk: Desk | None = None
         self.services: DeskServices | None = None
+        self._first_run_pending = False
+        self._signed_in_early: Clerk | None = None
+        self._sign_in_early: tuple[str, str] | None = None
+        self._glancer = glancer or _glance
+        self._glanced = False
         self.login: LoginWindow | None = None
         self.first_run: FirstRunWindow | None = None
         self.main_window: MainWindow | None = None
@@ -179,18 +215,55 @@ class DeskApp(QObject):
 
     def _open(self) -> None:
         folder = self.folder
+        self._opening.run(lambda: self._glancer(folder), self._glance, database=True)
         self._opening.run(
             lambda: self._opener(folder), self._opened, self._open_failed, database=True
         )
 
+    def _glance(self, found: Glance | None) -> None:
+        """A normal start: sign-in opens now; the storage is opening behind it."""
+        if found is None or found.first_run or self.storage is not None or self.login is None:
+            return
+        self._glanced = True
+        self.login.set_ready(True, found.branch_name)
+        self.sign_in_ready.emit()
+
     # -- opening ---------------------------------------------------------------------------
 
-    def _opened(self, desk: Desk) -> None:
-        self.desk = desk
-        self.tasks = TaskRunner(desk.factory, parent=self)
+    def _opened(self, storage: Storage) -> None:
+        self.storage = storage
+        self.tasks = TaskRunner(storage.factory, parent=self)
         self.tasks.default_error = self._unexpected
-        self.services = make_services(desk, self.tasks, self.settings)
-        self.tasks.read(_desk_state, self._show_first_window)
+        self.tasks.read(_desk_state, self._desk_state_read)
+
+    def _desk_state_read(self, state: tuple[bool, str]) -> None:
+        first_run, branch_name = state
+        assert self.login is not None
+        if first_run:
+            self._first_run_pending = True  # shown once the catalog is loaded
+        elif not self._glanced:
+            self.login.set_ready(True, branch_name)
+            self.sign_in_ready.emit()
+        if self._sign_in_early is not None:
+            login, password = self._sign_in_early
+            self._sign_in_early = None
+            self._sign_in(login, password)
+        if isinstance(self.storage, Desk):  # an opener that loaded the catalog itself
+            self._catalog_loaded(self.storage.catalog)
+        else:
+            self._opening.run(load_catalog, self._catalog_loaded, self._open_failed)
+
+    def _catalog_loaded(self, catalog: Catalog) -> None:
+        assert self.storage is not None
+        self.desk = Desk.of(self.storage, catalog)
+        self.services = make_services(self.desk, self.tasks, self.settings)
+        if self._first_run_pending:
+            self._first_run_pending = False
+            self._show_first_run()
+        self.ready.emit()
+        if self._signed_in_early is not None:
+            clerk, self._signed_in_early = self._signed_in_early, None
+            self._signed_in(clerk)
         self.tasks.run(_warm_up)
 
     def _open_failed(self, exc: BaseException) -> None:
@@ -200,20 +273,14 @@ class DeskApp(QObject):
         log.error("the database could not be opened: %s", message)
         self.failed.emit(message)
 
-    def _show_first_window(self, state: tuple[bool, str]) -> None:
-        first_run, branch_name = state
-        assert self.login is not None
-        if first_run:
-            from ozq_desktop.ui.first_run import FirstRunWindow
+    def _show_first_run(self) -> None:
+        from ozq_desktop.ui.first_run import FirstRunWindow
 
-            assert self.services is not None
-            self.first_run = FirstRunWindow(self.services)
-            self.first_run.desk_set_up.connect(self._desk_set_up)
-            self.login.hide()
-            self.first_run.show()
-        else:
-            self.login.set_ready(True, branch_name)
-        self.ready.emit()
+        assert self.login is not None and self.services is not None
+        self.first_run = FirstRunWindow(self.services)
+        self.first_run.desk_set_up.connect(self._desk_set_up)
+        self.login.hide()
+        self.first_run.show()
 
     def _desk_set_up(self, login: str) -> None:
         assert self.login is not None and self.first_run is not None
@@ -229,6 +296,9 @@ class DeskApp(QObject):
     # -- signing in and out ----------------------------------------------------------------
 
     def _sign_in(self, login: str, password: str) -> None:
+        if self.storage is None:  # sign-in opened at a glance; the storage is still opening
+            self._sign_in_early = (login, password)
+            return
         self.tasks.with_factory(
             lambda factory: _sign_in(factory, login, password),
             self._signed_in,
@@ -236,7 +306,10 @@ class DeskApp(QObject):
         )
 
     def _signed_in(self, clerk: Clerk) -> None:
-        assert self.login is not None and self.services is not None
+        assert self.login is not None
+        if self.services is None:  # quicker than the catalog: the window opens once it is in
+            self._signed_in_early = clerk
+            return
         self.login.signed_in()
         self.main_window = build_main_window(self.services, clerk)
         self.main_window.signed_out.connect(self._signed_out)
@@ -271,8 +344,8 @@ class DeskApp(QObject):
             tasks.wait_idle()
             tasks.shutdown()
             tasks.default_error = _log_unexpected
-        if self.desk is not None:
-            self.desk.close()
+        if self.storage is not None:
+            self.storage.close()
         for window in windows:
             window.deleteLater()
         self.main_window = self.first_run = self.login = None
@@ -335,6 +408,7 @@ def _startup_probe(app: QApplication, desk_app: DeskApp, window: QWidget) -> Non
         print("probe: ready", flush=True)
         app.quit()
 
+    desk_app.sign_in_ready.connect(lambda: print("probe: sign-in ready", flush=True))
     desk_app.ready.connect(ready)
     desk_app.failed.connect(lambda message: print(f"probe: failed {message}", file=sys.stderr))
 

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ozq_desktop.models.base import Base, now
-from ozq_wire.protocol import ManifestEntry
+
+if TYPE_CHECKING:  # the wire schemas (pydantic) load when a manifest is first built
+    from ozq_wire.protocol import ManifestEntry
 
 
 class Package(Base):
@@ -125,4 +127,6 @@ class PackageFile(Base):
 
     def entry(self) -> ManifestEntry:
         """The file as the hub sees it (validated again, as the hub will)."""
+        from ozq_wire.protocol import ManifestEntry
+
         return ManifestEntry(name=self.name, sha256=self.sha256, size=self.size, mime=self.mime)
