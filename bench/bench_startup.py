@@ -71,7 +71,7 @@ def child(mode: str, folder: Path) -> None:
             return False
 
     app = QApplication(sys.argv)
-    desk_app = DeskApp(folder)
+    desk_app = DeskApp(folder, tune_gc=True)
     finished = {"main": False}
 
     def sign_in_ready() -> None:

@@ -72,9 +72,10 @@ def valid_idn(rng: random.Random, bin_: bool) -> str:
             return head + str(digit)
 
 
-def fill(engine, count: int) -> None:
-    """`count` packages over DAYS days by CLERKS clerks, in bulk, on a migrated database (the
-    users a desk already has keep their ids; synthetic clerks make up the rest)."""
+def fill(engine, count: int, *, day: date | None = None) -> None:
+    """`count` packages over DAYS days by CLERKS clerks (or all on `day`), in bulk, on a
+    migrated database (the users a desk already has keep their ids; synthetic clerks make up
+    the rest)."""
     rng = random.Random(1)
     start_day = date(2025, 1, 1)
     with engine.begin() as conn:
@@ -105,8 +106,8 @@ def fill(engine, count: int) -> None:
             if legal
             else f"{rng.choice(SURNAMES)} {rng.choice(NAMES)}"
         )
-        day = start_day + timedelta(days=(n * DAYS) // count)
-        at = datetime.combine(day, datetime.min.time()) + timedelta(minutes=540 + n % 600)
+        on = day or start_day + timedelta(days=(n * DAYS) // count)
+        at = datetime.combine(on, datetime.min.time()) + timedelta(minutes=540 + n % 600)
         pid = str(uuid.UUID(int=rng.getrandbits(128)))
         batch.append(
             {
@@ -129,8 +130,8 @@ def fill(engine, count: int) -> None:
                 "representative": None,
                 "clerk_id": 1 + n % CLERKS,
                 "accepted_at": at,
-                "accepted_day": day,
-                "result_date": day + timedelta(days=21),
+                "accepted_day": on,
+                "result_date": on + timedelta(days=21),
                 "service_seconds": 600 + n % 600,
                 "annex1": {},
                 "consent": True,
@@ -162,6 +163,11 @@ def fill(engine, count: int) -> None:
                 f"\r  filled {n:,} packages ({time.perf_counter() - t0:.0f} s)", end="", flush=True
             )
     print()
+
+
+def fill_day(engine, count: int, day: date) -> None:
+    """`count` packages accepted on one `day`: a register of `count` entries."""
+    fill(engine, count, day=day)
 
 
 def timed(fn, repeat: int = 50) -> tuple[float, float]:

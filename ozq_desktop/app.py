@@ -27,6 +27,7 @@ from ozq_desktop import i18n
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir, resource
 from ozq_desktop.settings import LANGUAGE, Settings
+from ozq_desktop.ui import gc_policy
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.login import LoginWindow
@@ -180,7 +181,10 @@ class DeskApp(QObject):
         opener: Callable[[Path | None], Storage] = open_storage,
         parent: QObject | None = None,
         glancer: Callable[[Path], Glance | None] | None = None,
+        tune_gc: bool = False,
     ) -> None:
+        """`tune_gc`: the program's own setting of the cycle collector (ui/gc_policy.py); off
+        where many DeskApps share one process (the tests)."""
         super().__init__(parent)
         self.folder = folder or data_dir()
         self.settings = settings_for(self.folder, self)
@@ -195,6 +199,7 @@ class DeskApp(QObject):
         self._signed_in_early: Clerk | None = None
         self._sign_in_early: tuple[str, str] | None = None
         self._glancer = glancer or _glance
+        self._tune_gc = tune_gc
         self._glanced = False
         self.login: LoginWindow | None = None
         self.first_run: FirstRunWindow | None = None
@@ -204,9 +209,12 @@ class DeskApp(QObject):
         self.watchdog: StallWatchdog | None = None
 
     def start(self) -> LoginWindow:
+        if self._tune_gc:
+            gc_policy.tune()
         if dev_mode():
             self.watchdog = StallWatchdog(parent=self)
             self.watchdog.start()
+            gc_policy.log_slow_collections()
         self.login = LoginWindow()
         self.login.sign_in_requested.connect(self._sign_in)
         self.login.show()
@@ -264,7 +272,7 @@ class DeskApp(QObject):
         if self._signed_in_early is not None:
             clerk, self._signed_in_early = self._signed_in_early, None
             self._signed_in(clerk)
-        self.tasks.run(_warm_up)
+        self.tasks.run(_warm_up, lambda _none: self._freeze_gc())  # start-up is done
 
     def _open_failed(self, exc: BaseException) -> None:
         if self.login is not None:
@@ -315,6 +323,7 @@ class DeskApp(QObject):
         self.main_window.signed_out.connect(self._signed_out)
         self.main_window.show()
         self.main_window.start_sync()
+        self._freeze_gc()  # the main window stands for the whole session
         self.login.hide()
         self.main_window_shown.emit(self.main_window)
 
@@ -353,6 +362,10 @@ class DeskApp(QObject):
         self.deleteLater()  # with it the task runner, the watchdog and the settings
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
+    def _freeze_gc(self) -> None:
+        if self._tune_gc:
+            gc_policy.freeze()
+
     def _unexpected(self, exc: BaseException) -> None:
         parent: QWidget | None = self.main_window or self.login
         QMessageBox.warning(parent, tr(N_("OZQ Desktop")), error_text(exc))
@@ -375,7 +388,7 @@ def run(argv: list[str], lang: str | None = None, folder: Path | None = None) ->
     icon = resource("icons", "ozq-desktop.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    desk_app = DeskApp(folder)
+    desk_app = DeskApp(folder, tune_gc=True)
     i18n.set_language(choose_language(desk_app.settings, lang))
     i18n.on_language_changed(lambda code: Settings(desk_app.settings).set(LANGUAGE, code))
     status = {"code": 0}
