@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions, QPdfPageRenderer
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -63,6 +63,7 @@ class PdfRenderer(QObject):
     def adopt(self, loaded: LoadedPdf) -> int:
         """Take a document loaded in a worker (`load_in_worker`); its page count."""
         self.close()
+        loaded.taken = True
         self.document.deleteLater()
         self.document = loaded.document
         self.document.setParent(self)
@@ -105,6 +106,7 @@ class LoadedPdf:
 
     document: QPdfDocument
     buffer: QBuffer
+    taken: bool = False  # adopted by a renderer: its objects belong to it now
 
     @property
     def pages(self) -> int:
@@ -213,6 +215,11 @@ class PageView(QScrollArea):
         self._pages.resize(self._width + 2 * PAGE_GAP, height)
         self._pages.update()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._layout()  # the width is known now: render at it
+        self._ask_for_visible()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._sizes and abs(self.viewport().width() - 2 * PAGE_GAP - self._width) > 8:
@@ -227,6 +234,8 @@ class PageView(QScrollArea):
         return [p for p, r in self.page_rects() if r.bottom() >= top and r.top() <= bottom]
 
     def _ask_for_visible(self) -> None:
+        if not self.isVisible():
+            return  # asked once shown, at the width it is shown at
         seen = self.visible_pages()
         if not seen:
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -54,6 +54,39 @@ def preview_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref
     return job
 
 
+class Prerender(QObject):
+    """A document rendered ahead, in the background, for a preview about to be asked for (the
+    receipt, the moment a package is accepted): the preview then opens without waiting."""
+
+    done = Signal()
+
+    def __init__(
+        self,
+        services: DeskServices,
+        kind: documents.Kind,
+        ref: documents.Ref,
+        lang: str,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind, self.ref, self.lang = kind, ref, lang
+        self.result: tuple[bytes, LoadedPdf] | None = None
+        self.failed = False
+        job = preview_job(services, kind, ref, lang)
+        services.tasks.run(job, self._rendered, self._failed, owner=self)
+
+    def _rendered(self, result: tuple[bytes, LoadedPdf]) -> None:
+        self.result = result
+        self.done.emit()
+
+    def _failed(self, _exc: BaseException) -> None:
+        self.failed = True  # the preview renders it again and shows why
+        self.done.emit()
+
+    def matches(self, kind: documents.Kind, ref: documents.Ref, lang: str) -> bool:
+        return not self.failed and (self.kind, self.ref, self.lang) == (kind, ref, lang)
+
+
 class PdfPreviewDialog(QDialog):
     def __init__(
         self,
@@ -65,9 +98,11 @@ class PdfPreviewDialog(QDialog):
         file_stem: str,
         user_id: int | None = None,
         object_id: str = "",
+        prerender: Prerender | None = None,
     ) -> None:
         """`user_id` and `object_id` (a package id or a day) go into the audit row written
-        when the document is printed or saved."""
+        when the document is printed or saved. A `prerender` of this document, if given, is
+        shown instead of rendering it again."""
         super().__init__(parent)
         self.setObjectName("pdf_preview")
         self.resize(820, 900)
@@ -79,6 +114,7 @@ class PdfPreviewDialog(QDialog):
         self._file_stem = file_stem
         self._user_id = user_id
         self._object_id = object_id
+        self._prerender = prerender
         self.pdf_bytes: bytes = b""
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, documents.TITLES[kind])
@@ -138,12 +174,31 @@ class PdfPreviewDialog(QDialog):
         lang = self.language.currentData()
         self._set_busy(True)
         self.status.show_message(N_("Preparing the document…"), "note")
+        ahead, self._prerender = self._prerender, None
+        if ahead is not None and ahead.matches(self._kind, self._ref, lang):
+            if ahead.result is not None:
+                self._loaded(ahead.result, reused=True)
+                return
+            if not ahead.failed:  # still rendering: wait for it rather than start again
+                ahead.done.connect(lambda: self._take(ahead, lang))
+                self._prerender = ahead
+                return
         job = preview_job(self._services, self._kind, self._ref, lang)
         self._tasks.run(job, self._loaded, self._failed, owner=self)
 
-    def _loaded(self, rendered: tuple[bytes, LoadedPdf]) -> None:
+    def _take(self, ahead: Prerender, lang: str) -> None:
+        if self._prerender is not ahead:
+            return
+        self._prerender = None
+        if ahead.result is not None and self.language.currentData() == lang:
+            self._loaded(ahead.result, reused=True)
+        else:
+            self.render()
+
+    def _loaded(self, rendered: tuple[bytes, LoadedPdf], reused: bool = False) -> None:
         self.pdf_bytes, loaded = rendered
-        self.view.set_pdf(loaded)
+        # A document loaded in a worker is handed over once; shown again, it loads anew.
+        self.view.set_pdf(self.pdf_bytes if reused and loaded.taken else loaded)
         self.status.clear_message()
         self._set_busy(False)
 

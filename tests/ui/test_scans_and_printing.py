@@ -101,6 +101,8 @@ def test_the_receipt_preview_prints_and_saves_real_pdfs(qtbot, desk_app, main_wi
     qtbot.mouseClick(drive.wizard.done_page.print_receipt, Qt.MouseButton.LeftButton)
     preview = drive.wizard.preview
     qtbot.waitUntil(lambda: preview.pdf_bytes.startswith(b"%PDF-"), timeout=20000)
+    # Rendered ahead the moment the package was accepted, and shown without rendering again.
+    assert preview.pdf_bytes is drive.wizard.prerender.result[0]
     assert preview.page_count == 2  # the applicant's copy and the centre's
     qtbot.waitUntil(lambda: 0 in preview.view.images, timeout=20000)  # rendered as an image
     assert preview.view.images[0].width() > 300

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from ozq_desktop.documents import Kind
 from ozq_desktop.domain import drafts
 from ozq_desktop.domain.acceptance import AcceptanceResult
+from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import DiscardChoice, ask_discard
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
+from ozq_desktop.ui.pdf_preview import PdfPreviewDialog, Prerender
 from ozq_desktop.ui.wizard.acceptance_flow import AcceptanceFlow
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.page_annex1 import Annex1Page
@@ -76,6 +77,7 @@ class PackageWizard(QWidget):
         self.draft = draft
         self.result: AcceptanceResult | None = None
         self.preview: PdfPreviewDialog | None = None
+        self.prerender: Prerender | None = None
         self.flow: AcceptanceFlow | None = None
         self._accepting = False
         self._tried_next = False
@@ -289,6 +291,11 @@ class PackageWizard(QWidget):
         self.done_page.show_result(result, self.clock.elapsed_seconds())
         self._accepting = False
         self.go_to(DONE, save=False)
+        # The receipt (or the refusal) is what the clerk prints next: render it now.
+        kind = Kind.RECEIPT if result.outcome is Outcome.ACCEPT else Kind.REFUSAL
+        self.prerender = Prerender(
+            self.services, kind, result.package_id, current_language(), parent=self
+        )
         self.accepted.emit(result)
 
     def _not_accepted(self, exc: BaseException) -> None:
@@ -308,6 +315,7 @@ class PackageWizard(QWidget):
             file_stem=f"{kind}-{self.result.receipt_no}",
             user_id=self.clerk.user.id,
             object_id=self.result.package_id,
+            prerender=self.prerender,
         )
         self.preview.open()
 
