@@ -493,6 +493,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     if not pdf.startswith(b"%PDF-"):
         raise RuntimeError("the receipt is not a PDF")
     report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
+    report.append(_self_test_scan_pdf(desk))
     app = QApplication.instance() or QApplication([])
     tasks = TaskRunner(desk.factory)
     services = make_services(desk, tasks, settings_for(folder))
@@ -511,6 +512,25 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     report.append("windows built")
     report.append(_self_test_signing(folder))
     return report
+
+
+def _self_test_scan_pdf(desk: Desk) -> str:
+    """Two scanned pages joined into one PDF (img2pdf), stored encrypted, their pages counted:
+    the frozen bundle carries what the scan dialog needs."""
+    import io
+
+    from PIL import Image
+
+    from ozq_desktop.devices.scanner import jpeg_page, pages_to_pdf
+    from ozq_desktop.storage.pages import count_pages
+
+    buffer = io.BytesIO()
+    Image.new("L", (200, 280), 200).save(buffer, "JPEG", dpi=(200, 200))
+    pdf = pages_to_pdf([jpeg_page(buffer.getvalue(), 200)] * 2)
+    ref = desk.scans.add_bytes(pdf, "self-test-scan.pdf")
+    if count_pages(desk.scans.read(ref.sha256), ref.mime) != 2:
+        raise RuntimeError("the scanned pages did not make a two-page PDF")
+    return "scanned pages made one PDF"
 
 
 def _self_test_signing(folder: Path) -> str:

@@ -60,6 +60,29 @@ def whole(low: int, high: int) -> Callable[[Any], int]:
     return parse
 
 
+def flag() -> Callable[[Any], bool]:
+    """A yes/no: QSettings' INI files give back "true"/"false" strings."""
+
+    def parse(raw: Any) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text not in ("true", "false", "1", "0"):
+            raise ValueError(raw)
+        return text in ("true", "1")
+
+    return parse
+
+
+def lines() -> Callable[[Any], tuple[str, ...]]:
+    """A list of text lines (one stored line is given back as a plain string)."""
+
+    def parse(raw: Any) -> tuple[str, ...]:
+        return (str(raw),) if isinstance(raw, str) else tuple(str(line) for line in raw)
+
+    return parse
+
+
 def one_of(*choices: str) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         if str(raw) not in choices:
@@ -75,8 +98,24 @@ SYNC_INTERVAL_MINUTES = Setting(
 )
 PRINTER = Setting("printing/printer", "", text(), "the printer chosen last")
 COPIES = Setting("printing/copies/{kind}", 1, whole(1, 99), "copies printed last, per document")
+DUPLEX = Setting("printing/duplex/{kind}", False, flag(), "both sides, per document")
+RECEIPT_AT_ONCE = Setting(
+    "printing/receipt_at_once", False, flag(), "print receipts at once, without the preview"
+)
 SAVE_FOLDER = Setting("printing/save_folder", "", text(), "where documents were saved last")
 SCAN_FOLDER = Setting("scans/last_folder", "", text(), "where scans were attached from last")
+SCANNER_DEVICE = Setting("scanner/device", "", text(), "the scanner used last")
+SCANNER_SOURCE = Setting(
+    "scanner/source", "flatbed", one_of("flatbed", "feeder"), "flatbed or document feeder"
+)
+SCANNER_DPI = Setting("scanner/dpi", 300, whole(200, 300), "scanning resolution")
+SCANNER_MODE = Setting("scanner/mode", "grey", one_of("grey", "colour"), "greyscale or colour")
+SCANNER_OPTIONS = Setting(
+    "scanner/device_options",
+    (),
+    lines(),
+    'options a scanner model needs, as "--name=value" lines (rarely set)',
+)
 
 REGISTRY: tuple[Setting[Any], ...] = (
     LANGUAGE,
@@ -85,6 +124,13 @@ REGISTRY: tuple[Setting[Any], ...] = (
     COPIES,
     SAVE_FOLDER,
     SCAN_FOLDER,
+    DUPLEX,
+    RECEIPT_AT_ONCE,
+    SCANNER_DEVICE,
+    SCANNER_SOURCE,
+    SCANNER_DPI,
+    SCANNER_MODE,
+    SCANNER_OPTIONS,
 )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ class Kind(StrEnum):
     REGISTER = "register"  # the daily register, PDF (a Day)
     REGISTER_XLSX = "register_xlsx"  # the daily register, Excel (a Day)
     TRANSFER = "transfer"  # the day's transfer register for the committee (a Day)
+    TIMES_REPORT = "service_time"  # waits and service times over a period (a Period)
 
 
 TITLES = {
@@ -47,6 +48,7 @@ TITLES = {
     Kind.REGISTER: N_("Daily register"),
     Kind.REGISTER_XLSX: N_("Daily register"),
     Kind.TRANSFER: N_("Transfer register"),
+    Kind.TIMES_REPORT: N_("Waits and service times"),
 }
 
 
@@ -59,7 +61,18 @@ class Day:
     signer: str = ""  # the supervisor's name on the register; who hands the transfer over
 
 
-Ref = str | Day  # a package id, or a Day
+@dataclass(frozen=True)
+class Period:
+    """What a report over days is about: the days, who asks (reports are the supervisor's),
+    and when it is printed."""
+
+    start: date
+    end: date
+    actor: Any  # the signed-in Account
+    printed_at: datetime | None = None
+
+
+Ref = str | Day | Period  # a package id, a Day, or a Period
 
 PACKAGE_KINDS = frozenset({Kind.RECEIPT, Kind.REFUSAL, Kind.APPLICATION, Kind.HANDOVER})
 
@@ -78,6 +91,15 @@ def data_of(session: Session, kind: Kind, ref: Ref, *, catalog: Catalog) -> Any:
             Kind.HANDOVER: bridge.handover_data,
         }
         return read[kind](session=session, catalog=catalog, package_id=ref)
+    if kind is Kind.TIMES_REPORT:
+        if not isinstance(ref, Period):
+            raise TypeError(f"a {kind} is about a period, not {ref!r}")
+        from ozq_desktop.domain.service_times import service_time_report
+
+        report = service_time_report(session=session, actor=ref.actor, start=ref.start, end=ref.end)
+        return bridge.times_report_data(
+            session=session, catalog=catalog, report=report, printed_at=ref.printed_at
+        )
     if not isinstance(ref, Day):
         raise TypeError(f"a {kind} is about a day, not {ref!r}")
     if kind is Kind.TRANSFER:
@@ -95,6 +117,7 @@ def data_of(session: Session, kind: Kind, ref: Ref, *, catalog: Catalog) -> Any:
 def render_data(kind: Kind, data: Any, lang: str) -> bytes:
     """The document's bytes in `lang` (PDF, or XLSX for REGISTER_XLSX)."""
     from ozq_desktop import printing
+    from ozq_desktop.printing.times_report import render_times_report
 
     renderers: dict[Kind, Callable[[Any, str], bytes]] = {
         Kind.RECEIPT: printing.render_receipt,
@@ -104,6 +127,7 @@ def render_data(kind: Kind, data: Any, lang: str) -> bytes:
         Kind.REGISTER: printing.render_register,
         Kind.REGISTER_XLSX: printing.render_register_xlsx,
         Kind.TRANSFER: printing.render_transfer,
+        Kind.TIMES_REPORT: render_times_report,
     }
     return renderers[kind](data, lang)
 

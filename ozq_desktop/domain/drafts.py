@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -70,6 +70,11 @@ class PackageDraft:
     place: Place = Place.COUNTER
     visit_address: str = ""
     visit_reason: str = ""
+    # The queue ticket (domain/waiting.py): its number, and the time (and date, when the
+    # ticket shows one) it was issued. Empty for a home visit.
+    ticket_number: str = ""
+    ticket_time: time | None = None
+    ticket_date: date | None = None
     applicant: ApplicantDraft = field(default_factory=ApplicantDraft)
     representative: Representative = field(default_factory=Representative)
     documents: dict[str, DocumentDraft] = field(default_factory=dict)
@@ -102,6 +107,11 @@ class PackageDraft:
             place=Place(data.get("place", Place.COUNTER)),
             visit_address=data.get("visit_address", ""),
             visit_reason=data.get("visit_reason", ""),
+            ticket_number=data.get("ticket_number", ""),
+            ticket_time=time.fromisoformat(data["ticket_time"])
+            if data.get("ticket_time")
+            else None,
+            ticket_date=_date(data.get("ticket_date")),
             applicant=ApplicantDraft(**(data.get("applicant") or {})),
             representative=Representative(**rep),
             documents=docs,
@@ -121,7 +131,7 @@ def _encode(value: Any) -> Any:
         return {k: _encode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_encode(v) for v in value]
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     if isinstance(value, StrEnum):
         return value.value

@@ -9,8 +9,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ozq_desktop.errors import StorageError
-
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 _REVISION = re.compile(r'^revision(?:: str)? = "([^"]+)"', re.MULTILINE)
@@ -32,5 +30,5 @@ def script_head() -> str:
             parents.add(down.group(1))
     heads = revisions - parents
     if len(heads) != 1:
-        raise StorageError("The migrations have {count} heads.", count=len(heads))
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
     return heads.pop()

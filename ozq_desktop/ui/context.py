@@ -7,16 +7,19 @@ session reads them again and replaces them (`replaced`), so no screen patches a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
+from ozq_desktop.devices.printer import PrintSystem
+from ozq_desktop.devices.scanner import Scanner, system_scanner
 from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.profiles import Account, Branch
 from ozq_desktop.settings import Settings
 from ozq_desktop.storage.scans import ScanStore
+from ozq_desktop.ui.qt_printing import system_print_system
 from ozq_desktop.ui.tasks import TaskRunner
 from ozq_wire.catalog import Catalog
 
@@ -30,6 +33,9 @@ class DeskServices:
     clock: Callable[[], datetime]
     # The number of packages waiting to reach the hub; read in a background session.
     outbox_count: Callable[[Session], int]
+    # The counter's devices: SANE or WIA, CUPS or the Windows spooler (devices/, qt_printing).
+    scanner: Scanner = field(default_factory=system_scanner)
+    printers: PrintSystem = field(default_factory=system_print_system)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,18 @@ screen readers).
     add_row(form, self.texts, N_("Login"), self.login_edit, "login")
 
 `labelled(...)` gives the label alone, for a row laid out by hand (a toolbar of filters).
+The label's text is a message id, or a function giving the text (a name from the catalog).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
 
 from ozq_desktop.ui.language import Texts, named
+
+Text = str | Callable[[], str]  # a message id, or the text itself, computed when shown
 
 
 def new_form(parent: QWidget | None = None) -> QFormLayout:
@@ -26,9 +31,16 @@ def new_form(parent: QWidget | None = None) -> QFormLayout:
     return form
 
 
+def _bind(texts: Texts, setter: Callable[[str], object], text: Text) -> None:
+    if callable(text):
+        texts.bind_fn(setter, text)
+    else:
+        texts.bind(setter, text)
+
+
 def labelled(
     texts: Texts,
-    msgid: str,
+    text: Text,
     widget: QWidget,
     object_name: str = "",
     *,
@@ -37,9 +49,13 @@ def labelled(
     """The label of `widget`, its buddy, its text following the language. With
     `object_name`, the input is named too (object name and accessible name)."""
     if object_name:
-        named(widget, object_name, texts, msgid)
+        if callable(text):
+            widget.setObjectName(object_name)
+            texts.bind_fn(widget.setAccessibleName, text)
+        else:
+            named(widget, object_name, texts, text)
     label = QLabel(parent if parent is not None else widget.parentWidget())
-    texts.bind(label.setText, msgid)
+    _bind(texts, label.setText, text)
     label.setBuddy(widget)
     return label
 
@@ -47,7 +63,7 @@ def labelled(
 def add_row(
     form: QFormLayout,
     texts: Texts,
-    msgid: str,
+    text: Text,
     widget: QWidget,
     object_name: str = "",
     *,
@@ -56,6 +72,6 @@ def add_row(
     """A labelled input in `form`; `field` is what goes in the form when it wraps the input
     (a row with a button beside it, say)."""
     parent = form.parentWidget() or widget.parentWidget()
-    label = labelled(texts, msgid, widget, object_name, parent=parent)
+    label = labelled(texts, text, widget, object_name, parent=parent)
     form.addRow(label, field if field is not None else widget)
     return label

@@ -2,23 +2,22 @@
 
 The document comes from `documents.render` (one way for every document), rendered off the
 GUI thread; its pages reach the screen as images rendered in Qt's own thread (ui/pdf_pages.py),
-so the window never waits. The printer and the number of copies chosen last are remembered in
-the settings."""
+so the window never waits. Print opens the desk's own print dialog (the system's printers, in
+the clerk's language) and hands the PDF itself to the print system (devices/printer.py) in a
+worker; the printer, copies and sides chosen last are remembered. A printer that is missing,
+paused or out of paper says so here, and the document stays on screen to be printed again or
+saved."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,14 +25,14 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop import documents
 from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
-from ozq_desktop.settings import COPIES, PRINTER, SAVE_FOLDER
+from ozq_desktop.settings import SAVE_FOLDER
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.pdf_pages import LoadedPdf, PageView, load_in_worker
-
-PRINT_DPI = 300
+from ozq_desktop.ui.print_dialog import PrintChoice, PrintDialog, PrintedDocument, print_pdf
 
 
 def render_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref, lang: str):
@@ -104,6 +103,8 @@ class PdfPreviewDialog(QDialog):
         when the document is printed or saved. A `prerender` of this document, if given, is
         shown instead of rendering it again."""
         super().__init__(parent)
+        self._printers = services.printers
+        self.print_dialog: PrintDialog | None = None
         self.setObjectName("pdf_preview")
         self.resize(820, 900)
         self._services = services
@@ -126,9 +127,7 @@ class PdfPreviewDialog(QDialog):
         for code in LANGUAGES:
             self.language.addItem(tr(LANGUAGE_NAMES[code]), code)
         self.language.setCurrentIndex(self.language.findData(current_language()))
-        language_label = QLabel(self)
-        language_label.setBuddy(self.language)
-        self.texts.bind(language_label.setText, N_("Language of the document"))
+        language_label = labelled(self.texts, N_("Language of the document"), self.language)
         self.print_button = QPushButton(self)
         named(self.print_button, "pdf_print", self.texts, N_("Print…"))
         self.texts.bind(self.print_button.setText, N_("Print…"))
@@ -214,57 +213,45 @@ class PdfPreviewDialog(QDialog):
 
     # -- printing -----------------------------------------------------------------------
 
-    def make_printer(self) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        name = self._settings.get(PRINTER)
-        if name:
-            printer.setPrinterName(name)
-        printer.setCopyCount(self._settings.get(COPIES, kind=str(self._kind)))
-        printer.setDocName(self._file_stem)
-        return printer
-
     def print_document(self) -> None:
-        printer = self.make_printer()
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.remember(printer)
-        self.print_to(printer)
+        """Print…: the desk's print dialog, then the PDF to the chosen queue."""
+        dialog = PrintDialog(self._tasks, self._printers, self._settings, str(self._kind), self)
+        dialog.accepted.connect(lambda: self.print_to(dialog.choice()))
+        self.print_dialog = dialog
+        dialog.open()
 
-    def remember(self, printer: QPrinter) -> None:
-        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
-            self._settings.set(PRINTER, printer.printerName())
-        self._settings.set(COPIES, printer.copyCount(), kind=str(self._kind))
-
-    def print_to(self, printer: QPrinter) -> None:
-        """Render the pages off the GUI thread at print resolution, then paint them."""
+    def print_to(self, choice: PrintChoice) -> None:
+        """Send the PDF on screen to `choice.printer` off the GUI thread."""
         pdf = self.pdf_bytes
-        dpi = min(printer.resolution(), PRINT_DPI)
-        self.status.show_message(N_("Printing…"), "note")
-        self._tasks.run(
-            lambda: page_images(pdf, dpi), lambda images: self._paint(printer, images), owner=self
+        document = PrintedDocument(
+            str(self._kind),
+            self._file_stem,
+            self._user_id,
+            self._object_id,
+            str(self.language.currentData()),
+        )
+        self.status.show_message(N_("Sending to the printer {name}…"), "note", name=choice.printer)
+        self.print_button.setEnabled(False)
+        print_pdf(
+            self._tasks,
+            self._printers,
+            document,
+            lambda: pdf,
+            choice,
+            self._printed,
+            self._print_failed,
+            owner=self,
         )
 
-    def _paint(self, printer: QPrinter, images: list[QImage]) -> None:
-        painter = QPainter()
-        if not painter.begin(printer):
-            self.status.show_message(N_("The printer could not be opened."))
-            return
-        try:
-            for i, image in enumerate(images):
-                if i:
-                    printer.newPage()
-                target = painter.viewport()
-                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.setViewport(target.x(), target.y(), scaled.width(), scaled.height())
-                painter.setWindow(image.rect())
-                painter.drawImage(0, 0, image)
-                painter.setViewport(target)
-        finally:
-            painter.end()
-        self.status.show_message(N_("Sent to the printer."), "ok")
-        target = printer.printerName() or Path(printer.outputFileName()).name
-        self._record("printer", target, printer.copyCount())
+    def _printed(self, choice: PrintChoice) -> None:
+        self.print_button.setEnabled(True)
+        self.status.show_message(N_("Sent to the printer {name}."), "ok", name=choice.printer)
+
+    def _print_failed(self, exc: BaseException) -> None:
+        """Nothing was printed: the message says why; Print and Save stay at hand."""
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.status.show_error(exc)
 
     # -- saving -------------------------------------------------------------------------
 
@@ -313,22 +300,3 @@ class PdfPreviewDialog(QDialog):
         self.texts.apply()
         for i in range(self.language.count()):
             self.language.setItemText(i, tr(LANGUAGE_NAMES[self.language.itemData(i)]))
-
-
-def page_images(pdf: bytes, dpi: int) -> list[QImage]:
-    """Every page as an image at `dpi`; runs in a worker with its own QPdfDocument."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    try:
-        images = []
-        for page in range(document.pageCount()):
-            points = document.pagePointSize(page)
-            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-            images.append(document.render(page, size))
-        return images
-    finally:
-        document.close()
-        buffer.close()

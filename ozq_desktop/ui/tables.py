@@ -39,10 +39,10 @@ HIGHLIGHT = QBrush(QColor("#f8d7da"))  # a row that needs attention (overdue)
 
 @dataclass(frozen=True)
 class Column(Generic[R]):
-    """A column: its header (a msgid, translated when shown), the cell's text, and optionally
-    a longer tooltip."""
+    """A column: its header (a msgid, translated when shown; or a function giving the msgid,
+    for a header that changes with the view), the cell's text, and optionally a tooltip."""
 
-    title: str
+    title: str | Callable[[], str]
     text: Callable[[R], str]
     tooltip: Callable[[R], str] | None = None
 
@@ -89,7 +89,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return tr(self.columns[section].title)
+            title = self.columns[section].title
+            return tr(title() if callable(title) else title)
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             return section + 1
         return None

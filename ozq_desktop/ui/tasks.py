@@ -6,7 +6,8 @@ go one after another on a single worker, in the order they were asked for: a dra
 before an acceptance is written before it, and a read asked for after a write sees it. Other
 jobs (rendering, hashing scans, previews, the network) share a small pool; when one of them
 needs the database in between, it asks `database()`, whose units of work run on the same
-database worker, in turn.
+database worker, in turn. A job that reports as it goes (a scan, page by page) sends
+through a `Relay`.
 
 Every write says what it changed (ozq_desktop/domain/changes.py): once its transaction has
 committed, `changed` is emitted with that `Changes`, once, on the GUI thread, and every open
@@ -321,3 +322,13 @@ class StallWatchdog(QObject):
 
 def dev_mode() -> bool:
     return os.environ.get("OZQ_DEV", "") not in ("", "0")
+
+
+class Relay(QObject):
+    """Carries values from a running job to the GUI thread as they come (a scanner's pages):
+    the job calls `send(value)` from its worker; `arrived` fires on the GUI thread."""
+
+    arrived = Signal(object)
+
+    def send(self, value: Any) -> None:
+        self.arrived.emit(value)

@@ -13,7 +13,8 @@ from ozq_desktop import i18n
 from ozq_desktop.domain.complaints import ComplaintLine
 from ozq_desktop.domain.packages import PackageSummary
 from ozq_desktop.domain.profiles import Account
-from ozq_desktop.domain.registers import RegisterEntry, ServiceTimeLine
+from ozq_desktop.domain.registers import RegisterEntry
+from ozq_desktop.domain.service_times import TimesLine, Visit
 from ozq_desktop.ui.package_table import PackageTableModel
 from ozq_desktop.ui.supervisor import calendar_page, complaints, register, service_time, users
 from ozq_desktop.ui.sync_panel import ATTENTION_COLUMNS
@@ -39,8 +40,8 @@ MODELS = {
     "packages": lambda: (PackageTableModel(CATALOG), [SUMMARY]),
     "register": lambda: (RowsModel(register.register_columns(CATALOG)), [ENTRY] * 3),
     "service time": lambda: (
-        RowsModel(service_time.service_time_columns(CATALOG)),
-        [ServiceTimeLine("Жұмабаев", "attestation", 3, 720.0, 0.67)],
+        RowsModel(service_time.times_columns(CATALOG, lambda: "by_hour")),
+        [TimesLine.of("10", [Visit("Жұмабаев", "attestation", AT, 720, 300, False)])],
     ),
     "users": lambda: (RowsModel(users.COLUMNS), [Account(1, "boss", "Сейітова", "supervisor")]),
     "complaints": lambda: (RowsModel(complaints.COLUMNS, highlight=lambda c: c.overdue), [LINE]),

@@ -296,6 +296,7 @@ class PackageWizard(QWidget):
         self.prerender = Prerender(
             self.services, kind, result.package_id, current_language(), parent=self
         )
+        self.done_page.print_now_if_set()
         self.accepted.emit(result)
 
     def _not_accepted(self, exc: BaseException) -> None:
