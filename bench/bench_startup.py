@@ -15,8 +15,9 @@ line when the moment is reached:
 - "login shown": the sign-in window has painted (the database still opens meanwhile);
 - "sign-in ready": the database is open and sign-in is enabled;
 - "all ready": the service catalog is loaded too (it loads while the clerk types);
-- "main shown": after the password is submitted, the main window has painted with
-  today's packages loaded (argon2 verification included).
+- "main shown": after the password is submitted (once what loads behind the sign-in window
+  has loaded, as it has while a clerk types), the main window has painted with today's
+  packages loaded (argon2 verification included).
 
 Runs use QT_QPA_PLATFORM=offscreen unless DISPLAY is set (e.g. Xvfb).
 """
@@ -81,6 +82,14 @@ def child(mode: str, folder: Path) -> None:
         say("all ready")
         if mode == "cold":
             QTimer.singleShot(0, app.quit)
+            return
+        # The clerk takes a second or more to type; the modules loading behind the sign-in
+        # window meanwhile (catalog, main window) have finished by then: submit when they have.
+        QTimer.singleShot(0, submit_when_idle)
+
+    def submit_when_idle() -> None:
+        if desk_app.tasks.pending:
+            QTimer.singleShot(20, submit_when_idle)
             return
         login = desk_app.login
         login.login_edit.setText(LOGIN)

@@ -62,6 +62,18 @@ def scan_key(data_key: bytes) -> bytes:
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=b"ozq scans v1").derive(data_key)
 
 
+def _decrypt_in_chunks(decryptor, cipher_text: memoryview) -> bytes:
+    """Decrypt chunk by chunk into one buffer, without copies of the whole: each call holds
+    Python's interpreter lock for a chunk's worth only, so a 50 MB scan decrypted in a worker
+    never freezes the GUI thread for long. `finalize` checks the tag (InvalidTag)."""
+    out = bytearray(len(cipher_text) + 15)  # update_into wants room for a block more
+    view, written = memoryview(out), 0
+    for start in range(0, len(cipher_text), CHUNK):
+        written += decryptor.update_into(cipher_text[start : start + CHUNK], view[written:])
+    decryptor.finalize()
+    return bytes(view[:written])
+
+
 class ScanStore:
     def __init__(
         self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, key: bytes | None = None
@@ -86,12 +98,12 @@ class ScanStore:
             raise StorageError(
                 "The scan {sha} is encrypted and this desk has no key for it.", sha=sha256[:12]
             )
-        body = raw[len(ENCRYPTED_MAGIC) :]
-        nonce, tag = body[:NONCE_BYTES], body[-TAG_BYTES:]
+        body = memoryview(raw)[len(ENCRYPTED_MAGIC) :]
+        nonce, tag = bytes(body[:NONCE_BYTES]), bytes(body[-TAG_BYTES:])
         decryptor = Cipher(algorithms.AES(self.key), modes.GCM(nonce, tag)).decryptor()
         decryptor.authenticate_additional_data(sha256.encode())
         try:
-            return decryptor.update(body[NONCE_BYTES:-TAG_BYTES]) + decryptor.finalize()
+            return _decrypt_in_chunks(decryptor, body[NONCE_BYTES:-TAG_BYTES])
         except InvalidTag:
             raise StorageError(
                 "The stored scan {sha} is damaged or was altered.", sha=sha256[:12]

@@ -114,6 +114,21 @@ class LoadedPdf:
         return self.document.pageCount() if ready else 0
 
 
+COPY_CHUNK = 4 * 1024 * 1024
+
+
+def _byte_array(data: bytes) -> QByteArray:
+    """The bytes in a QByteArray, copied a few megabytes at a time: one copy of 50 MB holds
+    the interpreter lock for tens of milliseconds."""
+    if len(data) <= COPY_CHUNK:
+        return QByteArray(data)
+    array, view = QByteArray(), memoryview(data)
+    array.reserve(len(data))
+    for start in range(0, len(data), COPY_CHUNK):
+        array.append(bytes(view[start : start + COPY_CHUNK]))
+    return array
+
+
 def load_in_worker(data: bytes) -> LoadedPdf:
     """In a worker: copy the bytes into Qt and let pdfium read the document, then hand both
     objects to the GUI thread. Each of these steps holds the interpreter lock (a 50 MB scan:
@@ -121,7 +136,7 @@ def load_in_worker(data: bytes) -> LoadedPdf:
     through `PdfRenderer`, in Qt's own thread."""
     gui = QCoreApplication.instance().thread()
     buffer = QBuffer()
-    buffer.setData(QByteArray(data))
+    buffer.setData(_byte_array(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
     document.load(buffer)

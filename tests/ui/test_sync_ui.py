@@ -67,13 +67,22 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
         )
         assert status.connection_label.text().startswith("желіде")
 
-        # Two accepted packages; Sync now sends them.
+        # Two accepted packages; Sync now sends them, the status bar showing how far it is.
         a = accept_one(app, main.clerk.user, seed=1)
         b = accept_one(app, main.clerk.user, seed=2)
+        shown = []
+        main.sync.progressed.connect(
+            lambda p: shown.append((p.packages_done, p.bytes_done, status.progress_label.text()))
+        )
         main.actions[ActionId.SYNC_NOW].trigger()
         qtbot.waitUntil(
             lambda: main.sync.report.pushed == 2 and not main.sync.running, timeout=20000
         )
+        assert shown[0][0] == 0 and shown[-1][0] == 2
+        assert [done for done, _b, _t in shown] == sorted(done for done, _b, _t in shown)
+        assert any(t.startswith("Жіберілуде: 1/2 · ") for _d, _b, t in shown)
+        assert shown[-1][1] > 0  # the scans' bytes went, and were counted
+        assert not status.progress_label.isVisible()  # gone once the cycle reported
         assert status.outbox_label.text() == "Жіберу кезегінде: 0"
         assert "соңғы синхрондау" in status.connection_label.text()
 
