@@ -27,9 +27,9 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.desk_db import describe, open_bench_desk  # noqa: E402
 from ozq_desktop.domain import packages  # noqa: E402
-from ozq_desktop.domain.acceptance import fold_name  # noqa: E402
 from ozq_desktop.domain.identifiers import check_digit  # noqa: E402
 from ozq_desktop.domain.receipts import format_receipt_number  # noqa: E402
+from ozq_desktop.domain.search_text import fold  # noqa: E402
 from ozq_desktop.models import Package, PackageDocument, User  # noqa: E402
 from ozq_desktop.storage.engine import reading  # noqa: E402
 
@@ -123,7 +123,7 @@ def fill(engine, count: int, *, day: date | None = None) -> None:
                 "applicant_type": "legal_entity" if legal else "natural_person",
                 "applicant_idn": valid_idn(rng, legal),
                 "applicant_name": name,
-                "applicant_name_fold": fold_name(name),
+                "applicant_name_fold": fold(name),
                 "applicant_address": "Алматы қ.",
                 "applicant_phone": "+7 700 000 0000",
                 "applicant_email": "",

@@ -81,10 +81,13 @@ def set_up(desk):
     from ozq_desktop.domain import accounts
     from ozq_desktop.storage.engine import transaction
 
+    setup = accounts.BranchSetup(
+        "ALA01", "Алматы филиалы", "3", "Алматы қ.", "D1", "", "Алматинский филиал", "г. Алматы"
+    )
     with transaction(desk.factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("ALA01", "Алматы филиалы", "3", "Алматы қ.", "D1"),
+            setup=setup,
             supervisor=accounts.NewUser(
                 BOSS, "Сейітова Ләззат", BOSS_PASSWORD, accounts.Role.SUPERVISOR
             ),
@@ -96,22 +99,32 @@ def set_up(desk):
         ).value
 
 
-def accept_today(desk, clerk, count: int) -> None:
-    from ozq_desktop.domain.acceptance import accept_package
-    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft
+SMALL_PDF = b"%PDF-1.4\n% bench scan\n%%EOF\n"
+
+
+def accept(desk, clerk, count: int, at, *, body=lambda n, code: SMALL_PDF) -> None:
+    """`count` attestation packages accepted through the real path (`at(n)`: when), each
+    document with a scan (`body(n, code)`: its bytes) and signed with a throwaway EDS key, as
+    acceptance needs."""
+    from ozq_desktop.domain.acceptance import accept_package, content_to_sign
+    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft, ScanDraft
+    from ozq_desktop.signing.selftest import throwaway_signer
     from ozq_desktop.storage.engine import transaction
 
+    signer = throwaway_signer(desk.db_path.parent)
     service = desk.catalog.get("attestation")
-    start = datetime.now().replace(hour=9, minute=0, second=0, microsecond=0)
     for n in range(count):
-        draft = PackageDraft(service_id=service.id, started_at=start, consent=True)
+        started = at(n)
+        draft = PackageDraft(service_id=service.id, started_at=started, consent=True)
         draft.applicant = ApplicantDraft(
             type="legal_entity", idn="940140000385", name=f"«Компания {n}» ЖШС"
         )
         for spec in service.documents_for("legal_entity"):
-            doc = DocumentDraft(code=spec.code, presented=True, pages=2)
+            ref = desk.scans.add_bytes(body(n, spec.code), f"{spec.code}-{n}.pdf")
+            scan = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, 2)
+            doc = DocumentDraft(code=spec.code, presented=True, pages=2, scans=[scan])
             if spec.expert_conclusion:
-                doc.expertise_date = start.date()
+                doc.expertise_date = started.date()
                 doc.signed_by_head = doc.sealed = doc.bound = True
                 doc.bound_pages = 10
             draft.documents[spec.code] = doc
@@ -121,8 +134,14 @@ def accept_today(desk, clerk, count: int) -> None:
                 catalog=desk.catalog,
                 draft=draft,
                 clerk=clerk,
-                at=start + timedelta(minutes=n),
+                at=started,
+                signature=signer.sign(content_to_sign(draft)),
             )
+
+
+def accept_today(desk, clerk, count: int) -> None:
+    start = datetime.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    accept(desk, clerk, count, lambda n: start + timedelta(minutes=n))
 
 
 def describe(desk, packages: int) -> str:

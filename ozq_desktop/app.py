@@ -11,6 +11,7 @@ migrated, then sign-in opens."""
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from collections.abc import Callable
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.glance import Glance
     from ozq_desktop.storage.scans import ScanStore
     from ozq_desktop.ui.context import Clerk, DeskServices
@@ -62,6 +64,7 @@ class Storage:
     engine: Engine
     factory: sessionmaker[Session]
     scans: ScanStore
+    keys: DeskKeys
 
     def close(self) -> None:
         self.engine.dispose()
@@ -75,22 +78,27 @@ class Desk(Storage):
 
     @classmethod
     def of(cls, storage: Storage, catalog: Catalog) -> Desk:
-        return cls(storage.db_path, storage.engine, storage.factory, storage.scans, catalog)
+        s = storage
+        return cls(s.db_path, s.engine, s.factory, s.scans, s.keys, catalog)
 
 
 def open_storage(folder: Path | None = None) -> Storage:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
     key-file fallback), migrated when its schema is behind (after a backup), and the scan
     store. Raises StorageError with a message for the clerk."""
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
+    from ozq_desktop.storage.keys import SCANS_FOLDER
     from ozq_desktop.storage.scans import ScanStore
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
-    scans = ScanStore(root / "scans", key=opened.key.key)
-    return Storage(opened.path, opened.engine, make_session_factory(opened.engine), scans)
+    scans = ScanStore(root / SCANS_FOLDER, key=opened.key.key)
+    scans.start_up()  # temporary files a crash left; older scans to the current format
+    factory = make_session_factory(opened.engine)
+    return Storage(opened.path, opened.engine, factory, scans, DeskKeys(root, opened.key.key))
 
 
 def open_desk(folder: Path | None = None) -> Desk:
@@ -128,6 +136,7 @@ def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskSer
         settings=Settings(settings),
         clock=wall_clock,
         outbox_count=outbox_count,
+        keys=desk.keys,
     )
 
 
@@ -446,9 +455,11 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     from keyring.backends import fail
 
     from ozq_desktop.domain import accounts
-    from ozq_desktop.domain.acceptance import accept_package
-    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft
+    from ozq_desktop.domain.acceptance import accept_package, content_to_sign
+    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft, ScanDraft
+    from ozq_desktop.signing.selftest import throwaway_signer
     from ozq_desktop.storage.engine import transaction
+    from ozq_desktop.storage.pages import count_pages
 
     # The throwaway desk keeps its key in a file in the temporary folder, never in the
     # machine's keyring (where it would outlive the test).
@@ -459,7 +470,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     with transaction(desk.factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1"),
+            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1", "", "Self-test", "—"),
             supervisor=accounts.NewUser(
                 "selftest", "Self Test", "self-test-pass", accounts.Role.SUPERVISOR
             ),
@@ -472,18 +483,27 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
         idn="900101300017" if kind.value == "natural_person" else "940140000385",
         name="Self-test",
     )
+    pdf = _one_page_pdf()
+    ref = desk.scans.add_bytes(pdf, "self-test.pdf")
+    scan = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, count_pages(pdf, ref.mime))
     for spec in service.documents_for(kind):
-        doc = DocumentDraft(code=spec.code, presented=True, pages=1)
+        doc = DocumentDraft(code=spec.code, presented=True, pages=1, scans=[scan])
         if spec.expert_conclusion:
             doc.expertise_date = wall_clock().date()
             doc.signed_by_head = doc.sealed = doc.bound = True
             doc.bound_pages = 1
         draft.documents[spec.code] = doc
+    signature = throwaway_signer(folder).sign(content_to_sign(draft))
     with transaction(desk.factory) as s:
         result = accept_package(
-            session=s, catalog=desk.catalog, draft=draft, clerk=boss, at=wall_clock()
+            session=s,
+            catalog=desk.catalog,
+            draft=draft,
+            clerk=boss,
+            at=wall_clock(),
+            signature=signature,
         )
-    report.append(f"package accepted, receipt {result.receipt_no}")
+    report.append(f"package accepted and signed, receipt {result.receipt_no}")
     from ozq_desktop import documents
     from ozq_desktop.domain.changes import DirectDatabase
 
@@ -512,6 +532,18 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     report.append("windows built")
     report.append(_self_test_signing(folder))
     return report
+
+
+def _one_page_pdf() -> bytes:
+    """A one-page PDF, the self-test's scan."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 720, "OZQ self-test")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
 
 def _self_test_scan_pdf(desk: Desk) -> str:

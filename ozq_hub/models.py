@@ -244,6 +244,20 @@ class MaintenanceLease(Base):
     last_run_at: Mapped[dt.datetime | None]
 
 
+class Upload(Base):
+    """A branch's upload of a blob: how many bytes every instance can build on. The chunks
+    are in the blob store (`partial/<sha256>.<branch key>/<offset>`); this row is locked
+    while one is written."""
+
+    __tablename__ = "upload"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    started_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
 class DecisionRow(Base):
     __tablename__ = "decision"
     __table_args__ = (UniqueConstraint("package_uuid", "version"),)

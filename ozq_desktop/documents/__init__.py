@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from ozq_desktop.i18n import N_
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ozq_desktop.domain.changes import Database
+    from ozq_desktop.domain.recovery import RevealedSheet
     from ozq_wire.catalog import Catalog
 
 
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     REGISTER_XLSX = "register_xlsx"  # the daily register, Excel (a Day)
     TRANSFER = "transfer"  # the day's transfer register for the committee (a Day)
     TIMES_REPORT = "service_time"  # waits and service times over a period (a Period)
+    RECOVERY_SHEET = "recovery_sheet"  # the desk's recovery key (a RevealedSheet)
 
 
 TITLES = {
@@ -49,6 +51,7 @@ TITLES = {
     Kind.REGISTER_XLSX: N_("Daily register"),
     Kind.TRANSFER: N_("Transfer register"),
     Kind.TIMES_REPORT: N_("Waits and service times"),
+    Kind.RECOVERY_SHEET: N_("Recovery key of the desk's data"),
 }
 
 
@@ -72,7 +75,8 @@ class Period:
     printed_at: datetime | None = None
 
 
-Ref = str | Day | Period  # a package id, a Day, or a Period
+# A package id, a Day, a Period, or (the recovery sheet) the sheet as revealed to a supervisor.
+Ref = Union[str, Day, Period, "RevealedSheet"]
 
 PACKAGE_KINDS = frozenset({Kind.RECEIPT, Kind.REFUSAL, Kind.APPLICATION, Kind.HANDOVER})
 
@@ -91,6 +95,13 @@ def data_of(session: Session, kind: Kind, ref: Ref, *, catalog: Catalog) -> Any:
             Kind.HANDOVER: bridge.handover_data,
         }
         return read[kind](session=session, catalog=catalog, package_id=ref)
+    if kind is Kind.RECOVERY_SHEET:
+        from ozq_desktop.domain.recovery import RevealedSheet
+
+        if not isinstance(ref, RevealedSheet):
+            raise TypeError(f"a {kind} is about a revealed sheet, not {ref!r}")
+        # Made from the sheet itself: its showing was audited when it was revealed.
+        return bridge.recovery_sheet_data(ref)
     if kind is Kind.TIMES_REPORT:
         if not isinstance(ref, Period):
             raise TypeError(f"a {kind} is about a period, not {ref!r}")
@@ -117,6 +128,7 @@ def data_of(session: Session, kind: Kind, ref: Ref, *, catalog: Catalog) -> Any:
 def render_data(kind: Kind, data: Any, lang: str) -> bytes:
     """The document's bytes in `lang` (PDF, or XLSX for REGISTER_XLSX)."""
     from ozq_desktop import printing
+    from ozq_desktop.printing.recovery_sheet import render_recovery_sheet
     from ozq_desktop.printing.times_report import render_times_report
 
     renderers: dict[Kind, Callable[[Any, str], bytes]] = {
@@ -128,6 +140,7 @@ def render_data(kind: Kind, data: Any, lang: str) -> bytes:
         Kind.REGISTER_XLSX: printing.render_register_xlsx,
         Kind.TRANSFER: printing.render_transfer,
         Kind.TIMES_REPORT: render_times_report,
+        Kind.RECOVERY_SHEET: render_recovery_sheet,
     }
     return renderers[kind](data, lang)
 

@@ -5,9 +5,11 @@ Roles are checked here, in the domain, not only by hiding buttons in the UI."""
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.changes import Changes, Written
+from ozq_desktop.domain.profiles import Account
 from ozq_desktop.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -56,11 +59,13 @@ def role_label(role: Role | str, lang: str | None = None) -> str:
 @dataclass(frozen=True)
 class BranchSetup:
     branch_code: str
-    branch_name: str
+    branch_name: str  # in Kazakh
     department_no: str
-    address: str
+    address: str  # in Kazakh
     desk_code: str
     phone: str = ""
+    branch_name_ru: str = ""  # the same in Russian, for documents printed in Russian
+    address_ru: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,12 +81,51 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def require_role(user: User, *roles: Role) -> None:
+@cache
+def _stand_in_hash() -> str:
+    """A hash of a random password, verified when there is no real one to check, so that an
+    unknown or inactive login costs the same argon2 work as a known one."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of writes no person makes: what arrives through the hub's change feed (a
+    committee decision, a calendar override). Its audit rows carry no user id."""
+
+    name: str
+    id: None = None
+
+
+HUB = SystemActor("hub")
+ANY_ROLE = tuple(Role)
+
+
+def require_role(user: User | Account | SystemActor | None, *roles: Role) -> None:
+    """Every domain write calls this (or `require_actor`) with the acting user first. The UI
+    hides what a role may not do; this is what makes it so. The acting user is a `User` row or
+    the session's frozen `Account` (domain/profiles.py): both carry `id`, `role`, `is_active`."""
+    if not isinstance(user, (User, Account)):
+        raise AuthorizationError("This action needs a signed-in user with the right role.")
     if not user.is_active or Role(user.role) not in roles:
         raise AuthorizationError(
             "Your role ({role}) does not allow this action.",
             role=lazy(ROLE_LABELS[Role(user.role)]),
         )
+
+
+def require_actor(actor: User | SystemActor | None, *roles: Role, system: bool = False) -> None:
+    """A person with one of `roles`, or (with `system`) the hub's change feed."""
+    if system and actor is HUB:
+        return
+    require_role(actor, *roles)
 
 
 def needs_first_run(*, session: Session) -> bool:
@@ -98,8 +142,10 @@ def branch(*, session: Session) -> BranchSettings:
 def _check_branch(setup: BranchSetup) -> None:
     for value, label in (
         (setup.branch_name, N_("Branch name")),
+        (setup.branch_name_ru, N_("Branch name in Russian")),
         (setup.department_no, N_("Department number")),
         (setup.address, N_("Address")),
+        (setup.address_ru, N_("Address in Russian")),
     ):
         if not value.strip():
             raise ValidationError("Fill in the field «{field}».", field=lazy(label))
@@ -155,6 +201,8 @@ def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) ->
             branch_name=setup.branch_name.strip(),
             department_no=setup.department_no.strip(),
             address=setup.address.strip(),
+            branch_name_ru=setup.branch_name_ru.strip(),
+            address_ru=setup.address_ru.strip(),
             phone=setup.phone.strip(),
             desk_code=setup.desk_code.upper(),
         )
@@ -225,22 +273,29 @@ def authenticate(
     at = at or wall_clock()
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
     if user is None or not user.is_active:
+        _verifies(_stand_in_hash(), password)  # the same work as for a known login
         audit.record(
             session=session,
             action="login_failed",
             user_id=None,
-            details={"login": login.strip().lower()[:64]},
+            details={"login": login.strip().lower()[:64], "purpose": purpose},
             at=at,
         )
         raise AuthenticationError("Wrong login or password.")
     if user.locked_until is not None and user.locked_until > at:
+        _verifies(user.password_hash, password)  # the same work; the answer is not used
+        audit.record(
+            session=session,
+            action="login_failed",
+            user_id=user.id,
+            details={"purpose": purpose, "reason": "locked"},
+            at=at,
+        )
         minutes = max(1, math.ceil((user.locked_until - at).total_seconds() / 60))
         raise AuthenticationError(
             "Too many failed attempts. Try again in {minutes} min.", minutes=minutes
         )
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _verifies(user.password_hash, password):
         user.failed_attempts += 1
         if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
             user.locked_until = at + LOCKOUT
@@ -252,7 +307,7 @@ def authenticate(
             details={"purpose": purpose},
             at=at,
         )
-        raise AuthenticationError("Wrong login or password.") from None
+        raise AuthenticationError("Wrong login or password.")
     user.failed_attempts = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
@@ -313,14 +368,58 @@ def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> Changes:
     return Changes(branch=True, audit=True)
 
 
+def set_training(*, session: Session, actor: User, on: bool) -> Changes:
+    """The supervisor switches the desk into training mode (demonstrations, teaching) or out.
+    In training mode acceptance signs nothing, no package goes to the hub, and every printed
+    document is marked «training, not valid» (docs/domain.md, "Training mode")."""
+    require_role(actor, Role.SUPERVISOR)
+    settings = branch(session=session)
+    before = bool(settings.training)
+    settings.training = on
+    audit.record(
+        session=session,
+        action="settings_changed",
+        user_id=actor.id,
+        object_id="training",
+        details={"before": before, "after": on},
+    )
+    return Changes(branch=True, audit=True)
+
+
+def set_branch_in_russian(
+    *, session: Session, actor: User, branch_name_ru: str, address_ru: str
+) -> Changes:
+    """The branch's name and address in Russian, printed on documents in Russian."""
+    require_role(actor, Role.SUPERVISOR)
+    for value, label in (
+        (branch_name_ru, N_("Branch name in Russian")),
+        (address_ru, N_("Address in Russian")),
+    ):
+        if not value.strip():
+            raise ValidationError("Fill in the field «{field}».", field=lazy(label))
+    settings = branch(session=session)
+    before = {"branch_name_ru": settings.branch_name_ru, "address_ru": settings.address_ru}
+    settings.branch_name_ru, settings.address_ru = branch_name_ru.strip(), address_ru.strip()
+    audit.record(
+        session=session,
+        action="settings_changed",
+        user_id=actor.id,
+        object_id="branch_in_russian",
+        details={"before": before, "after": {"branch_name_ru": settings.branch_name_ru}},
+    )
+    return Changes(branch=True, audit=True)
+
+
 def set_signing(*, session: Session, user: User, kind: str | None, key_path: str | None) -> Changes:
     """A user chooses how they sign packages (EDS): a key file, NCALayer, or none. Each user
     sets their own; the key itself never enters the database, only the file's path."""
     from ozq_desktop.signing.choice import SigningKind
 
+    require_role(user, *ANY_ROLE)
     row = session.get(User, user.id)
     if row is None:
         raise NotFoundError("No such user.")
+    require_role(row, *ANY_ROLE)
     if kind is not None and kind not in {k.value for k in SigningKind}:
         raise ValidationError("Unknown way of signing: {kind}.", kind=kind)
     path = (key_path or "").strip() if kind == SigningKind.PKCS12 else ""

@@ -1,4 +1,7 @@
-"""The branch's working calendar: the `holidays` KZ calendar plus the overrides in the database."""
+"""The branch's working calendar: the `holidays` KZ calendar plus the overrides in the database.
+
+Only a supervisor changes it on the desk; the hub's change feed (actor `accounts.HUB`) brings
+the overrides the committee's side decrees."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.accounts import HUB, Role, SystemActor, require_actor
 from ozq_desktop.domain.changes import NOTHING, Changes
 from ozq_desktop.models import CalendarOverrideRow, User
 from ozq_desktop.models.base import now as wall_clock
@@ -27,10 +31,11 @@ def put_override(
     day: date,
     kind: OverrideKind,
     note: str,
-    source: str = "local",
-    actor: User | None = None,
+    actor: User | SystemActor | None,
 ) -> Changes:
     """Add or replace the override of one day, in the caller's write transaction."""
+    require_actor(actor, Role.SUPERVISOR, system=True)
+    source = "hub" if actor is HUB else "local"
     row = session.get(CalendarOverrideRow, day)
     if row is None:
         row = CalendarOverrideRow(day=day)
@@ -42,15 +47,16 @@ def put_override(
     audit.record(
         session=session,
         action="calendar_override",
-        user_id=actor.id if actor else None,
+        user_id=actor.id,
         object_id=day.isoformat(),
         details={"kind": row.kind, "note": note, "source": source},
     )
     return Changes(calendar=True, audit=True)
 
 
-def remove_override(*, session: Session, day: date, actor: User | None = None) -> Changes:
+def remove_override(*, session: Session, day: date, actor: User | SystemActor | None) -> Changes:
     """Withdraw an override: the standard calendar applies to that day again."""
+    require_actor(actor, Role.SUPERVISOR, system=True)
     row = session.get(CalendarOverrideRow, day)
     if row is None:
         return NOTHING
@@ -58,7 +64,7 @@ def remove_override(*, session: Session, day: date, actor: User | None = None) -
     audit.record(
         session=session,
         action="calendar_override_removed",
-        user_id=actor.id if actor else None,
+        user_id=actor.id,
         object_id=day.isoformat(),
     )
     return Changes(calendar=True, audit=True)

@@ -11,10 +11,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.accounts import Role, SystemActor, require_actor
 from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.domain.lifecycle import OPEN
 from ozq_desktop.domain.packages import COLUMNS, PackageSummary, rows_of
-from ozq_desktop.models import Package
+from ozq_desktop.models import Package, User
 from ozq_wire.calendar import WorkingCalendar
 from ozq_wire.catalog import Catalog
 
@@ -45,7 +46,9 @@ def deadline_counts(*, session: Session, calendar: WorkingCalendar, today: date)
 
     def count(*conditions) -> int:
         stmt = (
-            select(func.count()).select_from(Package).where(Package.status.in_(_OPEN), *conditions)
+            select(func.count())
+            .select_from(Package)
+            .where(Package.status.in_(_OPEN), Package.training.is_(False), *conditions)
         )
         return session.scalar(stmt) or 0
 
@@ -64,7 +67,7 @@ def deadline_lists(
     def listing(*conditions) -> list[PackageSummary]:
         stmt = (
             select(*COLUMNS)
-            .where(Package.status.in_(_OPEN), *conditions)
+            .where(Package.status.in_(_OPEN), Package.training.is_(False), *conditions)
             .order_by(Package.result_date)
             .limit(limit)
         )
@@ -78,9 +81,15 @@ def deadline_lists(
 
 
 def recompute_result_dates(
-    *, session: Session, catalog: Catalog, calendar: WorkingCalendar
+    *,
+    session: Session,
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    actor: User | SystemActor | None,
 ) -> Written[int]:
-    """Re-derive the result date of every open package; the value is how many moved."""
+    """Re-derive the result date of every open package; the value is how many moved. A write: the
+    supervisor after a calendar change, or the hub's feed after one it brought."""
+    require_actor(actor, Role.SUPERVISOR, system=True)
     moved: set[str] = set()
     for package in session.scalars(select(Package).where(Package.status.in_(_OPEN))):
         service = catalog.get(package.service_id)

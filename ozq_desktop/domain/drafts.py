@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.changes import Changes
-from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
-from ozq_desktop.models import Draft
+from ozq_desktop.domain.checklist import FACTS, PresentedDocument
+from ozq_desktop.errors import AuthorizationError
+from ozq_desktop.models import Draft, User
 from ozq_desktop.models.base import now as wall_clock
 
 
@@ -32,14 +34,42 @@ class ScanDraft:
     size: int
     mime: str
     name: str
+    pages: int = 0  # counted from the stored file (storage/pages.py); 0: not counted
+    # Made by the desk (the Annex 1 application rendered at acceptance), not handed in: its
+    # pages count only for a document with no file of the applicant's.
+    generated: bool = False
 
 
 @dataclass
-class DocumentDraft(PresentedDocument):
-    """A checklist document in the wizard: its facts (declared once, in `PresentedDocument`)
-    and the scans attached to it."""
+class DocumentDraft:
+    """A checklist document in the wizard: a field for each fact of `PresentedDocument`
+    (tests/domain check they match), and the scans attached to it."""
 
+    code: str
+    presented: bool = False
+    pages: int = 0
     scans: list[ScanDraft] = field(default_factory=list)
+    expertise_date: date | None = None
+    signed_by_head: bool | None = None
+    sealed: bool | None = None
+    bound: bool | None = None
+    bound_pages: int | None = None
+
+    def as_presented(self) -> PresentedDocument:
+        """The facts (declared once, in checklist.PresentedDocument), and the pages of the
+        scans."""
+        facts = {name: getattr(self, name) for name in FACTS}
+        return PresentedDocument(
+            **facts, scan_pages=tuple(scan.pages for scan in self._counted_scans())
+        )
+
+    def _counted_scans(self) -> list[ScanDraft]:
+        handed = [scan for scan in self.scans if not scan.generated]
+        return handed or list(self.scans)
+
+    @property
+    def sheets(self) -> int:
+        return self.as_presented().sheets
 
 
 @dataclass
@@ -61,6 +91,9 @@ class ApplicantDraft:
     address: str = ""
     phone: str = ""
     email: str = ""
+    # A non-resident legal entity without a Kazakh BIN: its registration abroad.
+    foreign_reg_no: str = ""
+    country: str = ""
 
 
 @dataclass
@@ -84,7 +117,7 @@ class PackageDraft:
     page: int = 0
 
     def presented(self) -> dict[str, PresentedDocument]:
-        return dict(self.documents)
+        return {code: doc.as_presented() for code, doc in self.documents.items()}
 
     def to_dict(self) -> dict[str, Any]:
         return _encode(dataclasses.asdict(self))
@@ -96,8 +129,9 @@ class PackageDraft:
             raw = dict(raw)
             raw["scans"] = [ScanDraft(**s) for s in raw.get("scans", [])]
             raw["expertise_date"] = _date(raw.get("expertise_date"))
-            choice = raw.get("expired_choice")
-            raw["expired_choice"] = ExpiredChoice(choice) if choice else None
+            # Drafts saved before an expired conclusion became simply missing carry a choice
+            # to "accept it anyway" that no longer exists: it is dropped.
+            raw.pop("expired_choice", None)
             docs[code] = DocumentDraft(**raw)
         rep = dict(data.get("representative") or {})
         rep["poa_date"] = _date(rep.get("poa_date"))
@@ -138,11 +172,20 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> Changes:
-    row = session.get(Draft, draft.id)
+def _owned(session: Session, actor: User, draft_id: str) -> Draft | None:
+    """The stored draft, if any; AuthorizationError when it is another user's."""
+    require_role(actor, *ANY_ROLE)
+    row = session.get(Draft, draft_id)
+    if row is not None and row.user_id != actor.id:
+        raise AuthorizationError("This draft belongs to another user.")
+    return row
+
+
+def save_draft(*, session: Session, actor: User, draft: PackageDraft) -> Changes:
+    row = _owned(session, actor, draft.id)
     if row is None:
         row = Draft(
-            id=draft.id, user_id=user_id, service_id=draft.service_id, started_at=draft.started_at
+            id=draft.id, user_id=actor.id, service_id=draft.service_id, started_at=draft.started_at
         )
         session.add(row)
     row.data = draft.to_dict()
@@ -157,6 +200,7 @@ def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
     return [PackageDraft.from_dict(row.data) for row in rows]
 
 
-def discard_draft(*, session: Session, draft_id: str) -> Changes:
-    session.execute(delete(Draft).where(Draft.id == draft_id))
+def discard_draft(*, session: Session, actor: User, draft_id: str) -> Changes:
+    if _owned(session, actor, draft_id) is not None:
+        session.execute(delete(Draft).where(Draft.id == draft_id))
     return Changes(drafts=True)

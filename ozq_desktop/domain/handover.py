@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
-from ozq_desktop.domain.accounts import Role, require_role
+from ozq_desktop.domain.accounts import HUB, Role, SystemActor, require_role
 from ozq_desktop.domain.changes import NOTHING, Changes, Written
 from ozq_desktop.domain.identifiers import validate
 from ozq_desktop.domain.lifecycle import (
@@ -22,7 +22,7 @@ from ozq_desktop.domain.lifecycle import (
     check_transition,
 )
 from ozq_desktop.domain.packages import by_id
-from ozq_desktop.errors import ValidationError
+from ozq_desktop.errors import AuthorizationError, ValidationError
 from ozq_desktop.models import Package, User
 from ozq_desktop.models.base import now as wall_clock
 
@@ -39,12 +39,18 @@ class DecisionData:
     number: str | None = None  # certificate/permission number or registration cipher
     decided_on: date | None = None
     reason: str | None = None
+    reason_kk: str | None = None  # the reason in each language, when the committee gave both
+    reason_ru: str | None = None
 
 
-def apply_decision(*, session: Session, package_id: str, decision: DecisionData) -> Changes:
+def apply_decision(
+    *, session: Session, package_id: str, decision: DecisionData, actor: User | SystemActor | None
+) -> Changes:
     """Store the decision unless an equal or newer version is already held. Returns what
     changed: nothing (false) when the decision was old news. A package not yet marked received passes through "received" first: the
-    hub only decides on packages it has committed."""
+    hub only decides on packages it has committed. Only the hub's feed brings decisions."""
+    if actor is not HUB:
+        raise AuthorizationError("Only the committee's decision from the hub can be stored.")
     package = session.get(Package, package_id)
     if package is None:
         return NOTHING
@@ -59,6 +65,9 @@ def apply_decision(*, session: Session, package_id: str, decision: DecisionData)
     package.decision_number = decision.number
     package.decision_date = decision.decided_on
     package.decision_reason = decision.reason
+    both = decision.reason_kk and decision.reason_ru and not decision.granted
+    package.decision_reason_kk = decision.reason_kk if both else None
+    package.decision_reason_ru = decision.reason_ru if both else None
     package.decision_version = decision.version
     package.decision_received_at = wall_clock()
     audit.record(

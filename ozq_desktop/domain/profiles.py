@@ -51,6 +51,9 @@ class Branch:
     desk_code: str
     phone: str = ""
     lock_minutes: int = 10  # the desk locks itself after this many idle minutes
+    branch_name_ru: str = ""  # empty: Russian documents print the Kazakh name
+    address_ru: str = ""
+    training: bool = False  # training mode (docs/domain.md)
 
     @classmethod
     def of(cls, row: BranchSettings) -> Branch:
@@ -62,6 +65,9 @@ class Branch:
             desk_code=row.desk_code,
             phone=row.phone or "",
             lock_minutes=row.lock_minutes,
+            branch_name_ru=row.branch_name_ru or "",
+            address_ru=row.address_ru or "",
+            training=bool(row.training),
         )
 
 

@@ -23,10 +23,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.changes import Changes, Database, Written
-from ozq_desktop.domain.checklist import facts_of_row, wire_facts
+from ozq_desktop.domain.checklist import wire_facts
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
-from ozq_desktop.errors import StorageError
+from ozq_desktop.errors import ConflictError, StorageError
 from ozq_desktop.models import AuditRow, OutboxItem, Package, PackageFile, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.storage.scans import ScanStore
@@ -49,10 +50,11 @@ class PushOutcome:
 
 
 def backoff_delay(attempts: int, retry_after: float | None, rng: random.Random) -> float:
-    """Exponential backoff with full jitter, never sooner than the hub's Retry-After."""
+    """Exponential backoff with full jitter, never sooner than the hub's Retry-After, and never
+    later than BACKOFF_CAP (beyond it `due_items` would take the wait for a clock moved back)."""
     ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
     delay = rng.uniform(0, ceiling)
-    return max(delay, retry_after or 0.0)
+    return min(max(delay, retry_after or 0.0), BACKOFF_CAP)
 
 
 def due_items(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
@@ -101,11 +103,12 @@ def _aware(moment: datetime) -> datetime:
 def audit_trail(session: Session, package_id: str) -> list[dict[str, object]]:
     """The package's audit rows, with their chain hashes, to travel with it to the hub."""
     rows = session.scalars(
-        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.id)
+        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.seq)
     )
     return [
         {
             "id": r.id,
+            "seq": r.seq,
             "at": r.at.isoformat(),
             "user_id": r.user_id,
             "action": r.action,
@@ -122,6 +125,10 @@ def declaration(
     clerk: User,
     audit_rows: list[dict[str, object]] | None = None,
 ) -> p.DeclareRequest:
+    if package.training:
+        # Never reached: a training package gets no outbox row. Said here too, so that no
+        # other path can ever declare one to the hub as real.
+        raise ConflictError("A training package is never sent to the hub.")
     return p.DeclareRequest(
         package_uuid=UUID(package.id),
         receipt_no=package.receipt_no,
@@ -136,10 +143,11 @@ def declaration(
             "applicant_name": package.applicant_name,
             "place": package.place,
             "result_date": package.result_date.isoformat() if package.result_date else None,
+            "promised_date": package.promised_date.isoformat() if package.promised_date else None,
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
             "audit": audit_rows or [],
-            "documents": [wire_facts(facts_of_row(d)) for d in package.documents],
+            "documents": [wire_facts(d) for d in package.documents],
         },
         supersedes=UUID(package.supersedes_id) if package.supersedes_id else None,
         signature=base64.b64encode(package.signature).decode("ascii")
@@ -151,26 +159,50 @@ def declaration(
 Sent = Callable[[int], None]  # told how many more bytes of the package are on the hub
 
 
+class UploadCannotEnd(Exception):
+    """The hub's view of a blob cannot be reconciled with the local one: a person must look."""
+
+
 def _upload(client: HubClient, store: ScanStore, sha256: str, sent: Sent) -> None:
+    """Send the blob's missing bytes, telling `sent` of each chunk. Ends: every PATCH must
+    move the hub's offset forward, and a hub size or offset that the local blob cannot meet
+    is a permanent failure."""
     status = client.upload_status(sha256)
     if status.complete:
         sent(status.size)
         return
     blob = store.read(sha256)  # plain bytes (scans are at most tens of MB)
+    if status.size != len(blob):
+        raise UploadCannotEnd(
+            f"the hub expects {status.size} bytes for {sha256[:12]}, the local scan has "
+            f"{len(blob)}: the package lists the scan with a wrong size"
+        )
     offset = status.offset
     sent(offset)
     while offset < status.size:
+        if not 0 <= offset <= len(blob):
+            raise UploadCannotEnd(f"the hub asks for byte {offset} of a {len(blob)}-byte scan")
         try:
             status = client.upload_chunk(sha256, offset, blob[offset : offset + CHUNK_BYTES])
         except HubCallError as err:
             if err.handling is p.Handling.RESUME_UPLOAD and err.offset is not None:
+                if err.offset == offset:
+                    raise UploadCannotEnd(
+                        f"the hub refuses byte {offset} of {sha256[:12]} and asks for it again"
+                    ) from err
                 offset = err.offset
                 continue
             raise
+        if status.complete:
+            sent(status.size - offset)
+            return
+        if status.offset <= offset:
+            raise UploadCannotEnd(
+                f"the hub's offset for {sha256[:12]} stayed at {status.offset} after a chunk "
+                f"sent at {offset}: the upload makes no progress"
+            )
         sent(status.offset - offset)
         offset = status.offset
-        if status.complete:
-            return
 
 
 def _set_status(package: Package, target: PackageStatus) -> None:
@@ -244,6 +276,10 @@ def push_package(
         committed = client.commit(UUID(package_id))
     except HubCallError as err:
         return _failed(db, store, package_id, err, attempts, rng)
+    except UploadCannotEnd as err:
+        reason = f"upload stopped: {err}"
+        _mark(db, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
+        return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     except (OSError, StorageError) as err:  # a scan missing or damaged here: a person must look
         err_text = f"local scan unreadable: {err}"
         _mark(db, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
@@ -308,8 +344,9 @@ def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
     return [(r, i, e or "") for r, i, e in session.execute(stmt)]
 
 
-def retry_failed(*, session: Session, package_id: str) -> Changes:
+def retry_failed(*, session: Session, package_id: str, actor: User) -> Changes:
     """A person fixed the cause: send the package again."""
+    require_role(actor, *ANY_ROLE)
     item = _item(session, package_id)
     item.state, item.next_attempt_at = PENDING, None
     return Changes(outbox=True)

@@ -27,6 +27,8 @@ class ActionId(StrEnum):
     LOCK = "lock"
     SIGNING = "signing"
     AUTO_LOCK = "auto_lock"
+    TRAINING = "training"
+    BRANCH_RU = "branch_in_russian"
     HANDOVER = "handover"
     DEADLINES = "deadlines"
     REGISTER = "register"
@@ -34,6 +36,7 @@ class ActionId(StrEnum):
     CALENDAR = "calendar"
     USERS = "users"
     SERVICE_TIME = "service_time"
+    RECOVERY_SHEET = "recovery_sheet"
     QUIT = "quit"
 
 
@@ -64,6 +67,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.LOCK, _msg(N_("Lock the desk")), "Ctrl+L"),
     ActionSpec(ActionId.SIGNING, _msg(N_("Signing key (EDS)…")), ""),
     ActionSpec(ActionId.AUTO_LOCK, _msg(N_("Auto-lock…")), ""),
+    ActionSpec(ActionId.TRAINING, _msg(N_("Training mode")), "", True),
+    ActionSpec(ActionId.BRANCH_RU, _msg(N_("Branch name and address in Russian…")), ""),
     ActionSpec(ActionId.HANDOVER, _msg(N_("Hand over a result")), "Ctrl+H"),
     ActionSpec(ActionId.DEADLINES, _msg(N_("Deadlines")), "Ctrl+1"),
     ActionSpec(ActionId.REGISTER, _msg(N_("Daily register")), "Ctrl+2"),
@@ -71,6 +76,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.CALENDAR, _msg(N_("Working calendar")), "Ctrl+4"),
     ActionSpec(ActionId.USERS, _msg(N_("Users")), "Ctrl+5"),
     ActionSpec(ActionId.SERVICE_TIME, _msg(N_("Service time")), "Ctrl+6"),
+    ActionSpec(ActionId.RECOVERY_SHEET, _msg(N_("Recovery sheet of the data key…")), ""),
     ActionSpec(ActionId.QUIT, _msg(N_("Quit")), "Ctrl+Q"),
 )
 

@@ -17,6 +17,7 @@ from ozq_desktop.devices.printer import PrintSystem
 from ozq_desktop.devices.scanner import Scanner, system_scanner
 from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.profiles import Account, Branch
+from ozq_desktop.domain.recovery import DeskKeys
 from ozq_desktop.settings import Settings
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.ui.qt_printing import system_print_system
@@ -36,6 +37,8 @@ class DeskServices:
     # The counter's devices: SANE or WIA, CUPS or the Windows spooler (devices/, qt_printing).
     scanner: Scanner = field(default_factory=system_scanner)
     printers: PrintSystem = field(default_factory=system_print_system)
+    # The data folder and the data key: the recovery sheet and the hub token's fallback file.
+    keys: DeskKeys | None = None
 
 
 @dataclass(frozen=True)

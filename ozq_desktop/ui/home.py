@@ -174,13 +174,22 @@ class HomeScreen(QWidget):
         self.draft_banner.set_drafts(found)
 
     def _discard_draft(self, draft: PackageDraft) -> None:
-        self._services.tasks.write(lambda s: drafts.discard_draft(session=s, draft_id=draft.id))
+        user = self._clerk.user
+        self._services.tasks.write(
+            lambda s: drafts.discard_draft(session=s, actor=user, draft_id=draft.id)
+        )
 
     # -- texts --------------------------------------------------------------------------
 
     def _update_titles(self) -> None:
         if self._query:
-            self._list_title.setText(tr(N_("Search results for «{query}»"), query=self._query))
+            title = tr(N_("Search results for «{query}»"), query=self._query)
+            if self.model.rowCount() >= packages.SEARCH_RESULTS:
+                title += " — " + tr(
+                    N_("the {count} newest; more words narrow the search"),
+                    count=packages.SEARCH_RESULTS,
+                )
+            self._list_title.setText(title)
             empty = tr(N_("Nothing found."))
         else:
             self._list_title.setText(tr(N_("My packages today")))

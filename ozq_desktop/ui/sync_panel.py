@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.domain.changes import Changes
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.models import User
 from ozq_desktop.settings import SYNC_INTERVAL_MINUTES
 from ozq_desktop.sync.engine import SyncEngine, SyncReport
 from ozq_desktop.ui.changes import follow_changes
@@ -51,7 +52,10 @@ def run_cycle(
 
 def make_engine(services: DeskServices) -> SyncEngine:
     return SyncEngine(
-        database=services.tasks.database(), store=services.scans, catalog=services.catalog
+        database=services.tasks.database(),
+        store=services.scans,
+        catalog=services.catalog,
+        folder=services.keys.folder if services.keys else None,
     )
 
 
@@ -168,11 +172,13 @@ class NeedsAttentionDialog(QDialog):
 
     retried = Signal(str)  # package id
 
-    def __init__(self, services: DeskServices, parent: QWidget | None = None) -> None:
+    def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("needs_attention")
+        self._user = user
         self.resize(720, 360)
         self._services = services
+        self.audit_problem = None
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Packages that need attention"))
         self.hint = QLabel(self)
@@ -204,7 +210,7 @@ class NeedsAttentionDialog(QDialog):
         return self.model.rows
 
     def _changed(self, changes: Changes) -> None:
-        if changes.outbox:
+        if changes.outbox or changes.sync:  # a package to look at, or the audit trail's state
             self.reload()
 
     def retranslate(self) -> None:
@@ -213,9 +219,14 @@ class NeedsAttentionDialog(QDialog):
         self._show_hint()
 
     def reload(self) -> None:
+        from ozq_desktop.sync.audit_sync import current_conflict
         from ozq_desktop.sync.push import needs_attention
 
-        self._services.tasks.read(lambda s: needs_attention(session=s), self._show, owner=self)
+        def read(s):
+            self.audit_problem = current_conflict(s)  # the audit trail disagrees with the hub
+            return needs_attention(session=s)
+
+        self._services.tasks.read(read, self._show, owner=self)
 
     def _show(self, rows: list[Attention]) -> None:
         self.model.set_rows(rows)
@@ -226,11 +237,12 @@ class NeedsAttentionDialog(QDialog):
 
     def _show_hint(self) -> None:
         if self.rows:
-            self.hint.setText(
-                tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
-            )
+            text = tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
         else:
-            self.hint.setText(tr(N_("No package needs attention.")))
+            text = tr(N_("No package needs attention."))
+        if self.audit_problem is not None:
+            text = f"{self.audit_problem.message()}\n\n{text}"
+        self.hint.setText(text)
 
     def retry_selected(self) -> None:
         from ozq_desktop.sync.push import retry_failed
@@ -238,9 +250,9 @@ class NeedsAttentionDialog(QDialog):
         row = current_row(self.table)
         if not 0 <= row < self.model.rowCount():
             return
-        package_id = self.model.row_at(row)[1]
+        package_id, user = self.model.row_at(row)[1], self._user
         self._services.tasks.write(
-            lambda s: retry_failed(session=s, package_id=package_id),
+            lambda s: retry_failed(session=s, package_id=package_id, actor=user),
             lambda _none: self._retried(package_id),
             lambda exc: self.hint.setText(error_text(exc)),
             owner=self,

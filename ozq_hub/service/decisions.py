@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import DecisionRow, Package
@@ -65,22 +65,36 @@ def _same_content(latest: p.Decision, request: p.DecisionRequest) -> bool:
     )
 
 
+_PACKAGE = Package.__table__
+_DECISION = DecisionRow.__table__
+# Built once: record_decision is the committee's hot path.
+_LOCK_PACKAGE = (
+    select(_PACKAGE.c.status, _PACKAGE.c.receipt_no, _PACKAGE.c.branch_code)
+    .where(_PACKAGE.c.uuid == bindparam("package_uuid"))
+    .with_for_update()
+)
+_LATEST = (
+    select(_DECISION)
+    .where(_DECISION.c.package_uuid == bindparam("package_uuid"))
+    .order_by(_DECISION.c.version.desc())
+    .limit(1)
+)
+_INSERT = insert(_DECISION)
+
+
 def record_decision(
     session: Session, *, package_uuid: uuid.UUID, request: p.DecisionRequest, now: dt.datetime
 ) -> p.Decision:
     """Write the decision (or its next version) and its change row; return what is now latest."""
+    connection = session.connection()
     # Lock the package first, as commit does, then the sequence: one lock order, no deadlock.
-    package = session.execute(
-        select(Package)
-        .where(Package.uuid == package_uuid)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    package = connection.execute(_LOCK_PACKAGE, {"package_uuid": package_uuid}).one_or_none()
     if package is None:
         raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
     if package.status != p.PackageStatus.RECEIVED:
         raise Refusal(p.ErrorCode.PACKAGE_NOT_RECEIVED, "the package has not been committed yet")
-    latest = latest_decisions(session, [package]).get(package_uuid)
+    row = connection.execute(_LATEST, {"package_uuid": package_uuid}).one_or_none()
+    latest = decision_view(row, package.receipt_no) if row is not None else None
     if latest is not None and _same_content(latest, request):
         return latest
     decision = p.Decision(
@@ -95,6 +109,18 @@ def record_decision(
         decided_by=request.decided_by,
         decided_at=now,
     )
+    values = {
+        "package_uuid": package_uuid,
+        "version": decision.version,
+        "outcome": decision.outcome.value,
+        "kind": decision.kind.value if decision.kind else None,
+        "number": decision.number,
+        "decision_date": decision.date,
+        "reason": decision.reason,
+        "decided_by": decision.decided_by,
+        "decided_at": now,
+    }
+    # Last: the sequence row stays locked until the commit (changelog.append_change).
     seq = changelog.append_change(
         session,
         kind=changelog.DECISION,
@@ -103,21 +129,7 @@ def record_decision(
         now=now,
         package_uuid=package_uuid,
     )
-    session.add(
-        DecisionRow(
-            package_uuid=package_uuid,
-            version=decision.version,
-            outcome=decision.outcome.value,
-            kind=decision.kind.value if decision.kind else None,
-            number=decision.number,
-            decision_date=decision.date,
-            reason=decision.reason,
-            decided_by=decision.decided_by,
-            decided_at=now,
-            seq=seq,
-        )
-    )
-    session.flush()
+    connection.execute(_INSERT, {**values, "seq": seq})
     return decision
 
 

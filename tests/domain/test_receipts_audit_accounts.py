@@ -53,7 +53,7 @@ def test_first_run_cannot_be_repeated(desk):
     with pytest.raises(ConflictError), transaction(desk["factory"]) as s:
         accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("X", "x", "1", "addr", "D9"),
+            setup=accounts.BranchSetup("X", "x", "1", "addr", "D9", "", "x", "addr"),
             supervisor=accounts.NewUser("other", "Other", "password1", accounts.Role.SUPERVISOR),
         )
 
@@ -62,12 +62,15 @@ def test_first_run_cannot_be_repeated(desk):
     ("setup", "msgid"),
     [
         (
-            accounts.BranchSetup("ALA 01", "n", "1", "a", "D1"),
+            accounts.BranchSetup("ALA 01", "n", "1", "a", "D1", "", "n", "a"),
             "«{field}» must be 1 to 10 Latin letters or digits.",
         ),
-        (accounts.BranchSetup("ALA01", " ", "1", "a", "D1"), "Fill in the field «{field}»."),
         (
-            accounts.BranchSetup("ALA01", "n", "1", "a", "Д1"),
+            accounts.BranchSetup("ALA01", " ", "1", "a", "D1", "", "n", "a"),
+            "Fill in the field «{field}».",
+        ),
+        (
+            accounts.BranchSetup("ALA01", "n", "1", "a", "Д1", "", "n", "a"),
             "«{field}» must be 1 to 10 Latin letters or digits.",
         ),
     ],
@@ -129,7 +132,8 @@ def test_login_lockout_after_five_failures_then_recovery(desk):
     assert user.login == "clerk"
     with reading(factory) as s:
         failed = s.scalars(select(AuditRow).where(AuditRow.action == "login_failed")).all()
-    assert len(failed) == accounts.MAX_FAILED_ATTEMPTS
+    # The five wrong passwords, and the three attempts made while the account was locked.
+    assert [r.details.get("reason") for r in failed] == [None] * 5 + ["locked"] * 3
 
 
 def test_supervisor_manages_users(desk):

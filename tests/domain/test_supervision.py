@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ozq_desktop.domain import accounts, complaints, deadlines, handover, registers
 from ozq_desktop.domain.acceptance import accept_package
+from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.calendar_store import load_calendar, put_override
 from ozq_desktop.domain.drafts import Place
 from ozq_desktop.errors import (
@@ -20,6 +21,7 @@ from ozq_desktop.storage.engine import reading, transaction
 from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 S3 = ["application", "declaration", "expert_conclusion"]
@@ -31,13 +33,21 @@ def accept(desk, codes=S3, at=AT, name=None):
     if name:
         draft.applicant.name = name
     with transaction(desk["factory"]) as s:
-        return accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk["clerk"], at=at)
+        return accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=at,
+            signature=sign_draft(draft),
+        )
 
 
 def decide(desk, package_id, version=1, granted=True):
     with transaction(desk["factory"]) as s:
         return handover.apply_decision(
             session=s,
+            actor=HUB,
             package_id=package_id,
             decision=handover.DecisionData(
                 version=version,
@@ -169,7 +179,7 @@ def test_deadline_monitor_counts_and_a_calendar_override_moves_a_deadline(desk):
             actor=desk["supervisor"],
         )
         changed = deadlines.recompute_result_dates(
-            session=s, catalog=CATALOG, calendar=load_calendar(session=s)
+            session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=desk["supervisor"]
         ).value
     # With 1 Dec off the term ends Mon 7 Dec; one day early -> Fri 4 Dec.
     assert changed == 1
@@ -230,8 +240,16 @@ def take(desk, clerk, service, codes, started, at, ticket=None, home=False):
     if home:
         draft.place = Place.HOME_VISIT
         draft.visit_address = "Алматы қ., Абай даңғ., 1"
+        draft.visit_reason = "денсаулығына байланысты"
     with transaction(desk["factory"]) as s:
-        accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk[clerk], at=at)
+        accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk[clerk],
+            at=at,
+            signature=sign_draft(draft),
+        )
 
 
 def at(hh, mm):

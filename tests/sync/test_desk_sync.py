@@ -23,6 +23,7 @@ from ozq_desktop.sync import push, state
 from ozq_wire import protocol as p
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 CODES = ["application", "declaration", "expert_conclusion"]
@@ -42,6 +43,7 @@ def accept_with_scans(desk, store, sizes=(20_000, 30_000, 40_000), seed=0, at=No
             draft=draft,
             clerk=desk["clerk"],
             at=at or datetime.now().replace(microsecond=0),
+            signature=sign_draft(draft),
         )
 
 
@@ -66,10 +68,16 @@ def assert_exactly_once(desk, hub, store) -> None:
             assert copies[0]["manifest_hash"] == pkg.manifest_hash
             assert copies[0]["status"] == "received"
             for entry in copies[0]["manifest"]:
-                blob = hub.folder / "blobs"
-                found = [f for f in blob.rglob(entry["sha256"]) if f.is_file()]
-                assert found, entry["name"]
-                assert hashlib.sha256(found[0].read_bytes()).hexdigest() == entry["sha256"]
+                # Through the committee's download: the stored object is encrypted, and the
+                # hub checks it on the way out.
+                with httpx.Client(
+                    base_url=hub.process.api_url,
+                    timeout=10,
+                    headers={"Authorization": f"Bearer {hub.process.committee_token}"},
+                ) as c:
+                    blob = c.get(f"/committee/blobs/{entry['sha256']}")
+                assert blob.status_code == 200, entry["name"]
+                assert hashlib.sha256(blob.content).hexdigest() == entry["sha256"]
         leftover = s.scalars(select(OutboxItem).where(OutboxItem.state != "done")).all()
         assert all(item.last_error for item in leftover)
 
@@ -203,7 +211,7 @@ def test_token_revoked_while_offline_keeps_data_and_asks_for_reenrolment(
     assert status_of(desk, a.package_id) in ("queued", "sent")
     assert enrolled.run_once().needs_reenrolment  # stays visible until re-enrolled
     code = hub.cli("enrol-code", "--branch", "ALA01")
-    enrolled.enrol(hub_url=hub.url, code=code, desk_code="D1")
+    enrolled.enrol(hub_url=hub.url, code=code, desk_code="D1", actor=desk["supervisor"])
     report = enrolled.run_once()
     assert (report.pushed, report.needs_reenrolment) == (1, False)
     assert_exactly_once(desk, hub, scan_store)
@@ -286,15 +294,17 @@ def test_calendar_override_from_the_hub_moves_open_deadlines(desk, hub, enrolled
         assert s.get(Package, a.package_id).result_date in (date(2026, 12, 4),)
 
 
-def test_enrolment_with_a_used_code_is_refused_clearly(hub, engine_for):
+def test_enrolment_with_a_used_code_is_refused_clearly(hub, engine_for, desk):
     code = hub.cli("enrol-code", "--branch", "ALA01")
-    engine_for().enrol(hub_url=hub.url, code=code, desk_code="D1")
+    engine_for().enrol(hub_url=hub.url, code=code, desk_code="D1", actor=desk["supervisor"])
     import pytest
 
     from ozq_desktop.sync.engine import SyncError
 
     with pytest.raises(SyncError) as err:
-        engine_for(owner="other").enrol(hub_url=hub.url, code=code, desk_code="D2")
+        engine_for(owner="other").enrol(
+            hub_url=hub.url, code=code, desk_code="D2", actor=desk["supervisor"]
+        )
     assert "код регистрации" in err.value.message("ru").lower()
 
 

@@ -99,6 +99,8 @@ def test_a_hand_over_and_a_calendar_change_update_the_other_open_screens(qtbot, 
     page.day_edit.setDate(QDate(TODAY.date()))
     page.kind_combo.setCurrentIndex(page.kind_combo.findData(OverrideKind.DAY_OFF))
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.confirm_dialog is not None and page.confirm_dialog.isVisible())
+    qtbot.mouseClick(page.confirm_dialog.save_button, Qt.MouseButton.LeftButton)  # what moves
     idle(qtbot, app)
     assert any(c.calendar for c in announced)
     assert home.deadline_counts.due_today == 0 and home.deadline_counts.due_soon == 1

@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
 from ozq_desktop.app import DeskApp, open_desk, open_storage
 from ozq_desktop.domain.accounts import Role
 from ozq_desktop.errors import StorageError
-from tests.ui.conftest import VALID_BIN, idle, set_up_desk, sign_in, start_app
+from tests.printing.pdf import pages_text
+from tests.ui.conftest import (
+    VALID_BIN,
+    close_recovery_sheet,
+    idle,
+    set_up_desk,
+    sign_in,
+    start_app,
+)
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +41,8 @@ FIRST_RUN = {
     "branch_name": "«Азаматтарға арналған үкімет» филиалы, Шымкент",
     "department_no": "2",
     "address": "Шымкент қ., Тәуке хан д-лы, 5",
+    "branch_name_ru": "Филиал «Правительство для граждан», Шымкент",
+    "address_ru": "г. Шымкент, пр. Тауке хана, 5",
     "branch_code": "SHY02",
     "desk_code": "K7",
     "phone": "+7 725 200 00 00",
@@ -55,6 +65,12 @@ def test_first_run_sets_up_the_desk_then_the_supervisor_signs_in(qtbot, data_fol
         window.edits["sv_password_again"].setText("another")
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
         assert window.error_label.text() == "Екі құпиясөз бір-біріне сәйкес келмейді."
+        # The branch's name and address are asked in Russian too: the domain requires them.
+        window.edits["sv_password_again"].setText(FIRST_RUN["sv_password"])
+        window.edits["address_ru"].setText("")
+        qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "орыс тілінде" in window.error_label.text(), timeout=10000)
+        window.edits["address_ru"].setText(FIRST_RUN["address_ru"])
         window.edits["branch_code"].setText("ШЫМ")  # Cyrillic: the domain refuses it
         window.edits["sv_password_again"].setText(FIRST_RUN["sv_password"])
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
@@ -62,10 +78,14 @@ def test_first_run_sets_up_the_desk_then_the_supervisor_signs_in(qtbot, data_fol
 
         window.edits["branch_code"].setText(FIRST_RUN["branch_code"])
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+        sheet = close_recovery_sheet(qtbot, window)  # the data key's recovery sheet, to print
+        assert str(data_folder) in pages_text(sheet)[0]
         qtbot.waitUntil(lambda: app.first_run is None and app.login.isVisible(), timeout=10000)
         assert app.login.login_edit.text() == "aigerim"
         main = sign_in(qtbot, app, "aigerim", FIRST_RUN["sv_password"])
         assert main.clerk.branch.branch_code == "SHY02"
+        assert main.clerk.branch.branch_name_ru == FIRST_RUN["branch_name_ru"]
+        assert main.clerk.branch.address_ru == FIRST_RUN["address_ru"]
         assert "Шымкент" in main.status.branch_label.text()
         assert "K7" in main.status.branch_label.text()
         assert main.status.outbox_label.text() == "Жіберу кезегінде: 0"

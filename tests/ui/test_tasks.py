@@ -59,7 +59,7 @@ def test_an_error_reaches_on_error_and_otherwise_the_default_handler(qtbot, runn
 
 def test_database_jobs_run_one_after_another_in_order(qtbot, runner, desk):
     """A write asked for first is committed before a later read looks."""
-    clerk_id = desk["clerk"].id
+    clerk = desk["clerk"]
     order, found = [], []
     draft = PackageDraft(service_id="attestation")
     for n in range(5):
@@ -67,10 +67,10 @@ def test_database_jobs_run_one_after_another_in_order(qtbot, runner, desk):
         def save(s, n=n):
             order.append(n)
             draft.applicant.name = f"applicant {n}"
-            return drafts.save_draft(session=s, user_id=clerk_id, draft=draft)
+            return drafts.save_draft(session=s, actor=clerk, draft=draft)
 
         runner.write(save)
-    runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk_id), found.extend)
+    runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk.id), found.extend)
     qtbot.waitUntil(lambda: runner.pending == 0, timeout=10000)
     assert order == [0, 1, 2, 3, 4]
     assert [d.applicant.name for d in found] == ["applicant 4"]
@@ -94,14 +94,15 @@ def _alive(obj) -> bool:
 
 
 def test_a_committed_write_is_announced_once_even_when_its_owner_is_gone(qtbot, runner, desk):
-    clerk_id = desk["clerk"].id
+    clerk = desk["clerk"]
+    clerk_id = clerk.id
     announced, owner = [], QObject()
     runner.changed.connect(announced.append)
     gate = threading.Event()
 
     def save(s):
         gate.wait(5)
-        return drafts.save_draft(session=s, user_id=clerk_id, draft=PackageDraft("attestation"))
+        return drafts.save_draft(session=s, actor=clerk, draft=PackageDraft("attestation"))
 
     runner.write(save, owner=owner)
     owner.deleteLater()
@@ -116,12 +117,13 @@ def test_a_committed_write_is_announced_once_even_when_its_owner_is_gone(qtbot, 
 
 
 def test_a_write_that_does_not_say_what_it_changed_is_rolled_back(qtbot, runner, desk):
-    clerk_id = desk["clerk"].id
+    clerk = desk["clerk"]
+    clerk_id = clerk.id
     errors, announced = [], []
     runner.changed.connect(announced.append)
 
     def careless(s):
-        drafts.save_draft(session=s, user_id=clerk_id, draft=PackageDraft("attestation"))
+        drafts.save_draft(session=s, actor=clerk, draft=PackageDraft("attestation"))
 
     runner.write(careless, on_error=errors.append)
     found = []
@@ -134,14 +136,15 @@ def test_a_write_that_does_not_say_what_it_changed_is_rolled_back(qtbot, runner,
 def test_a_pool_job_uses_the_database_worker_in_turn(qtbot, runner, desk):
     """The sync cycle's way: network on the pool, each database step on the database worker,
     each write announced as it commits."""
-    clerk_id = desk["clerk"].id
+    clerk = desk["clerk"]
+    clerk_id = clerk.id
     database = runner.database()
     announced, threads, results = [], [], []
     runner.changed.connect(announced.append)
 
     def on_database(s):
         threads.append(threading.current_thread().name)
-        return drafts.save_draft(session=s, user_id=clerk_id, draft=PackageDraft("attestation"))
+        return drafts.save_draft(session=s, actor=clerk, draft=PackageDraft("attestation"))
 
     def pool_job():
         threads.append(threading.current_thread().name)

@@ -211,8 +211,10 @@ class PackageWizard(QWidget):
         choice = ask_discard(self)
         if choice is DiscardChoice.DISCARD:
             self._stop_saving()
-            draft_id = self.draft.id
-            self.services.tasks.write(lambda s: drafts.discard_draft(session=s, draft_id=draft_id))
+            draft_id, user = self.draft.id, self.clerk.user
+            self.services.tasks.write(
+                lambda s: drafts.discard_draft(session=s, actor=user, draft_id=draft_id)
+            )
             self.closed.emit()
         elif choice is DiscardChoice.KEEP_DRAFT:
             self.save_now()
@@ -248,9 +250,9 @@ class PackageWizard(QWidget):
         if self._accepting or self.result is not None:
             return
         snapshot = copy.deepcopy(self.draft)
-        user_id = self.clerk.user.id
+        user = self.clerk.user
         self.services.tasks.write(
-            lambda s: drafts.save_draft(session=s, user_id=user_id, draft=snapshot),
+            lambda s: drafts.save_draft(session=s, actor=user, draft=snapshot),
             on_error=self._save_failed,
             owner=self,
         )
