@@ -54,7 +54,9 @@ class CalendarChangeDialog(QDialog):
         self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         named(self.cancel_button, "calendar_confirm_cancel", self.texts, N_("Cancel"))
         self.texts.bind(self.cancel_button.setText, N_("Cancel"))
-        self.cancel_button.setDefault(True)  # a slip of Enter changes nothing
+        # A slip of Enter changes nothing: Save never becomes the default, even with focus.
+        self.save_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
