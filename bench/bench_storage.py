@@ -3,9 +3,10 @@
 
     python bench/bench_storage.py [--packages N] [--fresh]
 
-Fills (or reuses) bench/out/storage-N.db through the real migrations, then prints the median
-and worst time of: look-up by receipt number, by IIN/BIN, by applicant name (prefix), one
-clerk's day and the whole branch's day; and the database size. Target: ≤ 10 ms each.
+Fills (or reuses) the desk folder bench/out/desk-N (an encrypted SQLCipher database, as users
+run it; `--plain` for an unencrypted one), then prints the median and worst time of: look-up
+by receipt number, by IIN/BIN, by applicant name (prefix), one clerk's day and the whole
+branch's day; and the database size. Target: ≤ 10 ms each.
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
+from bench.desk_db import describe, open_bench_desk  # noqa: E402
 from ozq_desktop.domain import packages  # noqa: E402
 from ozq_desktop.domain.identifiers import check_digit  # noqa: E402
 from ozq_desktop.domain.receipts import format_receipt_number  # noqa: E402
 from ozq_desktop.domain.search_text import fold  # noqa: E402
 from ozq_desktop.models import Package, PackageDocument, User  # noqa: E402
-from ozq_desktop.storage.engine import make_engine, make_session_factory, reading  # noqa: E402
-from ozq_desktop.storage.migrations import upgrade  # noqa: E402
+from ozq_desktop.storage.engine import reading  # noqa: E402
 
 SURNAMES = [
     "Ахметов",
@@ -55,6 +56,11 @@ CLERKS = 20
 DAYS = 500
 
 
+def historic_desk(n: int) -> str:
+    """The branch's other desks took the filled packages (the benchmark desk itself is D1)."""
+    return f"H{n % 4}"
+
+
 def valid_idn(rng: random.Random, bin_: bool) -> str:
     while True:
         if bin_:
@@ -66,12 +72,14 @@ def valid_idn(rng: random.Random, bin_: bool) -> str:
             return head + str(digit)
 
 
-def fill(path: Path, count: int) -> None:
-    engine = make_engine(path)
-    upgrade(engine)
+def fill(engine, count: int, *, day: date | None = None) -> None:
+    """`count` packages over DAYS days by CLERKS clerks (or all on `day`), in bulk, on a
+    migrated database (the users a desk already has keep their ids; synthetic clerks make up
+    the rest)."""
     rng = random.Random(1)
     start_day = date(2025, 1, 1)
     with engine.begin() as conn:
+        first_free = (conn.execute(select(func.max(User.id))).scalar() or 0) + 1
         conn.execute(
             insert(User),
             [
@@ -86,7 +94,7 @@ def fill(path: Path, count: int) -> None:
                     "failed_attempts": 0,
                     "created_at": datetime(2025, 1, 1),
                 }
-                for i in range(1, CLERKS + 1)
+                for i in range(first_free, CLERKS + 1)
             ],
         )
     batch, docs = [], []
@@ -98,13 +106,13 @@ def fill(path: Path, count: int) -> None:
             if legal
             else f"{rng.choice(SURNAMES)} {rng.choice(NAMES)}"
         )
-        day = start_day + timedelta(days=(n * DAYS) // count)
-        at = datetime.combine(day, datetime.min.time()) + timedelta(minutes=540 + n % 600)
+        on = day or start_day + timedelta(days=(n * DAYS) // count)
+        at = datetime.combine(on, datetime.min.time()) + timedelta(minutes=540 + n % 600)
         pid = str(uuid.UUID(int=rng.getrandbits(128)))
         batch.append(
             {
                 "id": pid,
-                "receipt_no": format_receipt_number("ALA01", f"D{n % 4}", n),
+                "receipt_no": format_receipt_number("ALA01", historic_desk(n), n),
                 "service_id": rng.choice(
                     ["attestation", "technology-permit", "declaration-registration"]
                 ),
@@ -122,8 +130,8 @@ def fill(path: Path, count: int) -> None:
                 "representative": None,
                 "clerk_id": 1 + n % CLERKS,
                 "accepted_at": at,
-                "accepted_day": day,
-                "result_date": day + timedelta(days=21),
+                "accepted_day": on,
+                "result_date": on + timedelta(days=21),
                 "service_seconds": 600 + n % 600,
                 "annex1": {},
                 "consent": True,
@@ -155,7 +163,11 @@ def fill(path: Path, count: int) -> None:
                 f"\r  filled {n:,} packages ({time.perf_counter() - t0:.0f} s)", end="", flush=True
             )
     print()
-    engine.dispose()
+
+
+def fill_day(engine, count: int, day: date) -> None:
+    """`count` packages accepted on one `day`: a register of `count` entries."""
+    fill(engine, count, day=day)
 
 
 def timed(fn, repeat: int = 50) -> tuple[float, float]:
@@ -172,18 +184,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--packages", type=int, default=1_000_000)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--plain", action="store_true", help="an unencrypted database (users run SQLCipher)"
+    )
     args = parser.parse_args()
-    out = ROOT / "bench" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"storage-{args.packages}.db"
-    if args.fresh or not path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        print(f"Filling {path.name} with {args.packages:,} packages …")
-        fill(path, args.packages)
-    engine = make_engine(path)
-    upgrade(engine)  # as the app does on start
-    factory = make_session_factory(engine)
+    desk = open_bench_desk(args.packages, encrypted=not args.plain, fresh=args.fresh)
+    factory = desk.factory
     rng = random.Random(7)
     with reading(factory) as s:
         sample = s.execute(Package.__table__.select().limit(1).offset(args.packages // 2)).first()
@@ -192,7 +198,7 @@ def main() -> None:
         "by receipt number": lambda: packages.by_receipt(
             session=s,
             receipt_no=format_receipt_number(
-                "ALA01", f"D{(n := rng.randint(1, args.packages)) % 4}", n
+                "ALA01", historic_desk(n := rng.randint(1, args.packages)), n
             ),
         ),
         "by IIN/BIN": lambda: packages.by_idn(session=s, idn=sample.applicant_idn),
@@ -200,16 +206,14 @@ def main() -> None:
         "one clerk's day": lambda: packages.day_listing(session=s, day=mid_day, clerk_id=3),
         "the whole branch's day": lambda: packages.day_listing(session=s, day=mid_day),
     }
-    print(
-        f"Database: {path.name}, {path.stat().st_size / 1048576:.0f} MB, {args.packages:,} packages"
-    )
+    print(describe(desk, args.packages))
     with reading(factory) as s:
         for label, fn in cases.items():
             median, worst = timed(fn)
             rows = fn()
             size = len(rows) if isinstance(rows, list) else 1
             print(f"  {label:<28} median {median:7.2f} ms   worst {worst:7.2f} ms   ({size} rows)")
-    engine.dispose()
+    desk.close()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 
     python bench/bench_supervision.py [--packages N]
 
-Reuses (or fills) the database of bench_storage.py, then prints the median and worst time of
+Reuses (or makes) the encrypted desk of bench_storage.py (bench/desk_db.py), then prints the median and worst time of
 the deadline monitor (the three counts on the home screen, and the three lists) and of one
 day's register for the whole branch. Target: ≤ 200 ms each.
 """
@@ -17,26 +17,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_storage import fill, timed  # noqa: E402
+from bench.bench_storage import timed  # noqa: E402
+from bench.desk_db import describe, open_bench_desk  # noqa: E402
 from ozq_desktop.domain import deadlines, registers  # noqa: E402
 from ozq_desktop.domain.calendar_store import load_calendar  # noqa: E402
 from ozq_desktop.models import Package  # noqa: E402
-from ozq_desktop.storage.engine import make_engine, make_session_factory, reading  # noqa: E402
-from ozq_desktop.storage.migrations import upgrade  # noqa: E402
+from ozq_desktop.storage.engine import reading  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--packages", type=int, default=1_000_000)
+    parser.add_argument(
+        "--plain", action="store_true", help="an unencrypted database (users run SQLCipher)"
+    )
     args = parser.parse_args()
-    path = ROOT / "bench" / "out" / f"storage-{args.packages}.db"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        print(f"Filling {path.name} with {args.packages:,} packages …")
-        fill(path, args.packages)
-    engine = make_engine(path)
-    upgrade(engine)  # as the app does on start
-    factory = make_session_factory(engine)
+    desk = open_bench_desk(args.packages, encrypted=not args.plain)
+    factory = desk.factory
     with reading(factory) as s:
         sample = s.execute(Package.__table__.select().limit(1).offset(args.packages // 2)).first()
         today = sample.accepted_day
@@ -50,10 +47,7 @@ def main() -> None:
             ),
             "one day's register (branch)": lambda: registers.daily_register(session=s, day=today),
         }
-        print(
-            f"Database: {path.name}, {path.stat().st_size / 1048576:.0f} MB, "
-            f"{args.packages:,} packages; today = {today}"
-        )
+        print(f"{describe(desk, args.packages)}; today = {today}")
         for label, fn in cases.items():
             median, worst = timed(fn, repeat=20)
             result = fn()
@@ -65,7 +59,7 @@ def main() -> None:
                 else f"{len(result.overdue)}/{len(result.due_today)}/{len(result.due_soon)} rows"
             )
             print(f"  {label:<32} median {median:7.1f} ms   worst {worst:7.1f} ms   {detail}")
-    engine.dispose()
+    desk.close()
 
 
 if __name__ == "__main__":

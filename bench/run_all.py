@@ -16,7 +16,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("storage", "search", "supervision", "printing", "startup", "scan", "hub_push", "hub_load")
+NAMES = (
+    "storage",
+    "search",
+    "supervision",
+    "printing",
+    "startup",
+    "gui",
+    "scan",
+    "hub_push",
+    "hub_load",
+)
 
 
 def main() -> int:

@@ -1,8 +1,13 @@
 """The composition root: it opens the storage, builds the services and the windows, and
 moves the clerk from sign-in (or first run) to the main window and back.
 
-Start-up is ordered for speed: the sign-in window is shown first; the database is backed up,
-migrated and opened in the background meanwhile, and sign-in is enabled when it is ready."""
+Start-up is ordered for speed. The sign-in window is shown first. Behind it, a glance at the
+database (storage/glance.py: one keyed SQLCipher connection, no SQLAlchemy) enables sign-in
+when the database is encrypted and at the newest schema, the normal case; the full storage
+opens right after, then the service catalog and the main window's modules, while the clerk
+types the password (a sign-in pressed sooner waits for them). A database that is new, still
+plain, or behind the newest migration is opened in full first: encrypted, backed up and
+migrated, then sign-in opens."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QIcon
@@ -22,6 +27,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ozq_desktop import i18n
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir, resource
+from ozq_desktop.settings import LANGUAGE, Settings
+from ozq_desktop.ui import gc_policy
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.login import LoginWindow
@@ -32,8 +39,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from ozq_desktop.domain.recovery import DeskKeys
+    from ozq_desktop.storage.glance import Glance
     from ozq_desktop.storage.scans import ScanStore
-    from ozq_desktop.ui.context import DeskServices
+    from ozq_desktop.ui.context import Clerk, DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
     from ozq_desktop.ui.main_window import MainWindow
     from ozq_wire.catalog import Catalog
@@ -41,7 +49,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.ini"
-LANGUAGE_KEY = "ui/language"
 
 
 def wall_clock() -> datetime:
@@ -50,13 +57,12 @@ def wall_clock() -> datetime:
 
 
 @dataclass
-class Desk:
-    """The opened local storage: Qt-free, made in a worker at start-up."""
+class Storage:
+    """The opened local storage: the database and the scan store. Qt-free."""
 
     db_path: Path
     engine: Engine
     factory: sessionmaker[Session]
-    catalog: Catalog
     scans: ScanStore
     keys: DeskKeys
 
@@ -64,30 +70,47 @@ class Desk:
         self.engine.dispose()
 
 
-def open_desk(folder: Path | None = None) -> Desk:
+@dataclass
+class Desk(Storage):
+    """The opened storage and the service catalog: what the screens work with."""
+
+    catalog: Catalog
+
+    @classmethod
+    def of(cls, storage: Storage, catalog: Catalog) -> Desk:
+        s = storage
+        return cls(s.db_path, s.engine, s.factory, s.scans, s.keys, catalog)
+
+
+def open_storage(folder: Path | None = None) -> Storage:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
-    key-file fallback), back it up and migrate it, load the catalog, open the scan store.
-    Raises StorageError or CatalogError with a message for the clerk."""
+    key-file fallback), migrated when its schema is behind (after a backup), and the scan
+    store. Raises StorageError with a message for the clerk."""
     from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
     from ozq_desktop.storage.keys import SCANS_FOLDER
     from ozq_desktop.storage.scans import ScanStore
-    from ozq_wire.catalog import load_catalog
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
     scans = ScanStore(root / SCANS_FOLDER, key=opened.key.key)
     scans.start_up()  # temporary files a crash left; older scans to the current format
-    return Desk(
-        opened.path,
-        opened.engine,
-        make_session_factory(opened.engine),
-        load_catalog(),
-        scans,
-        DeskKeys(root, opened.key.key),
-    )
+    factory = make_session_factory(opened.engine)
+    return Storage(opened.path, opened.engine, factory, scans, DeskKeys(root, opened.key.key))
+
+
+def open_desk(folder: Path | None = None) -> Desk:
+    """`open_storage` and the catalog, in one go (scripts, tests, the self-test)."""
+    return Desk.of(open_storage(folder), load_catalog())
+
+
+def load_catalog() -> Catalog:
+    """The service catalog (pydantic-validated data: loaded off the sign-in path)."""
+    from ozq_wire.catalog import load_catalog as load
+
+    return load()
 
 
 def outbox_count(session: Session) -> int:
@@ -102,25 +125,31 @@ def settings_for(folder: Path, parent: QObject | None = None) -> QSettings:
 
 
 def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskServices:
+    """The services every screen is given; `tasks` runs its database jobs on `desk`."""
     from ozq_desktop.ui.context import DeskServices
 
-    tasks.factory = desk.factory
+    assert tasks.has_database, "the task helper must be made with the desk's database"
     return DeskServices(
         tasks=tasks,
         catalog=desk.catalog,
         scans=desk.scans,
-        settings=settings,
+        settings=Settings(settings),
         clock=wall_clock,
         outbox_count=outbox_count,
         keys=desk.keys,
     )
 
 
-def build_main_window(services: DeskServices, user: Any, branch: Any) -> MainWindow:
-    from ozq_desktop.ui.context import Clerk
+def build_main_window(services: DeskServices, clerk: Clerk) -> MainWindow:
     from ozq_desktop.ui.main_window import MainWindow
 
-    return MainWindow(services, Clerk(user, branch))
+    return MainWindow(services, clerk)
+
+
+def _glance(folder: Path) -> Glance | None:
+    from ozq_desktop.storage.glance import glance  # keyring loads here, off the GUI thread
+
+    return glance(folder)
 
 
 def _warm_up() -> None:
@@ -136,37 +165,51 @@ def _desk_state(session: Session) -> tuple[bool, str]:
     return False, accounts.branch(session=session).branch_name
 
 
-def _sign_in_and_branch(
-    factory: sessionmaker[Session], login: str, password: str
-) -> tuple[Any, Any]:
+def _sign_in(factory: sessionmaker[Session], login: str, password: str) -> Clerk:
+    """The clerk's account and the branch, as frozen values, once the password is right."""
     from ozq_desktop.domain import accounts
     from ozq_desktop.storage.engine import reading
+    from ozq_desktop.ui.context import read_clerk
 
     user = accounts.sign_in(factory=factory, login=login, password=password)
     with reading(factory) as session:
-        return user, accounts.branch(session=session)
+        return read_clerk(session, user.id)
 
 
 class DeskApp(QObject):
     """Moves the clerk between the windows: first run → sign-in → main window → sign-in."""
 
-    ready = Signal()  # the database is open and the first window is usable
+    sign_in_ready = Signal()  # the database is open: the clerk can sign in
+    ready = Signal()  # the catalog is loaded too, and the first window is usable
     failed = Signal(str)  # the database could not be opened; the message for the clerk
     main_window_shown = Signal(object)
 
     def __init__(
         self,
         folder: Path | None = None,
-        opener: Callable[[Path | None], Desk] = open_desk,
+        opener: Callable[[Path | None], Storage] = open_storage,
         parent: QObject | None = None,
+        glancer: Callable[[Path], Glance | None] | None = None,
+        tune_gc: bool = False,
     ) -> None:
+        """`tune_gc`: the program's own setting of the cycle collector (ui/gc_policy.py); off
+        where many DeskApps share one process (the tests)."""
         super().__init__(parent)
         self.folder = folder or data_dir()
         self.settings = settings_for(self.folder, self)
-        self.tasks = TaskRunner(parent=self)
+        # Opening the database runs on a task helper of its own; the one the screens use is
+        # made with the opened database (`_opened`).
+        self.tasks = self._opening = TaskRunner(parent=self)
         self.tasks.default_error = self._unexpected
+        self.storage: Storage | None = None
         self.desk: Desk | None = None
         self.services: DeskServices | None = None
+        self._first_run_pending = False
+        self._signed_in_early: Clerk | None = None
+        self._sign_in_early: tuple[str, str] | None = None
+        self._glancer = glancer or _glance
+        self._tune_gc = tune_gc
+        self._glanced = False
         self.login: LoginWindow | None = None
         self.first_run: FirstRunWindow | None = None
         self.main_window: MainWindow | None = None
@@ -175,9 +218,12 @@ class DeskApp(QObject):
         self.watchdog: StallWatchdog | None = None
 
     def start(self) -> LoginWindow:
+        if self._tune_gc:
+            gc_policy.tune()
         if dev_mode():
             self.watchdog = StallWatchdog(parent=self)
             self.watchdog.start()
+            gc_policy.log_slow_collections()
         self.login = LoginWindow()
         self.login.sign_in_requested.connect(self._sign_in)
         self.login.show()
@@ -186,15 +232,56 @@ class DeskApp(QObject):
 
     def _open(self) -> None:
         folder = self.folder
-        self.tasks.run(lambda: self._opener(folder), self._opened, self._open_failed, database=True)
+        self._opening.run(lambda: self._glancer(folder), self._glance, database=True)
+        self._opening.run(
+            lambda: self._opener(folder), self._opened, self._open_failed, database=True
+        )
+
+    def _glance(self, found: Glance | None) -> None:
+        """A normal start: sign-in opens now; the storage is opening behind it."""
+        if found is None or found.first_run or self.storage is not None or self.login is None:
+            return
+        self._glanced = True
+        self.login.set_ready(True, found.branch_name)
+        self.sign_in_ready.emit()
 
     # -- opening ---------------------------------------------------------------------------
 
-    def _opened(self, desk: Desk) -> None:
-        self.desk = desk
-        self.services = make_services(desk, self.tasks, self.settings)
-        self.tasks.read(_desk_state, self._show_first_window)
-        self.tasks.run(_warm_up)
+    def _opened(self, storage: Storage) -> None:
+        self.storage = storage
+        self.tasks = TaskRunner(storage.factory, parent=self)
+        self.tasks.default_error = self._unexpected
+        self.tasks.read(_desk_state, self._desk_state_read)
+
+    def _desk_state_read(self, state: tuple[bool, str]) -> None:
+        first_run, branch_name = state
+        assert self.login is not None
+        if first_run:
+            self._first_run_pending = True  # shown once the catalog is loaded
+        elif not self._glanced:
+            self.login.set_ready(True, branch_name)
+            self.sign_in_ready.emit()
+        if self._sign_in_early is not None:
+            login, password = self._sign_in_early
+            self._sign_in_early = None
+            self._sign_in(login, password)
+        if isinstance(self.storage, Desk):  # an opener that loaded the catalog itself
+            self._catalog_loaded(self.storage.catalog)
+        else:
+            self._opening.run(load_catalog, self._catalog_loaded, self._open_failed)
+
+    def _catalog_loaded(self, catalog: Catalog) -> None:
+        assert self.storage is not None
+        self.desk = Desk.of(self.storage, catalog)
+        self.services = make_services(self.desk, self.tasks, self.settings)
+        if self._first_run_pending:
+            self._first_run_pending = False
+            self._show_first_run()
+        self.ready.emit()
+        if self._signed_in_early is not None:
+            clerk, self._signed_in_early = self._signed_in_early, None
+            self._signed_in(clerk)
+        self.tasks.run(_warm_up, lambda _none: self._freeze_gc())  # start-up is done
 
     def _open_failed(self, exc: BaseException) -> None:
         if self.login is not None:
@@ -203,20 +290,14 @@ class DeskApp(QObject):
         log.error("the database could not be opened: %s", message)
         self.failed.emit(message)
 
-    def _show_first_window(self, state: tuple[bool, str]) -> None:
-        first_run, branch_name = state
-        assert self.login is not None
-        if first_run:
-            from ozq_desktop.ui.first_run import FirstRunWindow
+    def _show_first_run(self) -> None:
+        from ozq_desktop.ui.first_run import FirstRunWindow
 
-            assert self.services is not None
-            self.first_run = FirstRunWindow(self.services)
-            self.first_run.desk_set_up.connect(self._desk_set_up)
-            self.login.hide()
-            self.first_run.show()
-        else:
-            self.login.set_ready(True, branch_name)
-        self.ready.emit()
+        assert self.login is not None and self.services is not None
+        self.first_run = FirstRunWindow(self.services)
+        self.first_run.desk_set_up.connect(self._desk_set_up)
+        self.login.hide()
+        self.first_run.show()
 
     def _desk_set_up(self, login: str) -> None:
         assert self.login is not None and self.first_run is not None
@@ -232,24 +313,26 @@ class DeskApp(QObject):
     # -- signing in and out ----------------------------------------------------------------
 
     def _sign_in(self, login: str, password: str) -> None:
-        factory = self.tasks.factory
-        assert factory is not None
-        self.tasks.run(
-            lambda: _sign_in_and_branch(factory, login, password),
+        if self.storage is None:  # sign-in opened at a glance; the storage is still opening
+            self._sign_in_early = (login, password)
+            return
+        self.tasks.with_factory(
+            lambda factory: _sign_in(factory, login, password),
             self._signed_in,
             self.login.failed if self.login else None,
-            database=True,
         )
 
-    def _signed_in(self, found: tuple[Any, Any]) -> None:
-        user, branch = found
-        assert self.login is not None and self.services is not None
+    def _signed_in(self, clerk: Clerk) -> None:
+        assert self.login is not None
+        if self.services is None:  # quicker than the catalog: the window opens once it is in
+            self._signed_in_early = clerk
+            return
         self.login.signed_in()
-        self.main_window = build_main_window(self.services, user, branch)
+        self.main_window = build_main_window(self.services, clerk)
         self.main_window.signed_out.connect(self._signed_out)
         self.main_window.show()
-        self.main_window.refresh()
         self.main_window.start_sync()
+        self._freeze_gc()  # the main window stands for the whole session
         self.login.hide()
         self.main_window_shown.emit(self.main_window)
 
@@ -275,17 +358,22 @@ class DeskApp(QObject):
         windows = [w for w in (self.main_window, self.first_run, self.login) if w is not None]
         for window in windows:
             window.close()
-        self.tasks.wait_idle()
-        self.tasks.shutdown()
-        self.tasks.default_error = _log_unexpected
-        if self.desk is not None:
-            self.desk.close()
+        for tasks in {self._opening, self.tasks}:
+            tasks.wait_idle()
+            tasks.shutdown()
+            tasks.default_error = _log_unexpected
+        if self.storage is not None:
+            self.storage.close()
         for window in windows:
             window.deleteLater()
         self.main_window = self.first_run = self.login = None
         self.settings.sync()
         self.deleteLater()  # with it the task runner, the watchdog and the settings
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def _freeze_gc(self) -> None:
+        if self._tune_gc:
+            gc_policy.freeze()
 
     def _unexpected(self, exc: BaseException) -> None:
         parent: QWidget | None = self.main_window or self.login
@@ -297,8 +385,9 @@ def _log_unexpected(exc: BaseException) -> None:
 
 
 def choose_language(settings: QSettings, requested: str | None) -> str:
-    lang = requested or str(settings.value(LANGUAGE_KEY, i18n.DEFAULT_LANGUAGE) or "")
-    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    if requested in i18n.LANGUAGES:
+        return requested
+    return Settings(settings).get(LANGUAGE)
 
 
 def run(argv: list[str], lang: str | None = None, folder: Path | None = None) -> int:
@@ -308,9 +397,9 @@ def run(argv: list[str], lang: str | None = None, folder: Path | None = None) ->
     icon = resource("icons", "ozq-desktop.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    desk_app = DeskApp(folder)
+    desk_app = DeskApp(folder, tune_gc=True)
     i18n.set_language(choose_language(desk_app.settings, lang))
-    i18n.on_language_changed(lambda code: desk_app.settings.setValue(LANGUAGE_KEY, code))
+    i18n.on_language_changed(lambda code: Settings(desk_app.settings).set(LANGUAGE, code))
     status = {"code": 0}
 
     def fail(message: str) -> None:
@@ -341,6 +430,7 @@ def _startup_probe(app: QApplication, desk_app: DeskApp, window: QWidget) -> Non
         print("probe: ready", flush=True)
         app.quit()
 
+    desk_app.sign_in_ready.connect(lambda: print("probe: sign-in ready", flush=True))
     desk_app.ready.connect(ready)
     desk_app.failed.connect(lambda message: print(f"probe: failed {message}", file=sys.stderr))
 
@@ -384,7 +474,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
             supervisor=accounts.NewUser(
                 "selftest", "Self Test", "self-test-pass", accounts.Role.SUPERVISOR
             ),
-        )
+        ).value
     service = next(iter(desk.catalog))
     draft = PackageDraft(service_id=service.id, started_at=wall_clock(), consent=True)
     kind = service.applicant_types[0]
@@ -414,25 +504,24 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
             signature=signature,
         )
     report.append(f"package accepted and signed, receipt {result.receipt_no}")
-    try:
-        from ozq_desktop.ui.print_jobs import PrintJob, renderer
-    except ImportError:
-        report.append("printing not present")
-    else:
-        pdf = renderer(desk.factory, desk.catalog, result.package_id, PrintJob.RECEIPT)(lang)
-        if not pdf.startswith(b"%PDF-"):
-            raise RuntimeError("the receipt is not a PDF")
-        report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
+    from ozq_desktop import documents
+    from ozq_desktop.domain.changes import DirectDatabase
+
+    database = DirectDatabase(desk.factory)
+    kind = documents.Kind.RECEIPT
+    pdf = documents.render(kind, result.package_id, lang, database=database, catalog=desk.catalog)
+    if not pdf.startswith(b"%PDF-"):
+        raise RuntimeError("the receipt is not a PDF")
+    report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
     report.append(_self_test_scan_pdf(desk))
     app = QApplication.instance() or QApplication([])
-    tasks = TaskRunner()
+    tasks = TaskRunner(desk.factory)
     services = make_services(desk, tasks, settings_for(folder))
     from ozq_desktop.storage.engine import reading
+    from ozq_desktop.ui.context import read_clerk
 
     with reading(desk.factory) as s:
-        from ozq_desktop.domain.accounts import branch
-
-        window = build_main_window(services, boss, branch(session=s))
+        window = build_main_window(services, read_clerk(s, boss.id))
     login = LoginWindow()
     app.processEvents()
     window.close()

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.documents import annex1_for, foreign
+from ozq_desktop.documents.bridge import annex1_for, foreign
 from ozq_desktop.domain.acceptance import (
     AcceptanceResult,
     accept_package,
@@ -25,8 +25,8 @@ from ozq_desktop.domain.drafts import DocumentDraft, PackageDraft, ScanDraft
 from ozq_desktop.i18n import current_language
 from ozq_desktop.models import User
 from ozq_desktop.printing import render_annex1
-from ozq_desktop.signing import Signature, Signer
-from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.signing import Signature
+from ozq_desktop.storage.engine import reading
 from ozq_desktop.storage.pages import count_pages
 from ozq_desktop.storage.scans import ScanStore
 from ozq_wire.catalog import Catalog
@@ -133,29 +133,3 @@ def write_prepared(
         at=at,
         signature=signature,
     )
-
-
-def accept_at_counter(
-    *,
-    factory: sessionmaker[Session],
-    catalog: Catalog,
-    store: ScanStore,
-    draft: PackageDraft,
-    clerk: User,
-    at: datetime,
-    lang: str | None = None,
-    signer: Signer | None = None,
-) -> AcceptanceResult:
-    """Judge the draft and write the outcome; an accepted package gets its Annex 1 PDF and,
-    with a signer, the clerk's EDS over its manifest (seed: the application is certified by
-    the clerk's EDS). Signing may wait for the clerk in NCALayer, so it happens before the
-    write transaction opens; a SigningError leaves nothing written. The wizard runs the same
-    three steps (prepare, sign, write_prepared) on the task helper's workers."""
-    prepared = prepare(factory=factory, catalog=catalog, store=store, draft=draft, at=at, lang=lang)
-    signature = None
-    if signer is not None and prepared.to_sign is not None:
-        signature = signer.sign(prepared.to_sign)
-    with transaction(factory) as s:
-        return write_prepared(
-            session=s, catalog=catalog, prepared=prepared, clerk=clerk, at=at, signature=signature
-        )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +26,6 @@ log = logging.getLogger(__name__)
 LANGUAGES: tuple[str, ...] = ("kk", "ru")
 DEFAULT_LANGUAGE = "kk"
 
-_state = threading.local()
 _global_language = DEFAULT_LANGUAGE
 _listeners: list[Callable[[str], None]] = []
 
@@ -51,7 +49,7 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 def current_language() -> str:
-    return getattr(_state, "language", None) or _global_language
+    return _global_language
 
 
 def set_language(lang: str) -> None:

@@ -11,6 +11,7 @@ from platformdirs import user_data_path
 
 APP_NAME = "OZQDesktop"
 APP_AUTHOR = "OZQ"
+DB_FILENAME = "ozq.db"  # the desk's database, in the data folder
 
 
 @cache

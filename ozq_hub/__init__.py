@@ -1,5 +1,5 @@
 """The OZQ hub: receives accepted packages from the desks and hands the committee's
-decisions back to them (shared/domain/sync.md).
+decisions back to them (docs/sync.md).
 
 FastAPI routes (`ozq_hub.api`), the rules behind them (`ozq_hub.service`), SQLAlchemy
 models and Alembic migrations of its own, and the `ozq-hub` command (`ozq_hub.cli`).

@@ -1,4 +1,4 @@
-"""Fault injection for the fault tests (shared/domain/sync.md, "Prove it with faults").
+"""Fault injection for the fault tests (docs/sync.md, "Proved with faults").
 
 `OZQ_HUB_FAULTS=crash_after_commit` makes the hub die right after a package commit
 is durable and before it answers. Unset in production, where nothing here fires.

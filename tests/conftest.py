@@ -69,7 +69,7 @@ def set_up_test_desk(session, clerk_role=None):
         supervisor=accounts.NewUser(
             "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
         ),
-    )
+    ).value
     clerk = accounts.create_user(
         session=session,
         actor=boss,
@@ -80,7 +80,7 @@ def set_up_test_desk(session, clerk_role=None):
             clerk_role or accounts.Role.CLERK,
             "+7 701 111 22 33",
         ),
-    )
+    ).value
     return boss, clerk
 
 

@@ -5,13 +5,12 @@ from datetime import datetime
 
 from pypdf import PdfReader
 
-from ozq_desktop.counter import accept_at_counter
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.models import Package
 from ozq_desktop.storage.engine import reading
 from ozq_desktop.storage.scans import ScanStore
 from ozq_wire.catalog import load_catalog
-from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
+from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for, take_at_counter
 from tests.signing.pki import clerk_signer
 
 CATALOG = load_catalog()
@@ -28,7 +27,7 @@ def test_an_accepted_package_carries_its_annex1_application(desk, tmp_path):
     )
     draft.documents["application"].scans = []  # the clerk attached nothing for the application
     draft.annex1 = {"industry_sector": "мұнай-газ өнеркәсібі", "activity_kind": "сараптама"}
-    result = accept_at_counter(
+    result = take_at_counter(
         factory=desk["factory"],
         catalog=CATALOG,
         store=store,
@@ -51,7 +50,7 @@ def test_an_accepted_package_carries_its_annex1_application(desk, tmp_path):
 def test_a_refused_package_gets_no_generated_application(desk, tmp_path):
     store = ScanStore(tmp_path / "scans")
     draft = draft_for("declaration-registration", "natural_person", VALID_IIN, ["application"])
-    result = accept_at_counter(
+    result = take_at_counter(
         factory=desk["factory"],
         catalog=CATALOG,
         store=store,

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from ozq_desktop import documents
+from ozq_desktop.documents import bridge
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.printing import render_receipt
@@ -50,9 +50,9 @@ def test_acceptance_receipt_of_a_stored_package(desk, lang):
     )
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
         with pytest.raises(ValidationError):
-            documents.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
+            bridge.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
     text = text_of(render_receipt(data, lang))
     assert result.receipt_no in text
     assert "Жұмабаев Нұрлан Серікұлы" in text
@@ -71,9 +71,9 @@ def test_refusal_receipt_of_a_stored_package_lists_the_missing_document(desk, la
     )
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
         with pytest.raises(ValidationError):
-            documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+            bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
     assert [m[lang] for m in data.missing_documents] == [
         CATALOG.get("declaration-registration").document("declaration").name.get(lang)
     ]
@@ -99,7 +99,7 @@ def test_transfer_register_lists_the_days_accepted_packages_only(desk, lang):
         desk, draft_for("declaration-registration", "natural_person", VALID_IIN, ["application"])
     )
     with reading(desk["factory"]) as s:
-        data = documents.transfer_data(
+        data = bridge.transfer_data(
             session=s, catalog=CATALOG, day=AT.date(), handed_over_by="Жұмабаев Н."
         )
     assert [r.receipt_no for r in data.rows] == [kept.receipt_no]
@@ -118,7 +118,7 @@ def test_service_3_receipt_promises_the_legal_end_of_the_term(desk):
     )
     result = accept(desk, draft)  # due to the committee on 3 Dec, legally by 4 Dec 2026
     with reading(desk["factory"]) as s:
-        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
     kk, ru = (text_of(render_receipt(data, lang)) for lang in ("kk", "ru"))
     assert "Күні: 2026 жылғы 4 желтоқсан" in kk and "Дата: 4 декабря 2026 г." in ru
     assert "3 желтоқсан" not in kk
@@ -138,7 +138,7 @@ def test_the_refusal_names_an_expired_conclusion_with_its_expiry_date(desk):
     )
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.refusal_data(session=s, catalog=CATALOG, package_id=result.package_id)
     kk, ru = (text_of(render_refusal(data, lang)) for lang in ("kk", "ru"))
     assert "01.08.2026 сараптама қорытындысының қолданылу мерзімі 01.11.2026 өтті" in kk
     assert "срок действия заключения экспертизы от 01.08.2026 истёк 01.11.2026" in ru
@@ -160,7 +160,7 @@ def test_a_home_visit_receipt_prints_its_reason(desk):
     draft.visit_reason = "денсаулығына байланысты"
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
     assert "себебі: денсаулығына байланысты" in text_of(render_receipt(data, "kk"))
 
 
@@ -173,7 +173,7 @@ def test_the_russian_receipt_prints_the_branch_in_russian(desk):
     )
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
-        data = documents.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.receipt_data(session=s, catalog=CATALOG, package_id=result.package_id)
     ru, kk = text_of(render_receipt(data, "ru")), text_of(render_receipt(data, "kk"))
     assert "Филиал «Правительство для граждан», Алматы" in ru
     assert "г. Алматы, пр. Абая, 10" in ru and "Алматы қ., Абай даңғ., 10" not in ru
@@ -197,18 +197,18 @@ def test_every_document_of_a_training_package_is_marked_not_valid(desk):
     with reading(desk["factory"]) as s:
         pdfs = [
             render_receipt(
-                documents.receipt_data(session=s, catalog=CATALOG, package_id=accepted.package_id),
+                bridge.receipt_data(session=s, catalog=CATALOG, package_id=accepted.package_id),
                 lang,
             )
             for lang in ("kk", "ru")
         ]
         pdfs += [
             render_annex1(
-                documents.annex1_data(session=s, catalog=CATALOG, package_id=accepted.package_id),
+                bridge.annex1_data(session=s, catalog=CATALOG, package_id=accepted.package_id),
                 "kk",
             ),
             render_refusal(
-                documents.refusal_data(session=s, catalog=CATALOG, package_id=refused.package_id),
+                bridge.refusal_data(session=s, catalog=CATALOG, package_id=refused.package_id),
                 "ru",
             ),
         ]
@@ -256,7 +256,7 @@ def test_the_committees_reasons_print_in_the_documents_language(desk):
             at=datetime(2026, 12, 18, 10, 0),
         )
     with reading(desk["factory"]) as s:
-        data = documents.handover_data(session=s, catalog=CATALOG, package_id=result.package_id)
+        data = bridge.handover_data(session=s, catalog=CATALOG, package_id=result.package_id)
     kk, ru = (text_of(render_handover(data, lang)) for lang in ("kk", "ru"))
     assert "1) Ұйым талаптарға сәйкес келмейді" in kk and "Организация" not in kk
     assert "1) Организация не соответствует требованиям" in ru and "Ұйым" not in ru

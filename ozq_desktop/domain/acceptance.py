@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, branch, require_role
 from ozq_desktop.domain.calendar_store import load_calendar
-from ozq_desktop.domain.checklist import ChecklistDecision, Outcome, assess
+from ozq_desktop.domain.changes import NOTHING, Changes
+from ozq_desktop.domain.checklist import ChecklistDecision, Outcome, assess, facts_of
 from ozq_desktop.domain.drafts import PackageDraft, Place, discard_draft
 from ozq_desktop.domain.identifiers import EntityType, validate
 from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
@@ -48,6 +49,7 @@ class AcceptanceResult:
     missing: list[DocumentSpec]
     promised_date: date | None = None  # the date the receipt gives the applicant
     training: bool = False
+    changes: Changes = NOTHING  # what accepting wrote (always given by accept_package)
 
 
 PROVIDER_ONLY = N_(
@@ -175,35 +177,35 @@ def review(
     return Review(decision, tuple(problems), training)
 
 
-def manifest_of(draft: PackageDraft) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class ManifestLine:
+    """One file of an accepted package: the wire's `ManifestEntry` (declared once, in
+    ozq_wire.protocol, and validated as the hub validates it) and the checklist document it
+    belongs to, which only the desk keeps."""
+
+    document: str
+    entry: protocol.ManifestEntry
+
+
+def manifest_of(draft: PackageDraft) -> list[ManifestLine]:
     """The package's files as the hub will see them. Each entry's name is unique within the
     package: the document code, the scan's place, and the file's own name."""
-    entries = []
+    lines = []
     for code, doc in draft.documents.items():
         if not doc.presented:
             continue
         for index, scan in enumerate(doc.scans, start=1):
             safe = re.sub(r"[/\\\x00-\x1f]", "_", scan.name)[:200] or "scan"
-            entries.append(
-                {
-                    "document": code,
-                    "name": f"{code}.{index}.{safe}",
-                    "sha256": scan.sha256,
-                    "size": scan.size,
-                    "mime": scan.mime,
-                }
+            entry = protocol.ManifestEntry(
+                name=f"{code}.{index}.{safe}", sha256=scan.sha256, size=scan.size, mime=scan.mime
             )
-    return entries
+            lines.append(ManifestLine(code, entry))
+    return lines
 
 
-def manifest_hash(manifest: list[dict[str, object]]) -> str:
+def manifest_hash(manifest: list[ManifestLine]) -> str:
     """The same hash the hub computes (ozq_wire.protocol.manifest_hash)."""
-    return protocol.manifest_hash(
-        protocol.ManifestEntry(
-            name=str(e["name"]), sha256=str(e["sha256"]), size=int(e["size"]), mime=str(e["mime"])
-        )  # type: ignore[arg-type]
-        for e in manifest
-    )
+    return protocol.manifest_hash(line.entry for line in manifest)
 
 
 def final_decision(
@@ -224,9 +226,8 @@ def final_decision(
 
 def content_to_sign(draft: PackageDraft) -> bytes:
     """What the clerk's EDS signs for an accepted draft (protocol.signed_content)."""
-    return protocol.signed_content(
-        draft.id, draft.service_id, draft.applicant.idn.strip(), manifest_of(draft)
-    )
+    entries = [line.entry for line in manifest_of(draft)]
+    return protocol.signed_content(draft.id, draft.service_id, draft.applicant.idn.strip(), entries)
 
 
 def accept_package(
@@ -305,6 +306,7 @@ def accept_package(
         decision.missing,
         promised_date,
         training,
+        Changes(packages=frozenset({package.id}), outbox=accepted, drafts=True, audit=True),
     )
 
 
@@ -316,7 +318,7 @@ def _package_row(
     at: datetime,
     result_date: date | None,
     decision: ChecklistDecision,
-    manifest: list[dict[str, object]],
+    manifest: list[ManifestLine],
 ) -> Package:
     issued_at = None
     if draft.place is Place.COUNTER and draft.ticket_time is not None:
@@ -364,31 +366,22 @@ def _package_row(
     for position, (code, spec) in enumerate(specs.items()):
         doc = draft.documents.get(code)
         presented = spec in decision.presented
+        facts = facts_of(doc.as_presented()) if doc else {}  # the facts, declared once
+        facts.update(
+            code=code,
+            presented=presented,
+            pages=decision.sheets.get(code, 0) if presented else (doc.sheets if doc else 0),
+        )
         package.documents.append(
             PackageDocument(
                 position=position,
-                code=code,
                 name_kk=spec.name.kk,
                 name_ru=spec.name.ru,
-                presented=presented,
-                pages=decision.sheets.get(code, 0) if presented else (doc.sheets if doc else 0),
-                expertise_date=doc.expertise_date if doc else None,
-                signed_by_head=doc.signed_by_head if doc else None,
-                sealed=doc.sealed if doc else None,
-                bound=doc.bound if doc else None,
-                bound_pages=doc.bound_pages if doc else None,
                 # an expired conclusion is missing; the column says why (pushed to the hub)
                 expired_choice="treat_as_missing" if decision.expired(code) else None,
+                **facts,
             )
         )
-    for entry in manifest:
-        package.files.append(
-            PackageFile(
-                document_code=str(entry["document"]),
-                name=str(entry["name"]),
-                sha256=str(entry["sha256"]),
-                size=int(entry["size"]),  # type: ignore[arg-type]
-                mime=str(entry["mime"]),
-            )
-        )
+    for line in manifest:
+        package.files.append(PackageFile.of(line.document, line.entry))
     return package

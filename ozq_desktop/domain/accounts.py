@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.changes import Changes, Written
+from ozq_desktop.domain.profiles import Account
 from ozq_desktop.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -106,10 +108,11 @@ HUB = SystemActor("hub")
 ANY_ROLE = tuple(Role)
 
 
-def require_role(user: User | SystemActor | None, *roles: Role) -> None:
+def require_role(user: User | Account | SystemActor | None, *roles: Role) -> None:
     """Every domain write calls this (or `require_actor`) with the acting user first. The UI
-    hides what a role may not do; this is what makes it so."""
-    if not isinstance(user, User):
+    hides what a role may not do; this is what makes it so. The acting user is a `User` row or
+    the session's frozen `Account` (domain/profiles.py): both carry `id`, `role`, `is_active`."""
+    if not isinstance(user, (User, Account)):
         raise AuthorizationError("This action needs a signed-in user with the right role.")
     if not user.is_active or Role(user.role) not in roles:
         raise AuthorizationError(
@@ -184,7 +187,7 @@ def _insert_user(session: Session, new: NewUser) -> User:
     return user
 
 
-def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) -> User:
+def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) -> Written[User]:
     """First run: the branch and desk identity, and the first supervisor, in one transaction."""
     if not needs_first_run(session=session):
         raise ConflictError("This desk is already set up.")
@@ -211,10 +214,10 @@ def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) ->
         user_id=user.id,
         details={"branch": setup.branch_code, "desk": setup.desk_code},
     )
-    return user
+    return Written(user, Changes(users=frozenset({user.id}), branch=True, audit=True))
 
 
-def create_user(*, session: Session, actor: User, new: NewUser) -> User:
+def create_user(*, session: Session, actor: User, new: NewUser) -> Written[User]:
     require_role(actor, Role.SUPERVISOR)
     user = _insert_user(session, new)
     audit.record(
@@ -224,10 +227,10 @@ def create_user(*, session: Session, actor: User, new: NewUser) -> User:
         object_id=str(user.id),
         details={"login": user.login, "role": user.role},
     )
-    return user
+    return Written(user, Changes(users=frozenset({user.id}), audit=True))
 
 
-def reset_password(*, session: Session, actor: User, user_id: int, password: str) -> None:
+def reset_password(*, session: Session, actor: User, user_id: int, password: str) -> Changes:
     require_role(actor, Role.SUPERVISOR)
     user = session.get(User, user_id)
     if user is None:
@@ -240,9 +243,10 @@ def reset_password(*, session: Session, actor: User, user_id: int, password: str
     user.failed_attempts = 0
     user.locked_until = None
     audit.record(session=session, action="password_reset", user_id=actor.id, object_id=str(user.id))
+    return Changes(users=frozenset({user.id}), audit=True)
 
 
-def deactivate_user(*, session: Session, actor: User, user_id: int) -> None:
+def deactivate_user(*, session: Session, actor: User, user_id: int) -> Changes:
     require_role(actor, Role.SUPERVISOR)
     user = session.get(User, user_id)
     if user is None:
@@ -253,6 +257,7 @@ def deactivate_user(*, session: Session, actor: User, user_id: int) -> None:
     audit.record(
         session=session, action="user_deactivated", user_id=actor.id, object_id=str(user.id)
     )
+    return Changes(users=frozenset({user.id}), audit=True)
 
 
 def authenticate(
@@ -342,7 +347,7 @@ def sign_in(
 LOCK_MINUTES_RANGE = (1, 240)
 
 
-def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSettings:
+def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> Changes:
     """The supervisor sets after how many idle minutes every desk session locks itself."""
     require_role(actor, Role.SUPERVISOR)
     low, high = LOCK_MINUTES_RANGE
@@ -360,10 +365,10 @@ def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSe
         object_id="lock_minutes",
         details={"before": before, "after": minutes},
     )
-    return settings
+    return Changes(branch=True, audit=True)
 
 
-def set_training(*, session: Session, actor: User, on: bool) -> BranchSettings:
+def set_training(*, session: Session, actor: User, on: bool) -> Changes:
     """The supervisor switches the desk into training mode (demonstrations, teaching) or out.
     In training mode acceptance signs nothing, no package goes to the hub, and every printed
     document is marked «training, not valid» (docs/domain.md, "Training mode")."""
@@ -378,12 +383,12 @@ def set_training(*, session: Session, actor: User, on: bool) -> BranchSettings:
         object_id="training",
         details={"before": before, "after": on},
     )
-    return settings
+    return Changes(branch=True, audit=True)
 
 
 def set_branch_in_russian(
     *, session: Session, actor: User, branch_name_ru: str, address_ru: str
-) -> BranchSettings:
+) -> Changes:
     """The branch's name and address in Russian, printed on documents in Russian."""
     require_role(actor, Role.SUPERVISOR)
     for value, label in (
@@ -402,10 +407,10 @@ def set_branch_in_russian(
         object_id="branch_in_russian",
         details={"before": before, "after": {"branch_name_ru": settings.branch_name_ru}},
     )
-    return settings
+    return Changes(branch=True, audit=True)
 
 
-def set_signing(*, session: Session, user: User, kind: str | None, key_path: str | None) -> User:
+def set_signing(*, session: Session, user: User, kind: str | None, key_path: str | None) -> Changes:
     """A user chooses how they sign packages (EDS): a key file, NCALayer, or none. Each user
     sets their own; the key itself never enters the database, only the file's path."""
     from ozq_desktop.signing.choice import SigningKind
@@ -429,4 +434,4 @@ def set_signing(*, session: Session, user: User, kind: str | None, key_path: str
         object_id=str(row.id),
         details={"kind": kind, "key_file": Path(path).name if path else None},
     )
-    return row
+    return Changes(users=frozenset({row.id}), audit=True)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.models import AuditRow, SyncState
 from ozq_desktop.models.base import now as wall_clock
 from ozq_wire.protocol import AuditHead, audit_row_hash
@@ -169,9 +170,9 @@ def record_printing(
     destination: str,
     target: str = "",
     copies: int = 1,
-) -> AuditRow:
+) -> Changes:
     """A document went to paper (`destination` "printer") or to a file ("pdf_file")."""
-    return record(
+    record(
         session=session,
         action="document_printed",
         user_id=user_id,
@@ -184,3 +185,4 @@ def record_printing(
             "copies": copies,
         },
     )
+    return Changes(audit=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain.accounts import Role, require_role
 from ozq_desktop.domain.calendar_store import load_calendar, put_override, remove_override
+from ozq_desktop.domain.changes import Written
 from ozq_desktop.domain.deadlines import recompute_result_dates
 from ozq_desktop.domain.lifecycle import OPEN
 from ozq_desktop.models import Package, User
@@ -125,20 +126,22 @@ def preview(
     )
 
 
-def apply(*, session: Session, catalog: Catalog, change: CalendarChange, actor: User) -> list[Move]:
-    """Write `change` and move the due dates it moves; returns those moves."""
+def apply(
+    *, session: Session, catalog: Catalog, change: CalendarChange, actor: User
+) -> Written[tuple[Move, ...]]:
+    """Write `change` and move the due dates it moves; the value is those moves."""
     require_role(actor, Role.SUPERVISOR)
     moves = moves_under(
         session, catalog, with_change(load_calendar(session=session), change), change.day
     )
     if change.kind is None:
-        remove_override(session=session, day=change.day, actor=actor)
+        written = remove_override(session=session, day=change.day, actor=actor)
     else:
-        put_override(
+        written = put_override(
             session=session, day=change.day, kind=change.kind, note=change.note, actor=actor
         )
     session.flush()
-    recompute_result_dates(
+    moved = recompute_result_dates(
         session=session, catalog=catalog, calendar=load_calendar(session=session), actor=actor
     )
-    return moves
+    return Written(tuple(moves), written | moved.changes)

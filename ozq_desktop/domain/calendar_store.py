@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import HUB, Role, SystemActor, require_actor
+from ozq_desktop.domain.changes import NOTHING, Changes
 from ozq_desktop.models import CalendarOverrideRow, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_wire.calendar import Override, OverrideKind, WorkingCalendar
@@ -31,7 +32,7 @@ def put_override(
     kind: OverrideKind,
     note: str,
     actor: User | SystemActor | None,
-) -> None:
+) -> Changes:
     """Add or replace the override of one day, in the caller's write transaction."""
     require_actor(actor, Role.SUPERVISOR, system=True)
     source = "hub" if actor is HUB else "local"
@@ -50,14 +51,15 @@ def put_override(
         object_id=day.isoformat(),
         details={"kind": row.kind, "note": note, "source": source},
     )
+    return Changes(calendar=True, audit=True)
 
 
-def remove_override(*, session: Session, day: date, actor: User | SystemActor | None) -> None:
+def remove_override(*, session: Session, day: date, actor: User | SystemActor | None) -> Changes:
     """Withdraw an override: the standard calendar applies to that day again."""
     require_actor(actor, Role.SUPERVISOR, system=True)
     row = session.get(CalendarOverrideRow, day)
     if row is None:
-        return
+        return NOTHING
     session.delete(row)
     audit.record(
         session=session,
@@ -65,3 +67,4 @@ def remove_override(*, session: Session, day: date, actor: User | SystemActor | 
         user_id=actor.id,
         object_id=day.isoformat(),
     )
+    return Changes(calendar=True, audit=True)

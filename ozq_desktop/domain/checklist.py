@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import calendar as _cal
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import N_, Bilingual
@@ -42,6 +43,10 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class PresentedDocument:
+    """What the clerk found of one checklist document: declared here, once. The wizard's draft
+    (`drafts.DocumentDraft`) is one with its scans; an accepted package stores these same facts
+    in its `PackageDocument` rows (`stored_facts`/`facts_of_row`), and sends them to the hub."""
+
     code: str
     presented: bool
     pages: int = 0  # the clerk's own count of sheets
@@ -62,6 +67,28 @@ class PresentedDocument:
     @property
     def sheets_from_scans(self) -> bool:
         return bool(self.scan_pages) and all(self.scan_pages)
+
+
+# What a checklist document's facts are, declared once (above): the wizard's draft holds
+# each (drafts.DocumentDraft), an accepted package stores each in a column of its
+# PackageDocument row, and the hub gets them in the package's metadata. `scan_pages` is
+# derived from the draft's scans, and stored as the sheet count.
+FACTS = tuple(f.name for f in fields(PresentedDocument) if f.name != "scan_pages")
+
+
+def facts_of(doc: Any) -> dict[str, Any]:
+    """The facts of a draft document, a PresentedDocument or a stored row, by name."""
+    return {name: getattr(doc, name) for name in FACTS}
+
+
+def wire_facts(row: Any) -> dict[str, Any]:
+    """A stored document's facts as JSON values, for the package's metadata on the hub, with
+    the reason it was counted missing, if any."""
+    values = facts_of(row)
+    if values["expertise_date"] is not None:
+        values["expertise_date"] = values["expertise_date"].isoformat()
+    values["expired_choice"] = row.expired_choice
+    return values
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, require_role
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.errors import ConflictError, NotFoundError, ValidationError
 from ozq_desktop.models import Complaint, User
 from ozq_wire.calendar import WorkingCalendar
@@ -58,7 +59,7 @@ def _line(c: Complaint, today: date) -> ComplaintLine:
 
 def register_complaint(
     *, session: Session, actor: User, calendar: WorkingCalendar, new: NewComplaint
-) -> ComplaintLine:
+) -> Written[ComplaintLine]:
     require_role(actor, Role.SUPERVISOR)
     for value in (new.incoming_no, new.complainant, new.about, new.text):
         if not value.strip():
@@ -89,12 +90,12 @@ def register_complaint(
         object_id=str(complaint.id),
         details={"incoming_no": complaint.incoming_no},
     )
-    return _line(complaint, new.registered_on)
+    return Written(_line(complaint, new.registered_on), Changes(complaints=True, audit=True))
 
 
 def answer_complaint(
     *, session: Session, actor: User, complaint_id: int, answer: str, answered_on: date
-) -> ComplaintLine:
+) -> Written[ComplaintLine]:
     require_role(actor, Role.SUPERVISOR)
     complaint = session.get(Complaint, complaint_id)
     if complaint is None:
@@ -107,7 +108,7 @@ def answer_complaint(
     audit.record(
         session=session, action="complaint_answered", user_id=actor.id, object_id=str(complaint.id)
     )
-    return _line(complaint, answered_on)
+    return Written(_line(complaint, answered_on), Changes(complaints=True, audit=True))
 
 
 def complaints_journal(*, session: Session, today: date) -> list[ComplaintLine]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain.accounts import Role, SystemActor, require_actor
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.domain.lifecycle import OPEN
 from ozq_desktop.domain.packages import COLUMNS, PackageSummary, rows_of
 from ozq_desktop.models import Package, User
@@ -85,11 +86,11 @@ def recompute_result_dates(
     catalog: Catalog,
     calendar: WorkingCalendar,
     actor: User | SystemActor | None,
-) -> int:
-    """Re-derive the result date of every open package; returns how many changed. A write: the
+) -> Written[int]:
+    """Re-derive the result date of every open package; the value is how many moved. A write: the
     supervisor after a calendar change, or the hub's feed after one it brought."""
     require_actor(actor, Role.SUPERVISOR, system=True)
-    changed = 0
+    moved: set[str] = set()
     for package in session.scalars(select(Package).where(Package.status.in_(_OPEN))):
         service = catalog.get(package.service_id)
         due = calendar.result_date(
@@ -100,5 +101,5 @@ def recompute_result_dates(
         )
         if due != package.result_date:
             package.result_date = due
-            changed += 1
-    return changed
+            moved.add(package.id)
+    return Written(len(moved), Changes(packages=frozenset(moved), calendar=True))

@@ -16,7 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain.accounts import ANY_ROLE, require_role
-from ozq_desktop.domain.checklist import PresentedDocument
+from ozq_desktop.domain.changes import Changes
+from ozq_desktop.domain.checklist import FACTS, PresentedDocument
 from ozq_desktop.errors import AuthorizationError
 from ozq_desktop.models import Draft, User
 from ozq_desktop.models.base import now as wall_clock
@@ -41,6 +42,9 @@ class ScanDraft:
 
 @dataclass
 class DocumentDraft:
+    """A checklist document in the wizard: a field for each fact of `PresentedDocument`
+    (tests/domain check they match), and the scans attached to it."""
+
     code: str
     presented: bool = False
     pages: int = 0
@@ -52,16 +56,11 @@ class DocumentDraft:
     bound_pages: int | None = None
 
     def as_presented(self) -> PresentedDocument:
+        """The facts (declared once, in checklist.PresentedDocument), and the pages of the
+        scans."""
+        facts = {name: getattr(self, name) for name in FACTS}
         return PresentedDocument(
-            code=self.code,
-            presented=self.presented,
-            pages=self.pages,
-            scan_pages=tuple(scan.pages for scan in self._counted_scans()),
-            expertise_date=self.expertise_date,
-            signed_by_head=self.signed_by_head,
-            sealed=self.sealed,
-            bound=self.bound,
-            bound_pages=self.bound_pages,
+            **facts, scan_pages=tuple(scan.pages for scan in self._counted_scans())
         )
 
     def _counted_scans(self) -> list[ScanDraft]:
@@ -182,7 +181,7 @@ def _owned(session: Session, actor: User, draft_id: str) -> Draft | None:
     return row
 
 
-def save_draft(*, session: Session, actor: User, draft: PackageDraft) -> None:
+def save_draft(*, session: Session, actor: User, draft: PackageDraft) -> Changes:
     row = _owned(session, actor, draft.id)
     if row is None:
         row = Draft(
@@ -191,6 +190,7 @@ def save_draft(*, session: Session, actor: User, draft: PackageDraft) -> None:
         session.add(row)
     row.data = draft.to_dict()
     row.updated_at = wall_clock()
+    return Changes(drafts=True)
 
 
 def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
@@ -200,6 +200,7 @@ def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
     return [PackageDraft.from_dict(row.data) for row in rows]
 
 
-def discard_draft(*, session: Session, actor: User, draft_id: str) -> None:
+def discard_draft(*, session: Session, actor: User, draft_id: str) -> Changes:
     if _owned(session, actor, draft_id) is not None:
         session.execute(delete(Draft).where(Draft.id == draft_id))
+    return Changes(drafts=True)

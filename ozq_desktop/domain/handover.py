@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import HUB, Role, SystemActor, require_role
+from ozq_desktop.domain.changes import NOTHING, Changes, Written
 from ozq_desktop.domain.identifiers import validate
 from ozq_desktop.domain.lifecycle import (
     RESULT_READY,
@@ -44,17 +45,17 @@ class DecisionData:
 
 def apply_decision(
     *, session: Session, package_id: str, decision: DecisionData, actor: User | SystemActor | None
-) -> bool:
-    """Store the decision unless an equal or newer version is already held. Returns whether
-    anything changed. A package not yet marked received passes through "received" first: the
+) -> Changes:
+    """Store the decision unless an equal or newer version is already held. Returns what
+    changed: nothing (false) when the decision was old news. A package not yet marked received passes through "received" first: the
     hub only decides on packages it has committed. Only the hub's feed brings decisions."""
     if actor is not HUB:
         raise AuthorizationError("Only the committee's decision from the hub can be stored.")
     package = session.get(Package, package_id)
     if package is None:
-        return False
+        return NOTHING
     if decision.version <= package.decision_version:
-        return False
+        return NOTHING
     target = S.DECISION_GRANTED if decision.granted else S.DECISION_REFUSED
     status = advance_along_push(package.status, S.RECEIVED)
     if status is not S.ISSUED and status is not target:
@@ -76,7 +77,7 @@ def apply_decision(
         object_id=package.id,
         details={"version": decision.version, "granted": decision.granted},
     )
-    return True
+    return Changes(packages=frozenset({package.id}), audit=True)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def hand_over(
     package_id: str,
     recipient: Recipient,
     at: datetime | None = None,
-) -> Package:
+) -> Written[Package]:
     require_role(clerk, Role.CLERK, Role.MOBILE_CLERK, Role.SUPERVISOR)
     at = at or wall_clock()
     package = by_id(session=session, package_id=package_id)
@@ -132,4 +133,4 @@ def hand_over(
         details={"representative": recipient.is_representative},
         at=at,
     )
-    return package
+    return Written(package, Changes(packages=frozenset({package.id}), audit=True))

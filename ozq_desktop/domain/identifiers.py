@@ -1,7 +1,7 @@
 """IIN and BIN (ЖСН/БСН, ИИН/БИН): the 12-digit numbers of persons and legal entities.
 
 The layout and the check digit follow Government Decree No. 406 of 22 May 2007
-(see shared/domain/kazakhstan.md):
+(docs/domain.md, "IIN and BIN"):
 
 - IIN: YYMMDD birth date, a century/sex digit, a 4-digit serial, the check digit.
 - BIN: YYMM of registration, an entity-type digit, a unit digit, a 5-digit serial,

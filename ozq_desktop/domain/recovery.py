@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, branch, require_role
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.models import BranchSettings, User
 from ozq_desktop.storage import recovery
 from ozq_desktop.storage.engine import transaction
@@ -48,7 +49,7 @@ def record_shown(
     sheet: recovery.RecoverySheet,
     keys: DeskKeys,
     purpose: str = "menu",
-) -> RevealedSheet:
+) -> Written[RevealedSheet]:
     """The showing in the audit trail (`purpose`: "first_run" or "menu"), in the caller's
     write transaction; then the sheet may be shown."""
     require_role(actor, Role.SUPERVISOR)
@@ -59,7 +60,8 @@ def record_shown(
         object_id=sheet.key_id,
         details={"purpose": purpose},
     )
-    return RevealedSheet(sheet, branch(session=session), actor.full_name, keys.folder)
+    revealed = RevealedSheet(sheet, branch(session=session), actor.full_name, keys.folder)
+    return Written(revealed, Changes(audit=True))
 
 
 def reveal_sheet(
@@ -68,4 +70,5 @@ def reveal_sheet(
     """Both steps, for callers without a task helper (the tests, a command line)."""
     sheet = prepare_sheet(actor=actor, keys=keys)
     with transaction(factory) as session:
-        return record_shown(session=session, actor=actor, sheet=sheet, keys=keys, purpose=purpose)
+        shown = record_shown(session=session, actor=actor, sheet=sheet, keys=keys, purpose=purpose)
+    return shown.value

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, require_role
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.domain.lifecycle import PackageStatus
 
 # The service-time report sits with the other supervisor reports.
@@ -122,7 +123,7 @@ def daily_register(*, session: Session, day: date, clerk_id: int | None = None) 
     return DailyRegister(day, _live_entries(session, day, clerk_id))
 
 
-def close_day(*, session: Session, actor: User, day: date, at: datetime) -> DailyRegister:
+def close_day(*, session: Session, actor: User, day: date, at: datetime) -> Written[DailyRegister]:
     """The supervisor's end-of-day sign-off: freezes the register and records it in the audit."""
     require_role(actor, Role.SUPERVISOR)
     if session.get(DaySignOff, day) is not None:
@@ -145,8 +146,5 @@ def close_day(*, session: Session, actor: User, day: date, at: datetime) -> Dail
         at=at,
     )
     session.flush()
-    return DailyRegister(day, entries, actor.full_name, at)
-
-
-def is_day_closed(*, session: Session, day: date) -> bool:
-    return session.get(DaySignOff, day) is not None
+    register = DailyRegister(day, entries, actor.full_name, at)
+    return Written(register, Changes(registers=frozenset({day}), audit=True))

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ozq_desktop.models.base import Base, now
+
+if TYPE_CHECKING:  # the wire schemas (pydantic) load when a manifest is first built
+    from ozq_wire.protocol import ManifestEntry
 
 
 def reversed_receipt(receipt_no: str) -> str:
@@ -101,7 +104,8 @@ class Package(Base):
 
 
 class PackageDocument(Base):
-    """One line of the service's checklist as the clerk found it."""
+    """One line of the service's checklist as the clerk found it: the facts of
+    `domain.checklist.PresentedDocument`, a column each, and the document's names."""
 
     __tablename__ = "package_documents"
 
@@ -141,3 +145,13 @@ class PackageFile(Base):
     mime: Mapped[str] = mapped_column(String(64))
 
     package: Mapped[Package] = relationship(back_populates="files")
+
+    @classmethod
+    def of(cls, document_code: str, entry: ManifestEntry) -> PackageFile:
+        return cls(document_code=document_code, **entry.model_dump())
+
+    def entry(self) -> ManifestEntry:
+        """The file as the hub sees it (validated again, as the hub will)."""
+        from ozq_wire.protocol import ManifestEntry
+
+        return ManifestEntry(name=self.name, sha256=self.sha256, size=self.size, mime=self.mime)

@@ -1,8 +1,9 @@
 """The only place that creates a database engine.
 
 Every connection gets WAL (readers never wait for the writer), foreign keys, and
-synchronous=FULL (a committed acceptance survives a power cut). Encryption at rest
-will be added here and nowhere else.
+synchronous=FULL (a committed acceptance survives a power cut). Given a key, the file is a
+SQLCipher database, keyed with the raw 256-bit key on every connection
+(storage/encryption.py opens the desk's database this way).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from ozq_desktop.paths import data_dir
+from ozq_desktop.paths import DB_FILENAME, data_dir
+from ozq_desktop.storage.sqlcipher import connect_keyed, raw_key  # noqa: F401 (their home was here)
 
-DB_FILENAME = "ozq.db"
 WRITE_OPTION = "ozq_write"
 
 
@@ -43,20 +44,6 @@ def _on_begin(conn) -> None:
     # failing half-way when another writer got there first; reads stay deferred and never block.
     write = conn.get_execution_options().get(WRITE_OPTION, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-def raw_key(key: bytes) -> str:
-    """The SQL literal of a raw 256-bit SQLCipher key: no key derivation, so no ~100 ms open."""
-    return f"\"x'{key.hex()}'\""
-
-
-def connect_keyed(db_path: Path, key: bytes, **kwargs):
-    """A DB-API connection to the SQLCipher file at `db_path`, keyed."""
-    import sqlcipher3  # only desks with encryption on need it
-
-    conn = sqlcipher3.connect(str(db_path), **kwargs)
-    conn.execute(f"PRAGMA key = {raw_key(key)}")
-    return conn
 
 
 def _keyed_connect(db_path: Path, key: bytes):

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ozq_desktop.errors import StorageError
+from ozq_desktop.paths import DB_FILENAME
 from ozq_desktop.storage import secrets
-from ozq_desktop.storage.engine import DB_FILENAME
 from ozq_desktop.storage.secrets import KeySource
 from ozq_wire.durable import write_durably
 

@@ -1,4 +1,7 @@
-"""Alembic owns the schema. The app backs the database file up, then upgrades it, on every start."""
+"""Alembic owns the schema. On start the app compares the database's revision with the newest
+migration; only when they differ does it back the file up and upgrade it (a failed upgrade
+restores the backup). A start with nothing to migrate writes no backup and does not even import
+Alembic: one query and a look at the migration files' names say so."""
 
 from __future__ import annotations
 
@@ -7,19 +10,19 @@ import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from ozq_desktop.errors import StorageError
 from ozq_desktop.storage.engine import connect_keyed
+from ozq_desktop.storage.schema_head import MIGRATIONS_DIR, script_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 10
 
 
@@ -33,6 +36,8 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -40,22 +45,45 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(None))  # type: ignore[arg-type]
     head = script.get_current_head()
     assert head is not None
     return head
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The database's revision in one query (None: a new, empty database)."""
+    with engine.connect() as conn:
+        known = conn.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).scalar()
+        if not known:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    return stored_revision(engine) != script_head()
+
+
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 
@@ -100,8 +128,14 @@ def restore(backup_path: Path, db_path: Path) -> None:
 
 
 def backup_and_upgrade(engine: Engine, db_path: Path, *, key: bytes | None = None) -> Path | None:
-    """Back the file up, then upgrade to head. A failed upgrade restores the backup and raises."""
-    taken = backup(db_path, key=key)
+    """When the schema is behind: back the file up, then upgrade to head; the backup, or None
+    when there was nothing to migrate or nothing yet to lose (a new database). A failed
+    upgrade restores the backup and raises."""
+    revision = stored_revision(engine)
+    if revision == script_head():
+        return None
+    # A new database (no revision yet) holds nothing to lose: it is not backed up.
+    taken = backup(db_path, key=key) if revision is not None else None
     try:
         upgrade(engine)
     except Exception as exc:

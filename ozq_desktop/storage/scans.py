@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -42,6 +43,7 @@ CHUNK = 1024 * 1024
 FORMAT_V2 = b"OZQ-AESGCM-2\n"  # AES-256-GCM under scan_key(data key): what is written
 FORMAT_V1 = b"OZQ-AESGCM-1\n"  # AES-256-GCM under the data key itself: read, then migrated
 NONCE_BYTES = 12
+TAG_BYTES = 16  # AES-GCM's tag, after the cipher text
 FORMAT_FILE = ".format"  # "2" once every file in the store is in FORMAT_V2
 INCOMING_PREFIX = ".incoming-"
 STALE_INCOMING_SECONDS = 300  # older than any write in progress: left by a crash
@@ -79,6 +81,26 @@ def _damaged(sha256: str) -> StorageError:
     return StorageError("The stored scan {sha} is damaged or was altered.", sha=sha256[:12])
 
 
+def _decrypt_in_chunks(key: bytes, body: memoryview, sha256: str) -> bytes:
+    """AES-GCM as AESGCM writes it (the nonce, then the cipher text and its tag), decrypted a
+    chunk at a time into one buffer: each call holds Python's interpreter lock for a chunk's
+    worth only, so a 50 MB scan read in a worker never freezes the GUI thread for long (one
+    call over the whole, and the copies around it, held it for some 60 ms). InvalidTag when
+    the file does not authenticate."""
+    if len(body) < NONCE_BYTES + TAG_BYTES:
+        raise ValueError("too short to be an encrypted scan")
+    nonce, tag = bytes(body[:NONCE_BYTES]), bytes(body[-TAG_BYTES:])
+    cipher_text = body[NONCE_BYTES:-TAG_BYTES]
+    decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(sha256.encode())
+    out = bytearray(len(cipher_text) + 15)  # update_into wants room for a block more
+    view, written = memoryview(out), 0
+    for start in range(0, len(cipher_text), CHUNK):
+        written += decryptor.update_into(cipher_text[start : start + CHUNK], view[written:])
+    decryptor.finalize()
+    return bytes(view[:written])
+
+
 class ScanStore:
     def __init__(
         self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, key: bytes | None = None
@@ -102,9 +124,9 @@ class ScanStore:
         altered, damaged, or a plain file put where an encrypted one was."""
         raw = self.path_of(sha256).read_bytes()
         if raw.startswith(FORMAT_V2):
-            key, body = self.key, raw[len(FORMAT_V2) :]
+            key, body = self.key, memoryview(raw)[len(FORMAT_V2) :]
         elif raw.startswith(FORMAT_V1):
-            key, body = self.data_key, raw[len(FORMAT_V1) :]
+            key, body = self.data_key, memoryview(raw)[len(FORMAT_V1) :]
         elif self.key is not None:
             raise StorageError(
                 "The stored scan {sha} is not encrypted as this desk keeps scans: it was "
@@ -120,7 +142,7 @@ class ScanStore:
                 "The scan {sha} is encrypted and this desk has no key for it.", sha=sha256[:12]
             )
         try:
-            return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], sha256.encode())
+            return _decrypt_in_chunks(key, body, sha256)
         except (InvalidTag, ValueError):
             raise _damaged(sha256) from None
 

@@ -2,7 +2,8 @@
 acknowledged yet (in batches) and its current head, and keeps the head the hub acknowledges
 (domain/audit.py). The hub refuses rows or a head that contradict what it holds (409
 audit_conflict, naming the first row that differs): the desk then shows the supervisor a
-"needs attention" message, and package sync goes on."""
+"needs attention" message, and package sync goes on. Its database work goes through the
+cycle's `Database` (in the app, the task helper's database worker)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.changes import Changes, Database, Written
 from ozq_desktop.errors import OzqError
 from ozq_desktop.models import AuditRow, User
-from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.sync import state
 from ozq_desktop.sync.client import HubCallError, HubClient
 from ozq_wire import protocol as p
@@ -25,6 +26,7 @@ from ozq_wire import protocol as p
 log = logging.getLogger(__name__)
 
 CONFLICT = "audit_conflict"  # sync_state: {"seq": N or null, "detail": "..."} until resolved
+SYNC = Changes(sync=True)
 
 
 class AuditConflictError(OzqError):
@@ -102,43 +104,49 @@ def _contradiction(session: Session, ack: p.AuditHead) -> int | None:
     return ack.seq if row is None or row.hash != ack.hash else None
 
 
-def _conflict(factory: sessionmaker[Session], seq: int | None, detail: str) -> AuditConflictError:
-    with transaction(factory) as s:
+def _conflict(db: Database, seq: int | None, detail: str) -> AuditConflictError:
+    def store(s: Session) -> Changes:
         state.put(s, CONFLICT, json.dumps({"seq": seq, "detail": detail[:300]}))
+        return SYNC
+
+    db.write(store)
     log.warning("the audit trail and the hub's copy differ: %s", detail)
     return conflict_message(seq)
 
 
-def send_trail(*, factory: sessionmaker[Session], client: HubClient) -> AuditSent:
+def _acknowledged(s: Session, answer: p.AuditAck) -> Written[int | None]:
+    """Keep the hub's acknowledgement; the row where it contradicts the local trail, if any."""
+    audit.store_acknowledged(session=s, ack=answer.head, at=answer.acknowledged_at.isoformat())
+    return Written(_contradiction(s, answer.head), SYNC)
+
+
+def _resolved(s: Session) -> Changes:
+    state.delete(s, CONFLICT)
+    return SYNC
+
+
+def send_trail(*, db: Database, client: HubClient) -> AuditSent:
     """Send what the hub lacks and the head; store each acknowledgement, and compare it with
     the local trail. Ends: after one rewind (the stored acknowledgement was ahead of the
     hub's), every batch must move the acknowledged head forward."""
-    with reading(factory) as s:
-        found = audit.acknowledged_head(session=s)
+    found = db.read(lambda s: audit.acknowledged_head(session=s))
     acknowledged = found[0] if found else None
     after = acknowledged.seq if acknowledged else 0
     while True:
-        with reading(factory) as s:
-            rows = _records(s, after)
-            head = audit.head(session=s)
+        rows, head = db.read(lambda s, after=after: (_records(s, after), audit.head(session=s)))
         try:
             answer = client.audit(p.AuditUpload(rows=rows, head=head))
         except HubCallError as err:
             if err.code != p.ErrorCode.AUDIT_CONFLICT:
                 raise
-            return AuditSent(acknowledged, _conflict(factory, _first_seq(err.detail), err.detail))
+            return AuditSent(acknowledged, _conflict(db, _first_seq(err.detail), err.detail))
         acknowledged = answer.head
-        with transaction(factory) as s:
-            audit.store_acknowledged(
-                session=s, ack=answer.head, at=answer.acknowledged_at.isoformat()
-            )
-            differs_at = _contradiction(s, answer.head)
+        differs_at = db.write(lambda s, answer=answer: _acknowledged(s, answer)).value
         if differs_at is not None:
             detail = f"the hub acknowledged row {answer.head.seq} with another hash"
-            return AuditSent(acknowledged, _conflict(factory, differs_at, detail))
+            return AuditSent(acknowledged, _conflict(db, differs_at, detail))
         if answer.head.seq >= head.seq:
-            with transaction(factory) as s:
-                state.delete(s, CONFLICT)
+            db.write(_resolved)
             return AuditSent(acknowledged)
         if not rows and answer.head.seq < after:
             after = answer.head.seq  # the stored head was ahead of the hub's: send from there

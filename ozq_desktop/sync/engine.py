@@ -1,7 +1,10 @@
 """One sync cycle, Qt-free: take the sender lease, push what is due, pull the change feed.
 
 The UI runs `SyncEngine.run_once` off the GUI thread (on start, when the network comes back,
-after each acceptance, and on "Sync now") and shows the `SyncReport` in the status bar."""
+after each acceptance, and on "Sync now") and shows the `SyncReport` in the status bar, and
+while it runs, its `SyncProgress` (packages and bytes sent). The engine's database work goes
+through the `Database` it is given: in the app, the task helper's database worker, so each
+step is in order with the clerk's writes and announces what it changed (docs/sync.md)."""
 
 from __future__ import annotations
 
@@ -19,12 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, require_role
+from ozq_desktop.domain.changes import Changes, Database, DirectDatabase, Written
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import lazy
 from ozq_desktop.models import User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.paths import data_dir
-from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync import credentials, push, state
 from ozq_desktop.sync.audit_sync import current_conflict, send_trail
@@ -77,14 +80,39 @@ class SyncReport:
     finished_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class SyncProgress:
+    """How far a cycle's push has come: packages finished and bytes on the hub, of the total."""
+
+    packages_done: int
+    packages_total: int
+    bytes_done: int
+    bytes_total: int
+
+
 ClientFactory = Callable[[str, str | None], HubClient]
+Progress = Callable[[SyncProgress], None]
+SYNC = Changes(sync=True)
+
+
+def _sync_state(session: Session, *puts: tuple[str, str], deletes: tuple[str, ...] = ()) -> Changes:
+    for key, value in puts:
+        state.put(session, key, value)
+    for key in deletes:
+        state.delete(session, key)
+    return SYNC
+
+
+def _released(session: Session, owner: str) -> Changes:
+    state.release_lease(session, owner)
+    return SYNC
 
 
 class SyncEngine:
     def __init__(
         self,
         *,
-        factory: sessionmaker[Session],
+        factory: sessionmaker[Session] | None = None,
         store: ScanStore,
         catalog: Catalog,
         client_factory: ClientFactory = HubClient,
@@ -92,9 +120,15 @@ class SyncEngine:
         rng: random.Random | None = None,
         folder: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        database: Database | None = None,
     ) -> None:
-        """`folder` is the desk's data folder, where the token's fallback file lives."""
-        self.factory = factory
+        """`folder` is the desk's data folder, where the token's fallback file lives; the
+        database is `database`, or units of work on `factory` in the calling thread."""
+        if database is None:
+            if factory is None:
+                raise TypeError("SyncEngine needs a database or a session factory")
+            database = DirectDatabase(factory)
+        self.db = database
         self.store = store
         self.catalog = catalog
         self.client_factory = client_factory
@@ -105,9 +139,13 @@ class SyncEngine:
 
     # ---------------------------------------------------------------- enrolment
 
+    def last_sync(self) -> datetime | None:
+        """When the desk last talked to the hub successfully."""
+        raw = self.db.read(lambda s: state.get(s, state.LAST_SYNC))
+        return datetime.fromisoformat(raw) if raw else None
+
     def hub_settings(self) -> tuple[str | None, str | None]:
-        with reading(self.factory) as s:
-            return state.get(s, state.HUB_URL), state.get(s, state.DEVICE_ID)
+        return self.db.read(lambda s: (state.get(s, state.HUB_URL), state.get(s, state.DEVICE_ID)))
 
     def enrol(
         self,
@@ -136,12 +174,12 @@ class SyncEngine:
         )
         answer = self._send_enrolment(url, request)
         credentials.store_token(str(answer.device_id), answer.token, self.folder)
-        with transaction(self.factory) as s:
+
+        def enrolled(s: Session) -> Changes:
             state.put(s, state.HUB_URL, url)
             state.put(s, state.DEVICE_ID, str(answer.device_id))
             state.delete(s, state.REVOKED)
             state.delete(s, state.CURSOR)
-            push.reset_backoff(session=s)
             audit.record(
                 session=s,
                 action="enrolled",
@@ -149,6 +187,9 @@ class SyncEngine:
                 object_id=str(answer.device_id),
                 details={"hub": url, "plain_http_confirmed": is_plain_remote(url)},
             )
+            return SYNC | push.reset_backoff(session=s) | Changes(audit=True)
+
+        self.db.write(enrolled)
         return answer
 
     def _send_enrolment(self, url: str, request: p.EnrolRequest) -> p.EnrolResponse:
@@ -165,7 +206,13 @@ class SyncEngine:
 
     # ---------------------------------------------------------------- one cycle
 
-    def run_once(self, *, now: datetime | None = None, reset_backoff: bool = False) -> SyncReport:
+    def run_once(
+        self,
+        *,
+        now: datetime | None = None,
+        reset_backoff: bool = False,
+        on_progress: Progress | None = None,
+    ) -> SyncReport:
         hub_url, device_id = self.hub_settings()
         if not hub_url or not device_id:
             return self._finish(SyncReport(configured=False))
@@ -182,32 +229,56 @@ class SyncEngine:
             )
             return self._finish(report)
         now = now or wall_clock()
-        with transaction(self.factory) as s:
-            if not state.take_lease(s, self.owner, now, LEASE_TTL):
-                report.busy = True
-                return self._finish(report)
-            if reset_backoff:
-                push.reset_backoff(session=s)
+        owner = self.owner
+
+        def lease(s: Session) -> Written[bool]:
+            if not state.take_lease(s, owner, now, LEASE_TTL):
+                return Written(False, SYNC)
+            changes = push.reset_backoff(session=s) | SYNC if reset_backoff else SYNC
+            return Written(True, changes)
+
+        if not self.db.write(lease).value:
+            report.busy = True
+            return self._finish(report)
         try:
             with self.client_factory(hub_url, token) as client:
-                self._cycle(client, report, now)
+                self._cycle(client, report, now, on_progress)
         finally:
-            with transaction(self.factory) as s:
-                state.release_lease(s, self.owner)
+            self.db.write(lambda s: _released(s, owner))
         return self._finish(report)
 
-    def _cycle(self, client: HubClient, report: SyncReport, now: datetime) -> None:
-        with reading(self.factory) as s:
+    def _cycle(
+        self, client: HubClient, report: SyncReport, now: datetime, on_progress: Progress | None
+    ) -> None:
+        def due_and_sizes(s: Session) -> tuple[list[str], dict[str, int]]:
             due = push.due_items(session=s, now=now)
+            return due, push.package_sizes(session=s, package_ids=due)
+
+        due, sizes = self.db.read(due_and_sizes)
+        tell = on_progress or (lambda _p: None)
+        total_bytes, finished_bytes, done = sum(sizes.values()), 0, 0
+        sent_now = [0]
+
+        def sent(n: int) -> None:
+            sent_now[0] += n
+            tell(SyncProgress(done, len(due), finished_bytes + sent_now[0], total_bytes))
+
+        if due:
+            tell(SyncProgress(0, len(due), 0, total_bytes))
         try:
             for package_id in due:
+                sent_now[0] = 0
                 outcome = push.push_package(
-                    factory=self.factory,
+                    db=self.db,
                     store=self.store,
                     client=client,
                     package_id=package_id,
                     rng=self.rng,
+                    sent=sent,
                 )
+                done += 1
+                finished_bytes += sizes.get(package_id, 0)
+                tell(SyncProgress(done, len(due), finished_bytes, total_bytes))
                 if outcome.ok:
                     report.pushed += 1
                 elif outcome.handling is p.Handling.PERMANENT:
@@ -217,26 +288,25 @@ class SyncEngine:
                 else:
                     report.error = SyncError("Sending is delayed: {reason}", reason=outcome.error)
                     break
-            pulled = pull_changes(factory=self.factory, client=client, catalog=self.catalog)
+            pulled = pull_changes(db=self.db, client=client, catalog=self.catalog)
             report.decisions = pulled.decisions
             self._send_audit(client, report)
             report.online = True
-            with transaction(self.factory) as s:
-                state.put(s, state.LAST_SYNC, wall_clock().isoformat())
-                state.delete(s, state.REVOKED)
+            last = (state.LAST_SYNC, wall_clock().isoformat())
+            self.db.write(lambda s: _sync_state(s, last, deletes=(state.REVOKED,)))
         except HubCallError as err:
             report.online = err.status != 0
             report.error = explain(err)
             if err.handling in (p.Handling.REENROL, p.Handling.REFRESH_CREDENTIALS):
                 report.needs_reenrolment = True
-                with transaction(self.factory) as s:
-                    state.put(s, state.REVOKED, err.code or "unauthenticated")
+                revoked = (state.REVOKED, err.code or "unauthenticated")
+                self.db.write(lambda s: _sync_state(s, revoked))
 
     def _send_audit(self, client: HubClient, report: SyncReport) -> None:
         """The audit rows and head, every cycle. A refusal is the supervisor's to look into;
         it does not stop package sync. A hub too old for it is skipped."""
         try:
-            sent = send_trail(factory=self.factory, client=client)
+            sent = send_trail(db=self.db, client=client)
         except HubCallError as err:
             if err.status in (404, 405):
                 log.warning("this hub does not anchor audit trails yet: %s", err)
@@ -246,10 +316,11 @@ class SyncEngine:
         report.audit_acknowledged = sent.acknowledged.seq if sent.acknowledged else None
 
     def _finish(self, report: SyncReport) -> SyncReport:
-        with reading(self.factory) as s:
-            report.queued = push.queued_count(session=s)
-            report.audit_problem = report.audit_problem or current_conflict(s)
-            if state.get(s, state.REVOKED):
-                report.needs_reenrolment = True
+        def read(s: Session):
+            return push.queued_count(session=s), current_conflict(s), state.get(s, state.REVOKED)
+
+        report.queued, conflict, revoked = self.db.read(read)
+        report.audit_problem = report.audit_problem or conflict
+        report.needs_reenrolment = report.needs_reenrolment or bool(revoked)
         report.finished_at = wall_clock()
         return report

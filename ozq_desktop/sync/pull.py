@@ -1,21 +1,22 @@
 """Pull: the committee's decisions and the hub's calendar overrides come back through the
 branch's change feed. Each page is applied and its cursor stored in one local transaction;
-a replay is harmless (decisions are kept by version, overrides by day)."""
+a replay is harmless (decisions are kept by version, overrides by day). Each page is one
+unit of work on a `Database` and says what it changed (docs/sync.md, "Pull")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.calendar_store import load_calendar, put_override, remove_override
+from ozq_desktop.domain.changes import NOTHING, Changes, Database
 from ozq_desktop.domain.deadlines import recompute_result_dates
 from ozq_desktop.domain.handover import DecisionData, apply_decision
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.models import OutboxItem, Package
-from ozq_desktop.storage.engine import transaction
 from ozq_desktop.sync import state
 from ozq_desktop.sync.client import HubCallError, HubClient
 from ozq_desktop.sync.push import DONE, PENDING
@@ -24,6 +25,7 @@ from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import Catalog
 
 PAGE = 200
+SYNC = Changes(sync=True)
 
 
 class FeedStalled(HubCallError):
@@ -57,50 +59,89 @@ def _decision(d: p.Decision) -> DecisionData:
     )
 
 
-def _mark_received(session: Session, package_id: str) -> None:
+def _mark_received(session: Session, package_id: str) -> Changes:
     package = session.get(Package, package_id)
     if package is None:
-        return
+        return NOTHING
     package.status = advance_along_push(package.status, PackageStatus.RECEIVED).value
+    return Changes(packages=frozenset({package_id}))
 
 
-def _apply_override(session: Session, override: p.CalendarOverride) -> None:
+def _apply_override(session: Session, override: p.CalendarOverride) -> Changes:
     if override.kind is p.CalendarDay.STANDARD:
-        remove_override(session=session, day=override.date, actor=HUB)
-    else:
-        put_override(
-            session=session,
-            day=override.date,
-            kind=OverrideKind(override.kind.value),
-            note=override.note,
-            actor=HUB,
-        )
+        return remove_override(session=session, day=override.date, actor=HUB)
+    return put_override(
+        session=session,
+        day=override.date,
+        kind=OverrideKind(override.kind.value),
+        note=override.note,
+        actor=HUB,
+    )
 
 
-def _apply(session: Session, change, report: PullReport) -> None:
+def _apply(session: Session, change, report: PullReport) -> Changes:
     if isinstance(change, p.PackageReceivedChange):
-        _mark_received(session, str(change.package_uuid))
-    elif isinstance(change, p.DecisionChange):
+        return _mark_received(session, str(change.package_uuid))
+    if isinstance(change, p.DecisionChange):
         d = change.decision
-        if apply_decision(
+        applied = apply_decision(
             session=session, package_id=str(d.package_uuid), decision=_decision(d), actor=HUB
-        ):
-            report.decisions.append(d.receipt_no)
-    elif isinstance(change, p.CalendarOverrideChange):
-        _apply_override(session, change.override)
-        report.calendar_changed = True
-
-
-def _finish_calendar(session: Session, catalog: Catalog, report: PullReport) -> None:
-    if report.calendar_changed:
-        recompute_result_dates(
-            session=session, catalog=catalog, calendar=load_calendar(session=session), actor=HUB
         )
+        if applied:
+            report.decisions.append(d.receipt_no)
+        return applied
+    if isinstance(change, p.CalendarOverrideChange):
+        report.calendar_changed = True
+        return _apply_override(session, change.override)
+    return NOTHING
 
 
-def refetch(
-    *, factory: sessionmaker[Session], client: HubClient, catalog: Catalog, report: PullReport
-) -> None:
+def _finish_calendar(session: Session, catalog: Catalog, report: PullReport) -> Changes:
+    if not report.calendar_changed:
+        return NOTHING
+    calendar = load_calendar(session=session)
+    return recompute_result_dates(
+        session=session, catalog=catalog, calendar=calendar, actor=HUB
+    ).changes
+
+
+def _apply_state_page(
+    s: Session,
+    page: p.BranchState,
+    first: bool,
+    cursor: str,
+    on_hub: set[str],
+    catalog: Catalog,
+    report: PullReport,
+) -> Changes:
+    changes = SYNC
+    if first:
+        for override in page.calendar_overrides:
+            changes = changes | _apply_override(s, override)
+        report.calendar_changed = report.calendar_changed or bool(page.calendar_overrides)
+    for pkg in page.packages:
+        if pkg.status is p.PackageStatus.RECEIVED:
+            changes = changes | _mark_received(s, str(pkg.package_uuid))
+        if pkg.decision is not None:
+            applied = apply_decision(
+                session=s,
+                package_id=str(pkg.package_uuid),
+                decision=_decision(pkg.decision),
+                actor=HUB,
+            )
+            if applied:
+                report.decisions.append(pkg.receipt_no)
+            changes = changes | applied
+    if not page.has_more:
+        report.resent = _send_again_what_the_hub_lacks(s, on_hub)
+        if report.resent:
+            changes = changes | Changes(outbox=True)
+        state.put(s, state.CURSOR, cursor)
+        changes = changes | _finish_calendar(s, catalog, report)
+    return changes
+
+
+def refetch(*, db: Database, client: HubClient, catalog: Catalog, report: PullReport) -> None:
     """The hub no longer honours our cursor: re-read the state of the branch's packages."""
     report.refetched = True
     after, cursor = None, None
@@ -109,26 +150,14 @@ def refetch(
         page = client.state(after=after, limit=PAGE)
         cursor = cursor or page.cursor
         on_hub.update(str(pkg.package_uuid) for pkg in page.packages)
-        with transaction(factory) as s:
-            if after is None:
-                for override in page.calendar_overrides:
-                    _apply_override(s, override)
-                report.calendar_changed = report.calendar_changed or bool(page.calendar_overrides)
-            for pkg in page.packages:
-                if pkg.status is p.PackageStatus.RECEIVED:
-                    _mark_received(s, str(pkg.package_uuid))
-                if pkg.decision is not None and apply_decision(
-                    session=s,
-                    package_id=str(pkg.package_uuid),
-                    decision=_decision(pkg.decision),
-                    actor=HUB,
-                ):
-                    report.decisions.append(pkg.receipt_no)
-            if not page.has_more:
-                report.resent = _send_again_what_the_hub_lacks(s, on_hub)
-                state.put(s, state.CURSOR, cursor)
-                _finish_calendar(s, catalog, report)
-                return
+        first = after is None
+        db.write(
+            lambda s, page=page, first=first, cursor=cursor: _apply_state_page(
+                s, page, first, cursor, on_hub, catalog, report
+            )
+        )
+        if not page.has_more:
+            return
         if page.next_after is None or page.next_after == after:
             raise FeedStalled("state page")
         after = page.next_after
@@ -146,26 +175,30 @@ def _send_again_what_the_hub_lacks(session: Session, on_hub: set[str]) -> list[s
     return resent
 
 
-def pull_changes(
-    *, factory: sessionmaker[Session], client: HubClient, catalog: Catalog
-) -> PullReport:
+def _apply_changes_page(
+    s: Session, page: p.ChangesPage, catalog: Catalog, report: PullReport
+) -> Changes:
+    changes = SYNC
+    for change in page.changes:
+        changes = changes | _apply(s, change, report)
+    state.put(s, state.CURSOR, page.next_cursor)
+    if not page.has_more:
+        changes = changes | _finish_calendar(s, catalog, report)
+    return changes
+
+
+def pull_changes(*, db: Database, client: HubClient, catalog: Catalog) -> PullReport:
     report = PullReport()
-    with transaction(factory) as s:
-        cursor = state.get(s, state.CURSOR)
+    cursor = db.read(lambda s: state.get(s, state.CURSOR))
     while True:
         try:
             page = client.changes(after=cursor, limit=PAGE)
         except HubCallError as err:
             if err.handling is p.Handling.REFETCH:
-                refetch(factory=factory, client=client, catalog=catalog, report=report)
+                refetch(db=db, client=client, catalog=catalog, report=report)
                 return report
             raise
-        with transaction(factory) as s:
-            for change in page.changes:
-                _apply(s, change, report)
-            state.put(s, state.CURSOR, page.next_cursor)
-            if not page.has_more:
-                _finish_calendar(s, catalog, report)
+        db.write(lambda s, page=page: _apply_changes_page(s, page, catalog, report))
         previous, cursor = cursor, page.next_cursor
         if not page.has_more:
             return report

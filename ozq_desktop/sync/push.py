@@ -1,29 +1,35 @@
-"""Push: an accepted package goes to the hub in three idempotent steps (sync.md):
+"""Push: an accepted package goes to the hub in three idempotent steps (docs/sync.md):
 declare (UUID + manifest), upload each missing blob in resumable chunks, commit.
 
 "Attempting" is recorded before any network call; the package's local state follows the
 hub's answers; permanent failures wait in "needs attention" with their reason and are never
-deleted or retried forever."""
+deleted or retried forever.
+
+Every database step is one unit of work on a `Database` (domain/changes.py) and says what it
+changed; in the app those units run on the task helper's database worker while the network
+calls run on a pool worker."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import ANY_ROLE, require_role
+from ozq_desktop.domain.changes import Changes, Database, Written
+from ozq_desktop.domain.checklist import wire_facts
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.errors import ConflictError, StorageError
-from ozq_desktop.models import AuditRow, OutboxItem, Package, User
+from ozq_desktop.models import AuditRow, OutboxItem, Package, PackageFile, User
 from ozq_desktop.models.base import now as wall_clock
-from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync.client import HubCallError, HubClient
 from ozq_wire import protocol as p
@@ -71,10 +77,23 @@ def due_items(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
     return list(session.scalars(stmt))
 
 
-def reset_backoff(*, session: Session) -> None:
+def reset_backoff(*, session: Session) -> Changes:
     """The network came back, the app started, or the clerk pressed "Sync now"."""
     for item in session.scalars(select(OutboxItem).where(OutboxItem.state == PENDING)):
         item.next_attempt_at = None
+    return Changes(outbox=True)
+
+
+def package_sizes(*, session: Session, package_ids: list[str]) -> dict[str, int]:
+    """The bytes each package's files hold (what a push may send), for the progress shown."""
+    stmt = (
+        select(PackageFile.package_id, func.coalesce(func.sum(PackageFile.size), 0))
+        .where(PackageFile.package_id.in_(package_ids))
+        .group_by(PackageFile.package_id)
+    )
+    sizes = dict.fromkeys(package_ids, 0)
+    sizes.update({pid: int(total) for pid, total in session.execute(stmt)})
+    return sizes
 
 
 def _aware(moment: datetime) -> datetime:
@@ -116,10 +135,7 @@ def declaration(
         service_id=package.service_id,
         clerk=p.Clerk(login=clerk.login, full_name=clerk.full_name),
         device_time=_aware(package.accepted_at),
-        manifest=[
-            p.ManifestEntry(name=f.name, sha256=f.sha256, size=f.size, mime=f.mime)
-            for f in package.files
-        ],
+        manifest=[f.entry() for f in package.files],
         manifest_hash=package.manifest_hash,
         metadata={
             "applicant_type": package.applicant_type,
@@ -131,16 +147,7 @@ def declaration(
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
             "audit": audit_rows or [],
-            "documents": [
-                {
-                    "code": d.code,
-                    "presented": d.presented,
-                    "pages": d.pages,
-                    "expertise_date": d.expertise_date.isoformat() if d.expertise_date else None,
-                    "expired_choice": d.expired_choice,
-                }
-                for d in package.documents
-            ],
+            "documents": [wire_facts(d) for d in package.documents],
         },
         supersedes=UUID(package.supersedes_id) if package.supersedes_id else None,
         signature=base64.b64encode(package.signature).decode("ascii")
@@ -149,15 +156,20 @@ def declaration(
     )
 
 
+Sent = Callable[[int], None]  # told how many more bytes of the package are on the hub
+
+
 class UploadCannotEnd(Exception):
     """The hub's view of a blob cannot be reconciled with the local one: a person must look."""
 
 
-def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
-    """Send the blob's missing bytes. Ends: every PATCH must move the hub's offset forward,
-    and a hub size or offset that the local blob cannot meet is a permanent failure."""
+def _upload(client: HubClient, store: ScanStore, sha256: str, sent: Sent) -> None:
+    """Send the blob's missing bytes, telling `sent` of each chunk. Ends: every PATCH must
+    move the hub's offset forward, and a hub size or offset that the local blob cannot meet
+    is a permanent failure."""
     status = client.upload_status(sha256)
     if status.complete:
+        sent(status.size)
         return
     blob = store.read(sha256)  # plain bytes (scans are at most tens of MB)
     if status.size != len(blob):
@@ -166,6 +178,7 @@ def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
             f"{len(blob)}: the package lists the scan with a wrong size"
         )
     offset = status.offset
+    sent(offset)
     while offset < status.size:
         if not 0 <= offset <= len(blob):
             raise UploadCannotEnd(f"the hub asks for byte {offset} of a {len(blob)}-byte scan")
@@ -181,12 +194,14 @@ def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
                 continue
             raise
         if status.complete:
+            sent(status.size - offset)
             return
         if status.offset <= offset:
             raise UploadCannotEnd(
                 f"the hub's offset for {sha256[:12]} stayed at {status.offset} after a chunk "
                 f"sent at {offset}: the upload makes no progress"
             )
+        sent(status.offset - offset)
         offset = status.offset
 
 
@@ -198,64 +213,84 @@ def _item(session: Session, package_id: str) -> OutboxItem:
     return session.scalars(select(OutboxItem).where(OutboxItem.package_id == package_id)).one()
 
 
-def _mark(factory: sessionmaker[Session], package_id: str, **changes) -> None:
-    with transaction(factory) as s:
+def _mark(db: Database, package_id: str, **fields) -> None:
+    def mark(s: Session) -> Changes:
         item = _item(s, package_id)
-        for key, value in changes.items():
+        for key, value in fields.items():
             setattr(item, key, value)
+        return Changes(outbox=True)
+
+    db.write(mark)
+
+
+def _begin_attempt(s: Session, package_id: str) -> Written[int]:
+    """Mark before sending: "attempting", and the attempt counted."""
+    item = _item(s, package_id)
+    item.state, item.attempts = ATTEMPTING, item.attempts + 1
+    return Written(item.attempts, Changes(outbox=True))
+
+
+def _declared(s: Session, package_id: str) -> Changes:
+    _set_status(s.get(Package, package_id), PackageStatus.SENT)
+    return Changes(packages=frozenset({package_id}))
+
+
+def _committed(s: Session, package_id: str, committed: p.CommitResponse) -> Changes:
+    _set_status(s.get(Package, package_id), PackageStatus.RECEIVED)
+    item = _item(s, package_id)
+    item.state, item.last_error, item.next_attempt_at = DONE, None, None
+    audit.record(
+        session=s,
+        action="package_synced",
+        user_id=None,
+        object_id=package_id,
+        details={"received_at": committed.received_at.isoformat()},
+    )
+    return Changes(packages=frozenset({package_id}), outbox=True, audit=True)
+
+
+def _declaration_of(s: Session, package_id: str) -> p.DeclareRequest:
+    package = s.get(Package, package_id)
+    return declaration(package, s.get(User, package.clerk_id), audit_trail(s, package_id))
 
 
 def push_package(
     *,
-    factory: sessionmaker[Session],
+    db: Database,
     store: ScanStore,
     client: HubClient,
     package_id: str,
     rng: random.Random | None = None,
+    sent: Sent | None = None,
 ) -> PushOutcome:
+    """Push one package; `sent(n)` hears of every `n` bytes of it that reach the hub."""
     rng = rng or random.Random()
-    with transaction(factory) as s:
-        item = _item(s, package_id)
-        item.state, item.attempts = ATTEMPTING, item.attempts + 1
-        attempts = item.attempts
-    with reading(factory) as s:
-        package = s.get(Package, package_id)
-        request = declaration(package, s.get(User, package.clerk_id), audit_trail(s, package_id))
+    sent = sent or (lambda _n: None)
+    attempts = db.write(lambda s: _begin_attempt(s, package_id)).value
+    request = db.read(lambda s: _declaration_of(s, package_id))
     try:
         declared = client.declare(request)
-        with transaction(factory) as s:
-            _set_status(s.get(Package, package_id), PackageStatus.SENT)
+        db.write(lambda s: _declared(s, package_id))
         for sha in declared.missing_blobs:
-            _upload(client, store, sha)
+            _upload(client, store, sha, sent)
         committed = client.commit(UUID(package_id))
     except HubCallError as err:
-        return _failed(factory, store, package_id, err, attempts, rng)
+        return _failed(db, store, package_id, err, attempts, rng)
     except UploadCannotEnd as err:
         reason = f"upload stopped: {err}"
-        _mark(factory, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
+        _mark(db, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
         return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     except (OSError, StorageError) as err:  # a scan missing or damaged here: a person must look
         err_text = f"local scan unreadable: {err}"
-        _mark(factory, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
+        _mark(db, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
         return PushOutcome(package_id, False, p.Handling.PERMANENT, err_text)
-    with transaction(factory) as s:
-        _set_status(s.get(Package, package_id), PackageStatus.RECEIVED)
-        item = _item(s, package_id)
-        item.state, item.last_error, item.next_attempt_at = DONE, None, None
-        audit.record(
-            session=s,
-            action="package_synced",
-            user_id=None,
-            object_id=package_id,
-            details={"received_at": committed.received_at.isoformat()},
-        )
+    db.write(lambda s: _committed(s, package_id, committed))
     return PushOutcome(package_id, True)
 
 
-def _local_copy_damaged(factory, store: ScanStore, package_id: str) -> str | None:
+def _local_copy_damaged(db: Database, store: ScanStore, package_id: str) -> str | None:
     """The name of a scan whose stored bytes no longer match their hash, if any."""
-    with reading(factory) as s:
-        files = [(f.name, f.sha256) for f in s.get(Package, package_id).files]
+    files = db.read(lambda s: [(f.name, f.sha256) for f in s.get(Package, package_id).files])
     for name, sha in files:
         try:
             intact = hashlib.sha256(store.read(sha)).hexdigest() == sha
@@ -267,24 +302,29 @@ def _local_copy_damaged(factory, store: ScanStore, package_id: str) -> str | Non
 
 
 def _failed(
-    factory, store: ScanStore, package_id: str, err: HubCallError, attempts: int, rng: random.Random
+    db: Database,
+    store: ScanStore,
+    package_id: str,
+    err: HubCallError,
+    attempts: int,
+    rng: random.Random,
 ) -> PushOutcome:
     handling = err.handling
     if handling is p.Handling.VERIFY_AND_REUPLOAD:
-        damaged = _local_copy_damaged(factory, store, package_id)
+        damaged = _local_copy_damaged(db, store, package_id)
         if damaged:
             reason = f"the local copy of {damaged} is damaged: {err}"
-            _mark(factory, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
+            _mark(db, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
             return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     if handling is p.Handling.PERMANENT:
-        _mark(factory, package_id, state=FAILED, last_error=str(err), next_attempt_at=None)
+        _mark(db, package_id, state=FAILED, last_error=str(err), next_attempt_at=None)
     elif handling in (p.Handling.REENROL, p.Handling.REFRESH_CREDENTIALS):
         # Keep everything; it goes once the desk is enrolled again.
-        _mark(factory, package_id, state=PENDING, last_error=str(err), next_attempt_at=None)
+        _mark(db, package_id, state=PENDING, last_error=str(err), next_attempt_at=None)
     else:
         delay = backoff_delay(attempts, err.retry_after, rng)
         _mark(
-            factory,
+            db,
             package_id,
             state=PENDING,
             last_error=str(err),
@@ -304,16 +344,15 @@ def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
     return [(r, i, e or "") for r, i, e in session.execute(stmt)]
 
 
-def retry_failed(*, session: Session, package_id: str, actor: User) -> None:
+def retry_failed(*, session: Session, package_id: str, actor: User) -> Changes:
     """A person fixed the cause: send the package again."""
     require_role(actor, *ANY_ROLE)
     item = _item(session, package_id)
     item.state, item.next_attempt_at = PENDING, None
+    return Changes(outbox=True)
 
 
 def queued_count(*, session: Session) -> int:
-    from sqlalchemy import func
-
     return (
         session.scalar(
             select(func.count())

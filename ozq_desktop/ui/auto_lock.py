@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.domain.accounts import LOCK_MINUTES_RANGE, sign_in
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel, heading
 
@@ -79,7 +79,7 @@ class LockScreen(QWidget):
     unlock_requested = Signal(str)
     sign_out_requested = Signal()
 
-    def __init__(self, clerk: Clerk) -> None:
+    def __init__(self, clerk: SignedIn) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("lock_screen")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -158,7 +158,7 @@ class AutoLock(QObject):
     unlocked = Signal()
     sign_out_requested = Signal()
 
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QObject | None = None):
+    def __init__(self, services: DeskServices, clerk: SignedIn, parent: QObject | None = None):
         super().__init__(parent)
         self._services = services
         self._clerk = clerk
@@ -195,14 +195,14 @@ class AutoLock(QObject):
         self.locked.emit()
 
     def _check(self, password: str) -> None:
-        factory, login = self._services.tasks.factory, self._clerk.user.login
-        screen = self.screen
-        assert screen is not None and factory is not None
-        self._services.tasks.run(
-            lambda: sign_in(factory=factory, login=login, password=password, purpose="unlock"),
+        login, screen = self._clerk.user.login, self.screen
+        assert screen is not None
+        self._services.tasks.with_factory(
+            lambda factory: sign_in(
+                factory=factory, login=login, password=password, purpose="unlock"
+            ),
             lambda _user: self._unlocked(),
             screen.failed,
-            database=True,
             owner=screen,
         )
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -15,13 +14,14 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.domain.accounts import set_branch_in_russian
 from ozq_desktop.i18n import N_
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 
 
 class BranchInRussianDialog(QDialog):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None):
+    def __init__(self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("branch_in_russian")
         self._services = services
@@ -35,21 +35,13 @@ class BranchInRussianDialog(QDialog):
             N_("Documents printed in Russian carry these; those in Kazakh keep the Kazakh ones."),
         )
         branch = clerk.branch
-        self.name_edit = QLineEdit(branch.branch_name_ru or "", self)
-        named(self.name_edit, "branch_name_ru", self.texts, N_("Branch name in Russian"))
+        self.name_edit = QLineEdit(branch.branch_name_ru, self)
         self.name_edit.setPlaceholderText(branch.branch_name)
-        self.address_edit = QLineEdit(branch.address_ru or "", self)
-        named(self.address_edit, "address_ru", self.texts, N_("Address in Russian"))
+        self.address_edit = QLineEdit(branch.address_ru, self)
         self.address_edit.setPlaceholderText(branch.address)
-        form = QFormLayout()
-        for widget, msgid in (
-            (self.name_edit, N_("Branch name in Russian")),
-            (self.address_edit, N_("Address in Russian")),
-        ):
-            label = QLabel(self)
-            label.setBuddy(widget)
-            self.texts.bind(label.setText, msgid)
-            form.addRow(label, widget)
+        form = new_form()
+        add_row(form, self.texts, N_("Branch name in Russian"), self.name_edit, "branch_name_ru")
+        add_row(form, self.texts, N_("Address in Russian"), self.address_edit, "address_ru")
         self.message = MessageLabel("branch_in_russian_message", self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -84,9 +76,7 @@ class BranchInRussianDialog(QDialog):
             owner=self,
         )
 
-    def _saved(self, settings) -> None:
-        self._clerk.branch.branch_name_ru = settings.branch_name_ru
-        self._clerk.branch.address_ru = settings.address_ru
+    def _saved(self, _changes) -> None:  # the session reads the branch again (SignedIn)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from ozq_desktop.domain.accounts import BranchSetup, NewUser, Role
 from ozq_desktop.i18n import N_
 from ozq_desktop.models import User
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.hub_enrolment import Enrolment
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
@@ -111,17 +111,12 @@ class FirstRunWindow(QWidget):
     def _group(self, title_msgid: str, fields: tuple[tuple[str, str, str], ...]) -> QGroupBox:
         box = QGroupBox(self)
         self.texts.bind(box.setTitle, title_msgid)
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = new_form(box)
         for key, label_msgid, hint_msgid in fields:
             edit = QLineEdit(box)
-            named(edit, key, self.texts, label_msgid)
             if hint_msgid:
                 self.texts.bind(edit.setPlaceholderText, hint_msgid)
-            label = QLabel(box)
-            label.setBuddy(edit)
-            self.texts.bind(label.setText, label_msgid)
-            form.addRow(label, edit)
+            add_row(form, self.texts, label_msgid, edit, key)
             self.edits[key] = edit
         return box
 
@@ -156,7 +151,7 @@ class FirstRunWindow(QWidget):
         self.submit_button.setEnabled(False)
         self._services.tasks.write(
             lambda s: accounts.set_up_desk(session=s, setup=setup, supervisor=supervisor),
-            self._done,
+            lambda written: self._done(written.value),
             self._failed,
             owner=self,
         )

@@ -8,34 +8,33 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDateEdit,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ozq_desktop.documents import Kind
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.handover import Recipient
 from ozq_desktop.domain.lifecycle import RESULT_READY
 from ozq_desktop.domain.packages import PackageSummary
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.package_table import PackageTableModel
 from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
-
-HANDOVER_TITLE = N_("Receipt of the result handed over")
+from ozq_desktop.ui.tables import table_view
 
 
 def find_ready(session, text: str) -> tuple[list[PackageSummary], int]:
@@ -47,25 +46,12 @@ def find_ready(session, text: str) -> tuple[list[PackageSummary], int]:
     return ready, len(found) - len(ready)
 
 
-def handover_renderer(services: DeskServices, package_id: str):
-    factory, catalog = services.tasks.factory, services.catalog
-
-    def render(lang: str) -> bytes:
-        from ozq_desktop import documents
-        from ozq_desktop.printing import render_handover
-        from ozq_desktop.storage.engine import reading
-
-        with reading(factory) as session:
-            data = documents.handover_data(session=session, catalog=catalog, package_id=package_id)
-        return render_handover(data, lang)
-
-    return render
-
-
 class HandoverDialog(QDialog):
     handed_over = Signal(str)  # package id
 
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("handover")
         self.resize(980, 680)
@@ -93,15 +79,9 @@ class HandoverDialog(QDialog):
         self.search_button.setAutoDefault(False)
 
         self.model = PackageTableModel(services.catalog, self)
-        self.table = QTableView(self)
-        named(self.table, "handover_results", self.texts, N_("Packages with a result ready"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = table_view(
+            self, "handover_results", self.texts, N_("Packages with a result ready"), self.model
+        )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
         self.found_label = QLabel(self)
         self.found_label.setObjectName("handover_found")
@@ -135,7 +115,7 @@ class HandoverDialog(QDialog):
         self.poa_date_edit.setCalendarPopup(True)
         self.poa_date_edit.setDisplayFormat("dd.MM.yyyy")
         self.poa_date_edit.setDate(QDate(services.clock().date()))
-        form = QFormLayout()
+        form = new_form(self.recipient_box)
         kinds = QHBoxLayout()
         kinds.addWidget(self.in_person)
         kinds.addWidget(self.by_poa)
@@ -147,11 +127,7 @@ class HandoverDialog(QDialog):
             (self.poa_number_edit, N_("Power of attorney number")),
             (self.poa_date_edit, N_("Power of attorney date")),
         ):
-            label = QLabel(self.recipient_box)
-            self.texts.bind(label.setText, msgid)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        self.recipient_box.setLayout(form)
+            add_row(form, self.texts, msgid, widget)
 
         self.message = QLabel(self)
         self.message.setObjectName("handover_message")
@@ -185,6 +161,7 @@ class HandoverDialog(QDialog):
         self._kind_changed()
         self._chosen()
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
 
     def _edit(self, name: str, msgid: str) -> QLineEdit:
@@ -198,6 +175,10 @@ class HandoverDialog(QDialog):
         self._show_found()
 
     # -- finding -------------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.packages and self.search_box.text().strip():
+            self.run_search()  # a result came back or went out: ask again
 
     def run_search(self) -> None:
         text = self.search_box.text()
@@ -273,33 +254,26 @@ class HandoverDialog(QDialog):
         recipient, user, at = self.recipient(), self._clerk.user, self._services.clock()
         self.hand_over_button.setEnabled(False)
         self._services.tasks.write(
-            lambda s: (
-                hand_over(
-                    session=s, clerk=user, package_id=package.id, recipient=recipient, at=at
-                ).id
+            lambda s: hand_over(
+                session=s, clerk=user, package_id=package.id, recipient=recipient, at=at
             ),
-            lambda package_id: self._recorded(package_id, package.receipt_no),
+            lambda _written: self._recorded(package.id, package.receipt_no),
             self._failed,
             owner=self,
         )
 
     def _recorded(self, package_id: str, receipt_no: str) -> None:
+        """The list follows the channel (the package is no longer ready); the receipt opens."""
         self.message.setText(tr(N_("The result of {receipt} was handed over."), receipt=receipt_no))
         self.handed_over.emit(package_id)
-        self.rows = [r for r in self.rows if r.id != package_id]
-        self.model.set_rows(self.rows)
-        self._chosen()
         self.preview = PdfPreviewDialog(
-            self._services.tasks,
-            self._services.settings,
-            HANDOVER_TITLE,
-            handover_renderer(self._services, package_id),
-            kind="handover",
+            self._services,
+            Kind.HANDOVER,
+            package_id,
+            self,
             file_stem=f"handover-{receipt_no}",
-            parent=self,
             user_id=self._clerk.user.id,
             object_id=package_id,
-            printers=self._services.printers,
         )
         self.preview.open()
 

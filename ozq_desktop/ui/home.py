@@ -1,31 +1,33 @@
 """The home screen: a new-application button per service, the resume offer, today's packages
-for this clerk, and one search box (receipt number, IIN/BIN, name)."""
+for this clerk, and one search box (receipt number, IIN/BIN, name). It follows what writes
+change: a package, a draft or the calendar anywhere in the program redraws it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ozq_desktop.domain import drafts, packages
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.draft_banner import DraftBanner
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.package_table import PackageTableModel
 from ozq_desktop.ui.service_button import ServiceButton
 from ozq_desktop.ui.supervisor.deadlines import counts_text, read_counts
+from ozq_desktop.ui.tables import table_view
 
 SEARCH_DELAY_MS = 300
 
@@ -34,7 +36,9 @@ class HomeScreen(QWidget):
     new_package_requested = Signal(str)  # service id
     resume_requested = Signal(object)  # PackageDraft
 
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("home")
         self._services = services
@@ -82,16 +86,9 @@ class HomeScreen(QWidget):
 
         self._list_title = self._heading()
         self.model = PackageTableModel(services.catalog, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("packages_table")
-        self.texts.bind(self.table.setAccessibleName, N_("Packages"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = table_view(self, "packages_table", self.texts, N_("Packages"), self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self._empty = QLabel(self)
         self._empty.setObjectName("packages_empty")
@@ -112,7 +109,9 @@ class HomeScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self._empty)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
+        self.refresh()
 
     def _heading(self) -> QLabel:
         label = QLabel(self)
@@ -137,6 +136,10 @@ class HomeScreen(QWidget):
             lambda s: read_counts(s, today), self._show_deadline_counts, owner=self
         )
         self.run_search()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.package_lists or changes.drafts:
+            self.refresh()
 
     def _show_deadline_counts(self, counts) -> None:
         self.deadline_counts = counts
@@ -173,9 +176,7 @@ class HomeScreen(QWidget):
     def _discard_draft(self, draft: PackageDraft) -> None:
         user = self._clerk.user
         self._services.tasks.write(
-            lambda s: drafts.discard_draft(session=s, actor=user, draft_id=draft.id),
-            lambda _none: self.refresh(),
-            owner=self,
+            lambda s: drafts.discard_draft(session=s, actor=user, draft_id=draft.id)
         )
 
     # -- texts --------------------------------------------------------------------------

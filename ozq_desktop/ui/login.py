@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.i18n import N_
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
 from ozq_desktop.ui.message_label import MessageLabel, heading
@@ -55,13 +55,9 @@ class LoginWindow(QWidget):
         self.sign_in_button.setDefault(True)
         self.message = MessageLabel("login_error", self)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = new_form()
         for edit, msgid in ((self.login_edit, N_("Login")), (self.password_edit, N_("Password"))):
-            label = QLabel(self)
-            label.setBuddy(edit)
-            self.texts.bind(label.setText, msgid)
-            form.addRow(label, edit)
+            add_row(form, self.texts, msgid, edit)
 
         top = QHBoxLayout()
         top.addStretch(1)

@@ -1,5 +1,6 @@
 """The main window: a thin shell. It wires the registered actions and swaps the home screen
-and the wizard; the screens do the work."""
+and the wizard; the screens do the work, and redraw themselves when a write changes what
+they show (ui/changes.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ozq_desktop.ui.actions import (
 )
 from ozq_desktop.ui.auto_lock import AutoLock, LockMinutesDialog
 from ozq_desktop.ui.branch_dialog import BranchInRussianDialog
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import Clerk, DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
@@ -40,16 +41,16 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main_window")
         self.services = services
-        self.clerk = clerk
+        self.clerk = SignedIn(services.tasks, clerk, self)  # replaced, never patched
         self.wizard: PackageWizard | None = None
         self.resize(1200, 780)
 
         self.actions = ActionRegistry(self)
-        self.home = HomeScreen(services, clerk, self)
+        self.home = HomeScreen(services, self.clerk, self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.home)
         self.setCentralWidget(self.stack)
-        self.status = DeskStatusBar(services, clerk, self)
+        self.status = DeskStatusBar(services, self.clerk, self)
         self.setStatusBar(self.status)
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("main_toolbar")
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
         self.supervisor_menu.menuAction().setVisible(is_supervisor)
         self.supervision: SupervisorWindow | None = None
         self.sync = SyncController(services, parent=self)
-        self.auto_lock = AutoLock(services, clerk, parent=self)
+        self.auto_lock = AutoLock(services, self.clerk, parent=self)
         self._hub_hint_shown = False
         self._branch_hint_shown = False
         self._wire()
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
         a = self.actions
         a[ActionId.HOME].triggered.connect(self.show_home)
         a[ActionId.FIND].triggered.connect(self.focus_search)
-        a[ActionId.REFRESH].triggered.connect(self.refresh)
+        a[ActionId.REFRESH].triggered.connect(self.refresh)  # F5: the clerk asks to look again
         for action_id, code in LANGUAGE_ACTIONS.items():
             a[action_id].triggered.connect(lambda _=False, c=code: set_language(c))
         a[ActionId.SIGN_OUT].triggered.connect(self.sign_out)
@@ -139,7 +140,9 @@ class MainWindow(QMainWindow):
         self.auto_lock.locked.connect(self._locked)
         self.auto_lock.sign_out_requested.connect(self.signed_out)
         self.sync.reported.connect(self._sync_reported)
+        self.sync.progressed.connect(self.status.show_sync_progress)
         self.sync.failed.connect(self.status.show_sync_failure)
+        self.clerk.replaced.connect(self._clerk_replaced)
         self.sync.decisions_arrived.connect(self._decisions_arrived)
         self.home.new_package_requested.connect(self.new_package)
         self.home.resume_requested.connect(self.open_wizard)
@@ -147,8 +150,14 @@ class MainWindow(QMainWindow):
     # -- screens -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Read everything shown again (F5); writes need no refresh, their views follow."""
         self.home.refresh()
         self.status.refresh()
+
+    def _clerk_replaced(self, clerk: Clerk) -> None:
+        self.auto_lock.set_minutes(clerk.branch.lock_minutes)
+        self.actions[ActionId.TRAINING].setChecked(clerk.branch.training)
+        self.retranslate()
 
     def new_package(self, service_id: str) -> None:
         draft = PackageDraft(service_id=service_id, started_at=self.services.clock())
@@ -168,7 +177,6 @@ class MainWindow(QMainWindow):
         self.actions[ActionId.SIGN_OUT].setEnabled(False)
 
     def _package_accepted(self, _result: object) -> None:
-        self.status.refresh()
         self.sync.sync()
 
     def start_sync(self) -> None:
@@ -193,13 +201,10 @@ class MainWindow(QMainWindow):
         """The supervisor switches training mode on or off for the whole desk."""
         user = self.clerk.user
 
-        def saved(settings) -> None:
-            self.clerk.branch.training = settings.training
-            self.actions[ActionId.TRAINING].setChecked(bool(settings.training))
-            self.status.retranslate()
+        def saved(_changes) -> None:  # the session reads the branch again (_clerk_replaced)
             text = (
                 N_("Training mode is on: nothing is signed or sent to the hub.")
-                if settings.training
+                if on
                 else N_("Training mode is off: packages are signed and sent again.")
             )
             self.status.showMessage(tr(text), 15000)
@@ -228,9 +233,7 @@ class MainWindow(QMainWindow):
     def _set_lock_minutes(self, minutes: int) -> None:
         user = self.clerk.user
 
-        def saved(settings) -> None:
-            self.clerk.branch.lock_minutes = settings.lock_minutes
-            self.auto_lock.set_minutes(settings.lock_minutes)
+        def saved(_changes) -> None:  # the session reads the branch again (_clerk_replaced)
             self.status.showMessage(
                 tr(N_("The desk now locks after {minutes} idle minutes."), minutes=minutes), 10000
             )
@@ -270,14 +273,12 @@ class MainWindow(QMainWindow):
 
     def _decisions_arrived(self, receipts: list[str]) -> None:
         self.status.showMessage(decisions_text(receipts), 15000)
-        self.home.refresh()
 
     def open_handover(self) -> None:
         if self.wizard is not None:
             return
         dialog = HandoverDialog(self.services, self.clerk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.handed_over.connect(lambda _id: self.refresh())
         self.handover_dialog = dialog
         dialog.open()
 
@@ -286,7 +287,6 @@ class MainWindow(QMainWindow):
             return
         if self.supervision is None:
             self.supervision = SupervisorWindow(self.services, self.clerk, self)
-            self.supervision.finished.connect(lambda _r: self.refresh())
         self.supervision.show_tab(tab)
         self.supervision.show()
         self.supervision.activateWindow()
@@ -316,7 +316,6 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
         self.actions[ActionId.HOME].setEnabled(True)
         self.actions[ActionId.SIGN_OUT].setEnabled(True)
-        self.refresh()
         self.home.service_buttons[0].setFocus()
 
     def focus_search(self) -> None:

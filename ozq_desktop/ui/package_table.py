@@ -1,31 +1,19 @@
-"""A table of packages (today's, or search results) for the home screen."""
+"""Packages in a table (today's, search results, deadlines, results ready): one set of columns
+over `PackageSummary` rows, shown the one way tables are shown (ui/tables.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 
 from ozq_desktop.domain.lifecycle import status_label
 from ozq_desktop.domain.packages import PackageSummary
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, time_text
+from ozq_desktop.ui.tables import Column, RowsModel
 from ozq_wire.catalog import Catalog
 from ozq_wire.errors import UnknownServiceError
-
-COLUMNS = (
-    N_("Receipt number"),
-    N_("Time"),
-    N_("Service"),
-    N_("Applicant"),
-    N_("IIN/BIN"),
-    N_("Status"),
-    N_("Result date"),
-)
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def result_date_text(row: PackageSummary, tooltip: bool = False) -> str:
@@ -45,74 +33,38 @@ def result_date_text(row: PackageSummary, tooltip: bool = False) -> str:
     return tr(N_("{due} (receipt: {promised})"), due=due, promised=day_text(row.promised_date))
 
 
-class PackageTableModel(QAbstractTableModel):
-    def __init__(self, catalog: Catalog, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._catalog = catalog
-        self._rows: list[PackageSummary] = []
+def _time(row: PackageSummary) -> str:
+    return time_text(row.accepted_at) if isinstance(row.accepted_at, datetime) else ""
 
-    def set_rows(self, rows: Sequence[PackageSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
-    def row_at(self, row: int) -> PackageSummary:
-        return self._rows[row]
+def _moment(row: PackageSummary) -> str:
+    moment = row.accepted_at
+    return f"{day_text(moment)} {time_text(moment)}" if isinstance(moment, datetime) else ""
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+def _status(row: PackageSummary) -> str:
+    return status_label(row.status) + (f" · {tr(N_('training'))}" if row.training else "")
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return tr(COLUMNS[section])
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        row = self._rows[index.row()]
-        return self._cell(row, index.column(), role == Qt.ItemDataRole.ToolTipRole)
-
-    def _cell(self, row: PackageSummary, column: int, tooltip: bool) -> str:
-        if column == 0:
-            return row.receipt_no
-        if column == 1:
-            moment = row.accepted_at
-            if isinstance(moment, datetime):
-                return f"{day_text(moment)} {time_text(moment)}" if tooltip else time_text(moment)
-            return ""
-        if column == 2:
-            return self._service_name(row.service_id, full=tooltip)
-        if column == 3:
-            return row.applicant_name
-        if column == 4:
-            return row.applicant_idn
-        if column == 5:
-            return status_label(row.status) + (f" · {tr(N_('training'))}" if row.training else "")
-        return result_date_text(row, tooltip)
-
-    def _service_name(self, service_id: str, full: bool) -> str:
+def package_columns(catalog: Catalog) -> tuple[Column[PackageSummary], ...]:
+    def service_name(row: PackageSummary, full: bool) -> str:
         try:
-            service = self._catalog.get(service_id)
+            service = catalog.get(row.service_id)
         except UnknownServiceError:
-            return service_id
-        text = service.name if full else service.short_name
-        return text.get(current_language())
+            return row.service_id
+        return (service.name if full else service.short_name).get(current_language())
 
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._rows:
-            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
+    return (
+        Column(N_("Receipt number"), lambda r: r.receipt_no),
+        Column(N_("Time"), _time, _moment),
+        Column(N_("Service"), lambda r: service_name(r, False), lambda r: service_name(r, True)),
+        Column(N_("Applicant"), lambda r: r.applicant_name),
+        Column(N_("IIN/BIN"), lambda r: r.applicant_idn),
+        Column(N_("Status"), _status),
+        Column(N_("Result date"), result_date_text, lambda r: result_date_text(r, True)),
+    )
+
+
+class PackageTableModel(RowsModel[PackageSummary]):
+    def __init__(self, catalog: Catalog, parent: QObject | None = None) -> None:
+        super().__init__(package_columns(catalog), parent)

@@ -1,104 +1,133 @@
 """A printed document on screen before it goes to paper: view, print, save as PDF.
 
-The PDF is rendered off the GUI thread. Print opens the desk's own print dialog (the
-system's printers, in the clerk's language) and hands the PDF itself to the print system
-(devices/printer.py) in a worker; the printer, copies and sides chosen last are remembered.
-A printer that is missing, paused or out of paper says so here, and the document stays on
-screen to be printed again or saved."""
+The document comes from `documents.render` (one way for every document), rendered off the
+GUI thread; its pages reach the screen as images rendered in Qt's own thread (ui/pdf_pages.py),
+so the window never waits. Print opens the desk's own print dialog (the system's printers, in
+the clerk's language) and hands the PDF itself to the print system (devices/printer.py) in a
+worker; the printer, copies and sides chosen last are remembered. A printer that is missing,
+paused or out of paper says so here, and the document stays on screen to be printed again or
+saved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ozq_desktop.devices.printer import PrintSystem
+from ozq_desktop import documents
 from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
+from ozq_desktop.settings import SAVE_FOLDER
+from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.print_dialog import (
-    COPIES_KEY,
-    PRINTER_KEY,
-    PrintChoice,
-    PrintDialog,
-    PrintedDocument,
-    print_pdf,
-)
-from ozq_desktop.ui.tasks import TaskRunner
+from ozq_desktop.ui.pdf_pages import LoadedPdf, PageView, load_in_worker
+from ozq_desktop.ui.print_dialog import PrintChoice, PrintDialog, PrintedDocument, print_pdf
 
-__all__ = ["COPIES_KEY", "PRINTER_KEY", "PdfPreviewDialog"]
 
-SAVE_FOLDER_KEY = "printing/save_folder"
+def render_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref, lang: str):
+    """The job that renders a document for the task helper's pool: its data is read on the
+    database worker, the rendering runs on the pool."""
+    database, catalog = services.tasks.database(), services.catalog
+    return lambda: documents.render(kind, ref, lang, database=database, catalog=catalog)
 
-Render = Callable[[str], bytes]  # language -> PDF bytes, run in a worker
+
+def preview_job(services: DeskServices, kind: documents.Kind, ref: documents.Ref, lang: str):
+    """`render_job`, and the PDF loaded for the screen, both in the pool: (bytes, LoadedPdf)."""
+    render = render_job(services, kind, ref, lang)
+
+    def job() -> tuple[bytes, LoadedPdf]:
+        pdf = render()
+        return pdf, load_in_worker(pdf)
+
+    return job
+
+
+class Prerender(QObject):
+    """A document rendered ahead, in the background, for a preview about to be asked for (the
+    receipt, the moment a package is accepted): the preview then opens without waiting."""
+
+    done = Signal()
+
+    def __init__(
+        self,
+        services: DeskServices,
+        kind: documents.Kind,
+        ref: documents.Ref,
+        lang: str,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind, self.ref, self.lang = kind, ref, lang
+        self.result: tuple[bytes, LoadedPdf] | None = None
+        self.failed = False
+        job = preview_job(services, kind, ref, lang)
+        services.tasks.run(job, self._rendered, self._failed, owner=self)
+
+    def _rendered(self, result: tuple[bytes, LoadedPdf]) -> None:
+        self.result = result
+        self.done.emit()
+
+    def _failed(self, _exc: BaseException) -> None:
+        self.failed = True  # the preview renders it again and shows why
+        self.done.emit()
+
+    def matches(self, kind: documents.Kind, ref: documents.Ref, lang: str) -> bool:
+        return not self.failed and (self.kind, self.ref, self.lang) == (kind, ref, lang)
 
 
 class PdfPreviewDialog(QDialog):
     def __init__(
         self,
-        tasks: TaskRunner,
-        settings: QSettings,
-        title_msgid: str,
-        render: Render,
-        kind: str,
-        file_stem: str,
+        services: DeskServices,
+        kind: documents.Kind,
+        ref: documents.Ref,
         parent: QWidget | None = None,
         *,
+        file_stem: str,
         user_id: int | None = None,
         object_id: str = "",
-        printers: PrintSystem | None = None,
+        prerender: Prerender | None = None,
     ) -> None:
         """`user_id` and `object_id` (a package id or a day) go into the audit row written
-        when the document is printed or saved."""
+        when the document is printed or saved. A `prerender` of this document, if given, is
+        shown instead of rendering it again."""
         super().__init__(parent)
-        if printers is None:
-            from ozq_desktop.ui.qt_printing import system_print_system
-
-            printers = system_print_system()
-        self._printers = printers
+        self._printers = services.printers
         self.print_dialog: PrintDialog | None = None
         self.setObjectName("pdf_preview")
         self.resize(820, 900)
-        self._tasks = tasks
-        self._settings = settings
-        self._render = render
+        self._services = services
+        self._tasks = services.tasks
+        self._settings = services.settings
         self._kind = kind
+        self._ref = ref
         self._file_stem = file_stem
         self._user_id = user_id
         self._object_id = object_id
+        self._prerender = prerender
         self.pdf_bytes: bytes = b""
-        self._buffer: QBuffer | None = None
         self.texts = Texts()
-        self.texts.bind(self.setWindowTitle, title_msgid)
+        self.texts.bind(self.setWindowTitle, documents.TITLES[kind])
 
-        self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
+        self.view = PageView(self)
         self.view.setObjectName("pdf_view")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.language = QComboBox(self)
         named(self.language, "pdf_language", self.texts, N_("Language of the document"))
         for code in LANGUAGES:
             self.language.addItem(tr(LANGUAGE_NAMES[code]), code)
         self.language.setCurrentIndex(self.language.findData(current_language()))
-        language_label = QLabel(self)
-        language_label.setBuddy(self.language)
-        self.texts.bind(language_label.setText, N_("Language of the document"))
+        language_label = labelled(self.texts, N_("Language of the document"), self.language)
         self.print_button = QPushButton(self)
         named(self.print_button, "pdf_print", self.texts, N_("Print…"))
         self.texts.bind(self.print_button.setText, N_("Print…"))
@@ -125,25 +154,50 @@ class PdfPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_document)
         self.close_button.clicked.connect(self.accept)
-        self.language.currentIndexChanged.connect(self.refresh)
+        self.language.currentIndexChanged.connect(self.render)
         follow_language(self.retranslate)
-        self.refresh()
+        self.render()
+
+    @property
+    def kind(self) -> documents.Kind:
+        return self._kind
+
+    @property
+    def page_count(self) -> int:
+        return self.view.page_count
 
     # -- rendering ----------------------------------------------------------------------
 
-    def refresh(self, *_args: object) -> None:
+    def render(self, *_args: object) -> None:
+        """Render the document in the chosen language (off the GUI thread)."""
         lang = self.language.currentData()
         self._set_busy(True)
         self.status.show_message(N_("Preparing the document…"), "note")
-        self._tasks.run(lambda: self._render(lang), self._loaded, self._failed, owner=self)
+        ahead, self._prerender = self._prerender, None
+        if ahead is not None and ahead.matches(self._kind, self._ref, lang):
+            if ahead.result is not None:
+                self._loaded(ahead.result, reused=True)
+                return
+            if not ahead.failed:  # still rendering: wait for it rather than start again
+                ahead.done.connect(lambda: self._take(ahead, lang))
+                self._prerender = ahead
+                return
+        job = preview_job(self._services, self._kind, self._ref, lang)
+        self._tasks.run(job, self._loaded, self._failed, owner=self)
 
-    def _loaded(self, pdf: bytes) -> None:
-        self.pdf_bytes = pdf
-        self.document.close()
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
+    def _take(self, ahead: Prerender, lang: str) -> None:
+        if self._prerender is not ahead:
+            return
+        self._prerender = None
+        if ahead.result is not None and self.language.currentData() == lang:
+            self._loaded(ahead.result, reused=True)
+        else:
+            self.render()
+
+    def _loaded(self, rendered: tuple[bytes, LoadedPdf], reused: bool = False) -> None:
+        self.pdf_bytes, loaded = rendered
+        # A document loaded in a worker is handed over once; shown again, it loads anew.
+        self.view.set_pdf(self.pdf_bytes if reused and loaded.taken else loaded)
         self.status.clear_message()
         self._set_busy(False)
 
@@ -161,7 +215,7 @@ class PdfPreviewDialog(QDialog):
 
     def print_document(self) -> None:
         """Print…: the desk's print dialog, then the PDF to the chosen queue."""
-        dialog = PrintDialog(self._tasks, self._printers, self._settings, self._kind, self)
+        dialog = PrintDialog(self._tasks, self._printers, self._settings, str(self._kind), self)
         dialog.accepted.connect(lambda: self.print_to(dialog.choice()))
         self.print_dialog = dialog
         dialog.open()
@@ -170,7 +224,7 @@ class PdfPreviewDialog(QDialog):
         """Send the PDF on screen to `choice.printer` off the GUI thread."""
         pdf = self.pdf_bytes
         document = PrintedDocument(
-            self._kind,
+            str(self._kind),
             self._file_stem,
             self._user_id,
             self._object_id,
@@ -202,7 +256,7 @@ class PdfPreviewDialog(QDialog):
     # -- saving -------------------------------------------------------------------------
 
     def save_document(self) -> None:
-        folder = str(self._settings.value(SAVE_FOLDER_KEY, "") or "")
+        folder = self._settings.get(SAVE_FOLDER)
         suggested = (
             str(Path(folder) / f"{self._file_stem}.pdf") if folder else f"{self._file_stem}.pdf"
         )
@@ -210,7 +264,7 @@ class PdfPreviewDialog(QDialog):
             self, tr(N_("Save as PDF…")), suggested, tr(N_("PDF documents (*.pdf)"))
         )
         if path:
-            self._settings.setValue(SAVE_FOLDER_KEY, str(Path(path).parent))
+            self._settings.set(SAVE_FOLDER, str(Path(path).parent))
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
@@ -228,7 +282,7 @@ class PdfPreviewDialog(QDialog):
 
         facts = {
             "user_id": self._user_id,
-            "document": self._kind,
+            "document": str(self._kind),
             "object_id": self._object_id,
             "lang": str(self.language.currentData()),
             "destination": destination,

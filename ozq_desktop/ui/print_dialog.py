@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -34,14 +33,12 @@ from ozq_desktop.devices.printer import (
     send,
 )
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.settings import COPIES, DUPLEX, PRINTER, RECEIPT_AT_ONCE, Settings
+from ozq_desktop.ui.forms import add_row, labelled, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.tasks import TaskRunner
 
-PRINTER_KEY = "printing/printer"
-COPIES_KEY = "printing/copies/{kind}"
-DUPLEX_KEY = "printing/duplex/{kind}"
-AT_ONCE_KEY = "printing/receipt_at_once"
 AT_ONCE_KINDS = ("receipt", "refusal")
 
 STATE_NAMES = {
@@ -61,17 +58,17 @@ class PrintChoice:
     duplex: bool
 
 
-def remembered_choice(settings: QSettings, kind: str, printer: str = "") -> PrintChoice:
+def remembered_choice(settings: Settings, kind: str, printer: str = "") -> PrintChoice:
     """What this desk last chose for this kind of document."""
     return PrintChoice(
-        printer=printer or str(settings.value(PRINTER_KEY, "") or ""),
-        copies=max(1, int(settings.value(COPIES_KEY.format(kind=kind), 1) or 1)),
-        duplex=str(settings.value(DUPLEX_KEY.format(kind=kind), "false")).lower() == "true",
+        printer=printer or settings.get(PRINTER),
+        copies=settings.get(COPIES, kind=kind),
+        duplex=settings.get(DUPLEX, kind=kind),
     )
 
 
-def print_at_once(settings: QSettings) -> bool:
-    return str(settings.value(AT_ONCE_KEY, "false")).lower() == "true"
+def print_at_once(settings: Settings) -> bool:
+    return settings.get(RECEIPT_AT_ONCE)
 
 
 class PrintDialog(QDialog):
@@ -79,7 +76,7 @@ class PrintDialog(QDialog):
         self,
         tasks: TaskRunner,
         printers: PrintSystem,
-        settings: QSettings,
+        settings: Settings,
         kind: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -131,13 +128,9 @@ class PrintDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-        form = QFormLayout()
-        printers_label, copies_label = QLabel(self), QLabel(self)
-        self.texts.bind(printers_label.setText, N_("Printer"))
-        self.texts.bind(copies_label.setText, N_("Copies"))
-        printers_label.setBuddy(self.printers)
-        copies_label.setBuddy(self.copies)
-        form.addRow(copies_label, self.copies)
+        form = new_form()
+        printers_label = labelled(self.texts, N_("Printer"), self.printers)
+        add_row(form, self.texts, N_("Copies"), self.copies)
         layout = QVBoxLayout(self)
         layout.addWidget(printers_label)
         layout.addWidget(self.printers, 1)
@@ -207,11 +200,11 @@ class PrintDialog(QDialog):
         if not choice.printer:
             return
         s = self._settings
-        s.setValue(PRINTER_KEY, choice.printer)
-        s.setValue(COPIES_KEY.format(kind=self._kind), choice.copies)
-        s.setValue(DUPLEX_KEY.format(kind=self._kind), "true" if choice.duplex else "false")
+        s.set(PRINTER, choice.printer)
+        s.set(COPIES, choice.copies, kind=self._kind)
+        s.set(DUPLEX, choice.duplex, kind=self._kind)
         if self._kind in AT_ONCE_KINDS:
-            s.setValue(AT_ONCE_KEY, "true" if self.at_once.isChecked() else "false")
+            s.set(RECEIPT_AT_ONCE, self.at_once.isChecked())
         super().accept()
 
     def retranslate(self) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ozq_desktop.domain.profiles import Account
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.models import User
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
@@ -22,7 +22,7 @@ TITLE = N_("Recovery key of the desk's data")
 def open_recovery_sheet(
     parent: QWidget,
     services: DeskServices,
-    user: User,
+    user: Account,
     purpose: str = "menu",
     on_closed: Callable[[], None] | None = None,
 ) -> None:
@@ -42,27 +42,16 @@ def open_recovery_sheet(
         closed()
 
     def show(revealed) -> None:
-        from ozq_desktop.documents import recovery_sheet_data
-        from ozq_desktop.domain.recovery import SHEET_DOCUMENT
-
-        data = recovery_sheet_data(revealed)
-
-        def render(lang: str) -> bytes:
-            from ozq_desktop.printing.recovery_sheet import render_recovery_sheet
-
-            return render_recovery_sheet(data, lang)
+        from ozq_desktop.documents import Kind
 
         dialog = PdfPreviewDialog(
-            tasks,
-            services.settings,
-            TITLE,
-            render,
-            SHEET_DOCUMENT,
-            f"recovery-sheet-{data.key_id}",
+            services,
+            Kind.RECOVERY_SHEET,
+            revealed,
             parent,
+            file_stem=f"recovery-sheet-{revealed.sheet.key_id}",
             user_id=user.id,
-            object_id=data.key_id,
-            printers=services.printers,
+            object_id=revealed.sheet.key_id,
         )
         dialog.setObjectName("recovery_sheet")
         dialog.finished.connect(lambda _result: closed())
@@ -72,7 +61,7 @@ def open_recovery_sheet(
     def record(sheet) -> None:
         tasks.write(
             lambda s: record_shown(session=s, actor=user, sheet=sheet, keys=keys, purpose=purpose),
-            show,
+            lambda shown: show(shown.value),
             failed,
             owner=parent,
         )

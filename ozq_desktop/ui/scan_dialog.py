@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.devices.scanner import (
-    DEFAULT_DPI,
     CancelToken,
     ColourMode,
     NoScannerError,
@@ -43,18 +42,21 @@ from ozq_desktop.devices.scanner import (
     Source,
 )
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.settings import (
+    SCANNER_DEVICE,
+    SCANNER_DPI,
+    SCANNER_MODE,
+    SCANNER_OPTIONS,
+    SCANNER_SOURCE,
+    Settings,
+)
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import UnattachedChoice, ask_unattached_pages
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.tasks import Relay
 
-DEVICE_KEY = "scanner/device"
-SOURCE_KEY = "scanner/source"
-DPI_KEY = "scanner/dpi"
-MODE_KEY = "scanner/mode"
-# Options a particular scanner model needs, as "--name=value" lines (rarely set; see docs).
-OPTIONS_KEY = "scanner/device_options"
 RESOLUTIONS = (200, 250, 300)
 THUMB = QSize(96, 132)
 PREVIEW = QSize(380, 520)
@@ -77,11 +79,10 @@ def scaled_images(page: ScannedPage) -> tuple[QImage, QImage]:
     return thumb, preview
 
 
-def device_options(settings: QSettings) -> tuple[tuple[str, str], ...]:
-    raw = settings.value(OPTIONS_KEY, []) or []
-    lines = [raw] if isinstance(raw, str) else list(raw)
+def device_options(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """Options a particular scanner model needs, as "--name=value" lines (rarely set)."""
     pairs = []
-    for line in lines:
+    for line in settings.get(SCANNER_OPTIONS):
         name, _, value = str(line).partition("=")
         if name.strip():
             pairs.append((name.strip(), value.strip()))
@@ -131,7 +132,7 @@ class ScanDialog(QDialog):
         named(self.mode, "scan_mode", self.texts, N_("Colour"))
         for mode in ColourMode:
             self.mode.addItem("", mode.value)
-        form = QFormLayout()
+        form = new_form()
         device_row = QHBoxLayout()
         device_row.addWidget(self.device, 1)
         device_row.addWidget(self.find_button)
@@ -249,21 +250,15 @@ class ScanDialog(QDialog):
         return button
 
     def _row(self, form: QFormLayout, msgid: str, widget: QWidget, field=None) -> None:
-        label = QLabel(self)
-        label.setBuddy(widget)
-        self.texts.bind(label.setText, msgid)
-        if field is None:
-            form.addRow(label, widget)
-        else:
-            form.addRow(label, field)
+        add_row(form, self.texts, msgid, widget, field=field)
 
     # -- settings, remembered per desk ------------------------------------------------
 
     def _load_settings(self) -> None:
         s = self.services.settings
-        self._select(self.source, str(s.value(SOURCE_KEY, Source.FLATBED.value)))
-        self._select(self.dpi, int(s.value(DPI_KEY, DEFAULT_DPI) or DEFAULT_DPI))
-        self._select(self.mode, str(s.value(MODE_KEY, ColourMode.GREY.value)))
+        self._select(self.source, s.get(SCANNER_SOURCE))
+        self._select(self.dpi, s.get(SCANNER_DPI))
+        self._select(self.mode, s.get(SCANNER_MODE))
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:
@@ -282,10 +277,10 @@ class ScanDialog(QDialog):
 
     def _remember(self, settings: ScanSettings) -> None:
         s = self.services.settings
-        s.setValue(DEVICE_KEY, settings.device)
-        s.setValue(SOURCE_KEY, settings.source.value)
-        s.setValue(DPI_KEY, settings.dpi)
-        s.setValue(MODE_KEY, settings.mode.value)
+        s.set(SCANNER_DEVICE, settings.device)
+        s.set(SCANNER_SOURCE, settings.source.value)
+        s.set(SCANNER_DPI, settings.dpi)
+        s.set(SCANNER_MODE, settings.mode.value)
 
     def find_scanners(self) -> None:
         self.find_button.setEnabled(False)
@@ -294,7 +289,7 @@ class ScanDialog(QDialog):
 
     def _found(self, found: list[ScannerInfo]) -> None:
         self.find_button.setEnabled(True)
-        remembered = str(self.services.settings.value(DEVICE_KEY, "") or "")
+        remembered = self.services.settings.get(SCANNER_DEVICE)
         current = self.device.currentData() or remembered
         self.device.clear()
         for info in found:

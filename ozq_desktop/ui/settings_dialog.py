@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -17,12 +16,14 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.models import User
+from ozq_desktop.settings import SYNC_INTERVAL_MINUTES
 from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.hub_enrolment import Enrolment
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.sync_panel import INTERVAL_KEY, interval_minutes
+from ozq_desktop.ui.sync_panel import interval_minutes
 
 
 class HubSettingsDialog(QDialog):
@@ -60,18 +61,10 @@ class HubSettingsDialog(QDialog):
         self.interval_spin.setRange(1, 120)
         self.interval_spin.setValue(interval_minutes(services))
         self.interval_spin.valueChanged.connect(self._interval_changed)
-        form = QFormLayout()
-        url_label, code_label = QLabel(self), QLabel(self)
-        self.texts.bind(url_label.setText, N_("Hub address"))
-        self.texts.bind(code_label.setText, N_("One-time enrolment code"))
-        url_label.setBuddy(self.url_edit)
-        code_label.setBuddy(self.code_edit)
-        form.addRow(url_label, self.url_edit)
-        form.addRow(code_label, self.code_edit)
-        interval_label = QLabel(self)
-        self.texts.bind(interval_label.setText, N_("Sync every (minutes)"))
-        interval_label.setBuddy(self.interval_spin)
-        form.addRow(interval_label, self.interval_spin)
+        form = new_form()
+        add_row(form, self.texts, N_("Hub address"), self.url_edit)
+        add_row(form, self.texts, N_("One-time enrolment code"), self.code_edit)
+        add_row(form, self.texts, N_("Sync every (minutes)"), self.interval_spin)
         self.message = QLabel(self)
         self.message.setObjectName("hub_message")
         self.message.setWordWrap(True)
@@ -100,7 +93,7 @@ class HubSettingsDialog(QDialog):
         self._show_current((self.url_edit.text() or None, self.device_id))
 
     def _interval_changed(self, minutes: int) -> None:
-        self._services.settings.setValue(INTERVAL_KEY, minutes)
+        self._services.settings.set(SYNC_INTERVAL_MINUTES, minutes)
         self.interval_changed.emit(minutes)
 
     def _show_current(self, settings: tuple[str | None, str | None]) -> None:

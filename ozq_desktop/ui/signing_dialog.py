@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.signing.choice import SigningKind, needs_password, signer_for
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 
@@ -45,7 +45,7 @@ def ask_password(parent: QWidget, on_password) -> QDialog:
 class SigningDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None):
+    def __init__(self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("signing_settings")
         self.resize(600, 260)
@@ -167,8 +167,7 @@ class SigningDialog(QDialog):
 
         user, kind, path = self._clerk.user, self.kind() or None, self.path_edit.text().strip()
 
-        def stored(row) -> None:
-            user.signing_kind, user.signing_key_path = row.signing_kind, row.signing_key_path
+        def stored(_changes) -> None:  # the session reads the account again
             self.message.show_message(N_("Saved."), "ok")
             self.saved.emit()
 

@@ -1,20 +1,23 @@
-"""The status bar: who is signed in, the branch and desk, the connection, the outbox."""
+"""The status bar: who is signed in, the branch and desk, the connection, the outbox, and a
+running sync's progress. It follows the session (a renamed user, a changed branch) and what
+writes change in the outbox."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStatusBar, QWidget
 
 from ozq_desktop.domain.accounts import role_label
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.sync.engine import SyncReport
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.sync.engine import SyncProgress, SyncReport
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import follow_language
 
-OUTBOX_REFRESH_MS = 30_000
 CONNECTION_MIN_WIDTH = 300
 
 
@@ -40,7 +43,9 @@ class ElidedLabel(QLabel):
 
 
 class DeskStatusBar(QStatusBar):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("status_bar")
         self._services = services
@@ -59,13 +64,14 @@ class DeskStatusBar(QStatusBar):
         # Permanent, so that a passing message never hides it.
         self.addPermanentWidget(self.training_label)
         self.connection_label = self._add_connection()
+        self.progress: SyncProgress | None = None
+        self.progress_label = self._add_fixed("status_sync_progress")
         self.outbox_label = self._add_fixed("status_outbox")
-        self._timer = QTimer(self)
-        self._timer.setInterval(OUTBOX_REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
+        clerk.replaced.connect(lambda _clerk: self.retranslate())
         self.retranslate()
+        self.refresh()
 
     def _add(self, name: str, stretch: int) -> QLabel:
         label = ElidedLabel(self)
@@ -94,16 +100,27 @@ class DeskStatusBar(QStatusBar):
     def refresh(self) -> None:
         self._services.tasks.read(self._services.outbox_count, self._show_outbox, owner=self)
 
+    def _changed(self, changes: Changes) -> None:
+        if changes.outbox:
+            self.refresh()
+
+    def show_sync_progress(self, progress: SyncProgress | None) -> None:
+        """While a cycle pushes: packages and megabytes sent so far, of how many."""
+        self.progress = progress
+        self.retranslate()
+
     def show_sync(self, report: SyncReport, last_sync: datetime | None = None) -> None:
         """The last sync cycle's outcome: connection, last successful sync, queued count."""
         self.sync_report = report
         self.last_sync = last_sync
         self.sync_failure = ""
         self.outbox = report.queued
+        self.progress = None
         self.retranslate()
 
     def show_sync_failure(self, message: str) -> None:
         self.sync_failure = message
+        self.progress = None
         self.retranslate()
 
     def _show_outbox(self, count: int) -> None:
@@ -134,3 +151,17 @@ class DeskStatusBar(QStatusBar):
             )
         count = "…" if self.outbox is None else str(self.outbox)
         self.outbox_label.setText(tr(N_("Outbox: {count}"), count=count))
+        self.progress_label.setText(progress_text(self.progress))
+        self.progress_label.setVisible(self.progress is not None)
+
+
+def progress_text(progress: SyncProgress | None) -> str:
+    if progress is None:
+        return ""
+    return tr(
+        N_("Sending {done} of {total} · {sent} of {size} MB"),
+        done=progress.packages_done,
+        total=progress.packages_total,
+        sent=f"{progress.bytes_done / 1048576:.1f}",
+        size=f"{progress.bytes_total / 1048576:.1f}",
+    )

@@ -1,6 +1,10 @@
 """The desk's side of sync in the window: a controller that runs `SyncEngine.run_once` through
 the task helper (never on the GUI thread) on start, on a timer, after each acceptance and on
-"Sync now"; the status-bar wording of its report; the "Needs attention" dialog."""
+"Sync now"; the status-bar wording of its report; the "Needs attention" dialog.
+
+The cycle's network calls run on a pool worker and its database steps on the task helper's
+database worker (`tasks.database()`), each announcing what it changed, so the outbox count
+and the lists follow the push package by package; `progressed` carries its progress."""
 
 from __future__ import annotations
 
@@ -11,46 +15,44 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.models import User
+from ozq_desktop.settings import SYNC_INTERVAL_MINUTES
 from ozq_desktop.sync.engine import SyncEngine, SyncReport
+from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.tables import Column, RowsModel, current_row, table_view
 
-INTERVAL_KEY = "sync/interval_minutes"
-DEFAULT_INTERVAL_MINUTES = 5
+Attention = tuple[str, str, str]  # receipt number, package id, reason
+ATTENTION_COLUMNS: tuple[Column[Attention], ...] = (
+    Column(N_("Receipt"), lambda r: r[0]),
+    Column(N_("Reason"), lambda r: r[2], lambda r: r[2]),
+)
 
 
 def interval_minutes(services: DeskServices) -> int:
     """How often the desk syncs on its own, from the settings."""
-    try:
-        return max(1, int(services.settings.value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES)))
-    except (TypeError, ValueError):
-        return DEFAULT_INTERVAL_MINUTES
+    return services.settings.get(SYNC_INTERVAL_MINUTES)
 
 
-def run_cycle(engine: SyncEngine, reset_backoff: bool) -> tuple[SyncReport, datetime | None]:
+def run_cycle(
+    engine: SyncEngine, reset_backoff: bool, on_progress=None
+) -> tuple[SyncReport, datetime | None]:
     """One cycle, and when the desk last talked to the hub successfully (in the worker)."""
-    from ozq_desktop.storage.engine import reading
-    from ozq_desktop.sync import state
-
-    report = engine.run_once(reset_backoff=reset_backoff)
-    with reading(engine.factory) as s:
-        raw = state.get(s, state.LAST_SYNC)
-    return report, datetime.fromisoformat(raw) if raw else None
+    report = engine.run_once(reset_backoff=reset_backoff, on_progress=on_progress)
+    return report, engine.last_sync()
 
 
 def make_engine(services: DeskServices) -> SyncEngine:
-    assert services.tasks.factory is not None
     return SyncEngine(
-        factory=services.tasks.factory,
+        database=services.tasks.database(),
         store=services.scans,
         catalog=services.catalog,
         folder=services.keys.folder if services.keys else None,
@@ -63,6 +65,7 @@ class SyncController(QObject):
     reported = Signal(object)  # SyncReport
     failed = Signal(str)  # an unexpected failure, as the clerk reads it
     decisions_arrived = Signal(object)  # list of receipt numbers
+    progressed = Signal(object)  # SyncProgress, from the worker (queued to the GUI thread)
 
     def __init__(
         self,
@@ -86,7 +89,8 @@ class SyncController(QObject):
         self.timer.setInterval(max(1, minutes) * 60_000)
 
     def start(self) -> None:
-        """On start: one cycle now (backoff reset, seed of sync.md), then every N minutes."""
+        """On start: one cycle now with the backoff reset (docs/sync.md, "How errors are
+        treated"), then every N minutes."""
         self.timer.start()
         self.sync(reset_backoff=True)
 
@@ -99,9 +103,9 @@ class SyncController(QObject):
             self._again_reset = self._again_reset or reset_backoff
             return
         self.running = True
-        engine = self.engine
+        engine, progressed = self.engine, self.progressed
         self._services.tasks.run(
-            lambda: run_cycle(engine, reset_backoff),
+            lambda: run_cycle(engine, reset_backoff, progressed.emit),
             self._done,
             self._failed,
             owner=self,
@@ -174,19 +178,15 @@ class NeedsAttentionDialog(QDialog):
         self._user = user
         self.resize(720, 360)
         self._services = services
-        self.rows: list[tuple[str, str, str]] = []
         self.audit_problem = None
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Packages that need attention"))
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
-        self.table = QTableWidget(0, 2, self)
-        named(self.table, "attention_table", self.texts, N_("Packages that need attention"))
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
+        self.model = RowsModel(ATTENTION_COLUMNS, self)
+        self.table = table_view(
+            self, "attention_table", self.texts, N_("Packages that need attention"), self.model
+        )
         self.buttons = QDialogButtonBox(self)
         self.retry_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         named(self.retry_button, "retry_button", self.texts, N_("Retry sending"))
@@ -201,12 +201,21 @@ class NeedsAttentionDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
         self.reload()
 
+    @property
+    def rows(self) -> list[Attention]:
+        return self.model.rows
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.outbox or changes.sync:  # a package to look at, or the audit trail's state
+            self.reload()
+
     def retranslate(self) -> None:
         self.texts.apply()
-        self.table.setHorizontalHeaderLabels([tr(N_("Receipt")), tr(N_("Reason"))])
+        self.model.retranslate()
         self._show_hint()
 
     def reload(self) -> None:
@@ -219,12 +228,8 @@ class NeedsAttentionDialog(QDialog):
 
         self._services.tasks.read(read, self._show, owner=self)
 
-    def _show(self, rows: list[tuple[str, str, str]]) -> None:
-        self.rows = rows
-        self.table.setRowCount(len(rows))
-        for i, (receipt, _package_id, reason) in enumerate(rows):
-            self.table.setItem(i, 0, QTableWidgetItem(receipt))
-            self.table.setItem(i, 1, QTableWidgetItem(reason))
+    def _show(self, rows: list[Attention]) -> None:
+        self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)
         self.retry_button.setEnabled(bool(rows))
@@ -242,10 +247,10 @@ class NeedsAttentionDialog(QDialog):
     def retry_selected(self) -> None:
         from ozq_desktop.sync.push import retry_failed
 
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.rows):
+        row = current_row(self.table)
+        if not 0 <= row < self.model.rowCount():
             return
-        package_id, user = self.rows[row][1], self._user
+        package_id, user = self.model.row_at(row)[1], self._user
         self._services.tasks.write(
             lambda s: retry_failed(session=s, package_id=package_id, actor=user),
             lambda _none: self._retried(package_id),
@@ -254,5 +259,4 @@ class NeedsAttentionDialog(QDialog):
         )
 
     def _retried(self, package_id: str) -> None:
-        self.retried.emit(package_id)
-        self.reload()
+        self.retried.emit(package_id)  # the list follows the channel (the outbox changed)

@@ -1,6 +1,6 @@
 """Working-calendar overrides made on the hub: days off added, weekend working days
 added, or an override withdrawn. They reach every desk through the change feed
-(shared/domain/kazakhstan.md: the government moves days off by decree each year).
+(docs/domain.md, "Days off, and why the calendar can be corrected").
 """
 
 from __future__ import annotations

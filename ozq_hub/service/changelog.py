@@ -4,7 +4,7 @@ Each writing transaction calls `append_change`, which bumps the single
 `change_sequence` row. That row stays locked until the transaction ends (a row
 lock on PostgreSQL, the database write lock under SQLite's BEGIN IMMEDIATE), so a
 later sequence number can never commit before an earlier one and a cursor never
-skips a row (shared/domain/sync.md, "Ordering").
+skips a row (docs/sync.md, "Pull: the committee's decisions come back").
 
 A cursor is `<hub epoch>.<seq>`. It is refused with 410 `must_refetch` when the
 epoch is not the hub's (a restored backup), when it lies below the retention

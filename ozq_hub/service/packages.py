@@ -1,4 +1,4 @@
-"""Push: declare a package, then commit it once its blobs are in (docs/hub.md).
+"""Push: declare a package, then commit it once its blobs are in (docs/sync.md, docs/hub.md).
 
 A new declaration is checked before anything is stored: the receipt number must be the
 declaring device's own (`<branch>-<desk>-<n>`), the package and the device's day must stay

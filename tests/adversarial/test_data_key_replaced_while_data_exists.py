@@ -18,6 +18,7 @@ import pytest
 from ozq_desktop.errors import StorageError
 from ozq_desktop.storage import keys
 from ozq_desktop.storage.encryption import open_database
+from ozq_desktop.storage.migrations import backup
 from ozq_desktop.storage.scans import ScanStore
 from tests.conftest import MemoryKeyring
 from tests.storage.test_encryption import SECRET_NAME, fill, names
@@ -101,7 +102,7 @@ def test_a_backup_or_a_scan_alone_also_forbids_a_new_key(tmp_path, memory_keyrin
     """The database may be gone, but a backup or a scan made with the key still needs it."""
     original = make_desk(tmp_path)
     ScanStore(tmp_path / SCANS_FOLDER, key=original).add_bytes(b"%PDF-1.4\n%%EOF\n", "scan.pdf")
-    open_database(tmp_path).engine.dispose()  # a second start leaves a backup
+    backup(tmp_path / "ozq.db", key=original)  # as a migration leaves (no start does)
     for name in os.listdir(tmp_path):
         if name.startswith("ozq.db"):
             (tmp_path / name).unlink()

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from ozq_desktop.app import open_desk
-from ozq_desktop.documents import recovery_sheet_data
+from ozq_desktop.documents.bridge import recovery_sheet_data
 from ozq_desktop.domain.recovery import DeskKeys, reveal_sheet
 from ozq_desktop.errors import AuthorizationError, StorageError
 from ozq_desktop.models import AuditRow

@@ -73,7 +73,7 @@ def test_the_supervisor_can_and_the_hub_feed_can(desk):
         moved = deadlines.recompute_result_dates(
             session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=desk["supervisor"]
         )
-    assert moved == 1 and result_date(desk, package.id) != due
+    assert moved.value == 1 and result_date(desk, package.id) != due
     with transaction(desk["factory"]) as s:
         remove_override(session=s, day=due, actor=accounts.HUB)
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ozq_desktop.domain.acceptance import accept_package
+from ozq_desktop.domain.changes import DirectDatabase
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.models import OutboxItem
 from ozq_desktop.storage.engine import reading, transaction
@@ -68,7 +69,10 @@ def push_once(desk, enrolled, scan_store, package_id):
     CountingClient.patches = 0
     with CountingClient(hub_url, token) as client:
         return push.push_package(
-            factory=desk["factory"], store=scan_store, client=client, package_id=package_id
+            db=DirectDatabase(desk["factory"]),
+            store=scan_store,
+            client=client,
+            package_id=package_id,
         )
 
 

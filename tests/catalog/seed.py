@@ -9,14 +9,13 @@ the explicit table `PUT_BACK_IN_ORDER`, which a reviewer can read line by line.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SEED_NAME = "000_3887bb85d331117c.txt"
+# The legal source text, kept in the repository as a test fixture (see its README).
+SEED_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "decree-586-2014-kk.txt"
 
 # (as extracted from the PDF, put back in order)
 PUT_BACK_IN_ORDER: tuple[tuple[str, str], ...] = (
@@ -57,17 +56,9 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text.casefold())
 
 
-def seed_path() -> Path:
-    override = os.environ.get("OZQ_SEED")
-    return Path(override) if override else REPO.parent / "shared" / "seeds" / SEED_NAME
-
-
 @cache
 def raw_seed() -> str:
-    path = seed_path()
-    if not path.is_file():
-        raise FileNotFoundError(f"the seed is not at {path}; set OZQ_SEED to its path")
-    return path.read_text(encoding="utf-8")
+    return SEED_PATH.read_text(encoding="utf-8")
 
 
 @cache

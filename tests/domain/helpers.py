@@ -57,3 +57,19 @@ def draft_for(
             doc.bound_pages = 40
         draft.documents[code] = doc
     return draft
+
+
+def take_at_counter(*, factory, catalog, store, draft, clerk, at, lang="kk", signer=None):
+    """The wizard's three steps in order (ui/wizard/acceptance_flow.py): prepare the draft,
+    sign what is to be signed (before any transaction, as the wizard does), write it."""
+    from ozq_desktop.counter import prepare, write_prepared
+    from ozq_desktop.storage.engine import transaction
+
+    prepared = prepare(factory=factory, catalog=catalog, store=store, draft=draft, at=at, lang=lang)
+    signature = None
+    if signer is not None and prepared.to_sign is not None:
+        signature = signer.sign(prepared.to_sign)
+    with transaction(factory) as s:
+        return write_prepared(
+            session=s, catalog=catalog, prepared=prepared, clerk=clerk, at=at, signature=signature
+        )

@@ -69,7 +69,8 @@ def test_apply_moves_the_due_dates_but_not_the_dates_on_the_receipts(two_open):
     change = CalendarChange(date(2026, 12, 4), OFF, "")
     with transaction(desk["factory"]) as s:
         moves = apply(session=s, catalog=CATALOG, change=change, actor=desk["supervisor"])
-    assert len(moves) == 2
+    assert len(moves.value) == 2
+    assert moves.changes.calendar and moves.changes.packages
     with reading(desk["factory"]) as s:
         moved = packages.by_id(session=s, package_id=late.package_id)
         assert (moved.result_date, moved.promised_date) == (date(2026, 12, 25), date(2026, 12, 24))

@@ -12,6 +12,7 @@ from ozq_desktop.domain import acceptance, accounts, packages, registers
 from ozq_desktop.domain.acceptance import NO_SIGNING_KEY, review
 from ozq_desktop.domain.checklist import Outcome, assess
 from ozq_desktop.domain.deadlines import deadline_counts
+from ozq_desktop.domain.profiles import branch_profile
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import OutboxItem, Package
 from ozq_desktop.storage.engine import reading, transaction
@@ -185,7 +186,9 @@ def test_training_mode_is_the_supervisors_and_is_audited(desk):
         accounts.set_training(session=s, actor=desk["clerk"], on=True)
     assert type(err.value).__name__ == "AuthorizationError"
     with transaction(desk["factory"]) as s:
-        assert accounts.set_training(session=s, actor=desk["supervisor"], on=True).training
+        assert accounts.set_training(session=s, actor=desk["supervisor"], on=True).branch
+    with reading(desk["factory"]) as s:
+        assert branch_profile(session=s).training
 
 
 def test_a_training_package_is_unsigned_unsent_and_numbered_apart(desk):

@@ -1,4 +1,4 @@
-"""IIN/BIN: the vectors of shared/domain/kazakhstan.md, every failure kind, and properties."""
+"""IIN/BIN: the examples of docs/domain.md ("IIN and BIN"), every failure kind, properties."""
 
 from __future__ import annotations
 

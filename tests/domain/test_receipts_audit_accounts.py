@@ -145,7 +145,7 @@ def test_supervisor_manages_users(desk):
             new=accounts.NewUser(
                 "mobile1", "Мобильный Клерк", "password1", accounts.Role.MOBILE_CLERK
             ),
-        )
+        ).value
         accounts.reset_password(session=s, actor=boss, user_id=u.id, password="another-pass")
     with transaction(factory) as s:
         assert accounts.authenticate(session=s, login="mobile1", password="another-pass").id == u.id

@@ -139,7 +139,7 @@ def test_hand_over_to_a_representative_checks_the_power_of_attorney(desk):
             package_id=r.package_id,
             recipient=ok,
             at=datetime(2026, 12, 2, 10),
-        )
+        ).value
         assert p.handed_over_to["poa_number"] == "12"
     assert status(desk, r.package_id) == "issued"
 
@@ -180,7 +180,7 @@ def test_deadline_monitor_counts_and_a_calendar_override_moves_a_deadline(desk):
         )
         changed = deadlines.recompute_result_dates(
             session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=desk["supervisor"]
-        )
+        ).value
     # With 1 Dec off the term ends Mon 7 Dec; one day early -> Fri 4 Dec.
     assert changed == 1
     with reading(desk["factory"]) as s:
@@ -312,7 +312,7 @@ def test_complaint_deadline_answer_and_overdue(desk):
         cal = load_calendar(session=s)
         with pytest.raises(AuthorizationError):
             complaints.register_complaint(session=s, actor=desk["clerk"], calendar=cal, new=new)
-        line = complaints.register_complaint(session=s, actor=boss, calendar=cal, new=new)
+        line = complaints.register_complaint(session=s, actor=boss, calendar=cal, new=new).value
     # Mon 14 Dec + 5 working days: 15, 17, 18, 21, 22 (Wed 16 Dec is Independence Day).
     assert line.deadline == date(2026, 12, 22)
     with reading(desk["factory"]) as s:
@@ -340,7 +340,7 @@ def test_every_supervisor_only_function_refuses_other_roles(desk, role):
             session=s,
             actor=desk["supervisor"],
             new=accounts.NewUser(f"u{role.value[:5]}", "U", "password1", role),
-        )
+        ).value
     calls = [
         lambda s: accounts.create_user(
             session=s, actor=user, new=accounts.NewUser("z", "Z", "password1", role)

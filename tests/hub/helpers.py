@@ -182,7 +182,7 @@ class Desk:
 
 
 def assert_exactly_once(hub: HubUnderTest, request: p.DeclareRequest, files: list[Scan]) -> None:
-    """sync.md, "after every run": the package is on the hub exactly once, same manifest
+    """docs/sync.md, "Proved with faults": the package is on the hub exactly once, same manifest
     hash, every blob's bytes hashing to its name."""
     with hub.committee() as committee:
         listed = committee.get("/committee/packages", params={"receipt_no": request.receipt_no})

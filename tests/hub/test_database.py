@@ -41,7 +41,7 @@ def _log(session, day: int) -> int:
 
 def test_a_later_sequence_number_cannot_commit_before_an_earlier_one(hub_database):
     """Transaction A takes seq N and dawdles; B, asking for N+1, must wait for A's commit,
-    so a reader never sees N+1 without N (sync.md: two transactions out of order)."""
+    so a reader never sees N+1 without N (docs/sync.md: two transactions out of order)."""
     a_holds, a_may_commit, b_done = threading.Event(), threading.Event(), threading.Event()
     seqs: dict[str, int] = {}
 

@@ -11,8 +11,8 @@ from ozq_desktop.printing import RefusalData, render_refusal
 from tests.printing import samples
 from tests.printing.pdf import flat, metadata, pages_text
 
-# Annex 2 of the seed, lines put back in order (shared/domain/services.md); the blanks are
-# «№ ___», «(мекенжайын көрсету)» and the service name in the quotes.
+# Annex 2 of the seed, lines put back in order (docs/domain.md, "The refusal receipt");
+# the blanks are «№ ___», «(мекенжайын көрсету)» and the service name in the quotes.
 SEED_SENTENCE = (
     "«Мемлекеттік көрсетілетін қызметтер туралы» 2013 жылғы 15 сәуірдегі Қазақстан "
     "Республикасының Заңы 20-бабының 2-тармағын басшылыққа ала отырып, «Халыққа қызмет "

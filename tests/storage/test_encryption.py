@@ -36,7 +36,7 @@ def fill(engine) -> None:
                 "ALA01", "Филиал", "3", "Алматы", "D1", "", "Филиал", "Алматы"
             ),
             supervisor=accounts.NewUser("boss", "Boss", "password1", accounts.Role.SUPERVISOR),
-        )
+        ).value
         draft = draft_for(
             "declaration-registration",
             "legal_entity",

@@ -55,10 +55,22 @@ def test_downgrade_to_base_and_back(engine, db_path):
     assert migrations.current_revision(engine) == migrations.head_revision()
 
 
+def test_the_migration_files_name_the_same_head_as_alembic():
+    assert migrations.script_head() == migrations.head_revision()
+
+
+def test_a_start_with_nothing_to_migrate_writes_no_backup(engine, db_path):
+    assert not migrations.needs_upgrade(engine)
+    assert migrations.backup_and_upgrade(engine, db_path) is None
+    assert not (db_path.parent / "backups").exists()
+
+
 def test_backup_and_upgrade_keeps_a_consistent_copy(engine, db_path):
     factory = make_session_factory(engine)
     with transaction(factory) as s:
         s.execute(text("insert into sync_state(key, value) values ('cursor', '42')"))
+    migrations.downgrade(engine, "0002")  # the previous release: a migration is due
+    assert migrations.needs_upgrade(engine)
     taken = migrations.backup_and_upgrade(engine, db_path)
     assert taken is not None and taken.exists()
     con = sqlite3.connect(taken)
@@ -70,6 +82,7 @@ def test_failed_migration_restores_the_backup(engine, db_path, monkeypatch):
     factory = make_session_factory(engine)
     with transaction(factory) as s:
         s.execute(text("insert into sync_state(key, value) values ('keep', 'me')"))
+    migrations.downgrade(engine, "0002")
     engine.dispose()
 
     def broken_upgrade(eng, revision="head"):

@@ -2,7 +2,7 @@
 
 After every fault: each package accepted on the desk exists exactly once on the hub with the
 same manifest hash and every blob intact; the outbox is empty or each item has a reason; every
-decision for the branch is on the desk at its latest version (sync.md)."""
+decision for the branch is on the desk at its latest version (docs/sync.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.models import OutboxItem, Package, PackageFile
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.sync import push, state
+from ozq_wire import protocol as p
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 from tests.signing.pki import sign_draft
@@ -232,14 +233,7 @@ def test_same_uuid_with_a_different_manifest_needs_attention(desk, hub, enrolled
             )
         )
         s.flush()
-        from ozq_desktop.domain.acceptance import manifest_hash
-
-        pkg.manifest_hash = manifest_hash(
-            [
-                {"name": f.name, "sha256": f.sha256, "size": f.size, "mime": f.mime}
-                for f in pkg.files
-            ]
-        )
+        pkg.manifest_hash = p.manifest_hash(f.entry() for f in pkg.files)
         pkg.status = "queued"
         s.scalars(select(OutboxItem)).one().state = "pending"
     report = enrolled.run_once()

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from ozq_desktop.counter import accept_at_counter
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.errors import ValidationError
@@ -26,7 +25,7 @@ from ozq_hub.devtools import HubProcess
 from ozq_hub.models import Package as HubPackage
 from ozq_hub.service.signatures import verify_detached
 from ozq_wire.catalog import load_catalog
-from tests.domain.helpers import VALID_BIN, draft_for
+from tests.domain.helpers import VALID_BIN, draft_for, take_at_counter
 from tests.signing.pki import make_pki
 from tests.sync.conftest import Hub
 
@@ -88,7 +87,7 @@ def draft_with_scans(store, codes=CODES, seed=0):
 
 
 def accept(desk, store, signer, draft=None):
-    return accept_at_counter(
+    return take_at_counter(
         factory=desk["factory"],
         catalog=CATALOG,
         store=store,

@@ -29,10 +29,9 @@ from ozq_desktop import i18n
 from ozq_desktop.app import DeskApp
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.domain.drafts import Place
+from ozq_desktop.settings import PRINTER, SCANNER_DPI, SCANNER_OPTIONS, SCANNER_SOURCE
 from ozq_desktop.storage.engine import transaction
-from ozq_desktop.ui import scan_dialog
 from ozq_desktop.ui.actions import ActionId
-from ozq_desktop.ui.print_dialog import PRINTER_KEY
 from ozq_wire.catalog import load_catalog
 from tests.devices.helpers import PrivateCups
 from tests.domain.helpers import VALID_BIN, draft_for
@@ -76,12 +75,12 @@ def clerk_shots(out: Path, folder: Path, cups: PrivateCups | None) -> None:
 
     # A slow feeder with a grid on each page, so the picture catches the batch half-way.
     app.settings.setValue(
-        scan_dialog.OPTIONS_KEY,
+        SCANNER_OPTIONS.key,
         ["-x=150", "-y=200", "--test-picture=Grid", "--read-delay=yes",
          "--read-delay-duration=150000"],
     )  # fmt: skip
-    app.settings.setValue(scan_dialog.SOURCE_KEY, "feeder")
-    app.settings.setValue(scan_dialog.DPI_KEY, 200)
+    app.settings.setValue(SCANNER_SOURCE.key, "feeder")
+    app.settings.setValue(SCANNER_DPI.key, 200)
     editor = page.editors["expert_conclusion"]
     editor.scan_list.scan()
     dialog = editor.scan_list.scan_dialog
@@ -98,7 +97,7 @@ def clerk_shots(out: Path, folder: Path, cups: PrivateCups | None) -> None:
     shoot(main, out, "33-step3-scanned-document")
 
     if cups is not None:
-        app.settings.setValue(PRINTER_KEY, cups.queue)
+        app.settings.setValue(PRINTER.key, cups.queue)
         for code in ("application", "specialists_and_base"):
             page.editors[code].presented.setChecked(True)
         conclusion = editor.conclusion

@@ -10,11 +10,13 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
+from ozq_desktop import documents
+from ozq_desktop.documents import Kind
 from ozq_desktop.domain import packages
+from ozq_desktop.domain.changes import DirectDatabase
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.models import OutboxItem
 from ozq_desktop.storage.engine import reading
-from ozq_desktop.ui.print_jobs import PrintJob, renderer
 from tests.ui.conftest import VALID_BIN, idle, make_pdf, set_up_desk, sign_in, start_app, type_text
 from tests.ui.driver import WizardDriver
 from tests.ui.supervisor.helpers import accept_one
@@ -23,6 +25,11 @@ from tests.ui.supervisor.helpers import accept_one
 def pdf_text(pdf: bytes) -> str:
     pages = PdfReader(io.BytesIO(pdf)).pages
     return " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+
+
+def render(app, kind: Kind, package_id: str, lang: str) -> bytes:
+    database = DirectDatabase(app.desk.factory)
+    return documents.render(kind, package_id, lang, database=database, catalog=app.desk.catalog)
 
 
 def to_documents(drive: WizardDriver) -> None:
@@ -79,9 +86,7 @@ def test_files_and_sheets_a_second_scan_changes_the_count(qtbot, desk_app, main_
         pages = {d.code: d.pages for d in stored.documents}
     assert pages["expert_conclusion"] == 4 and pages["specialists_and_base"] == 2
     assert pages["application"] == 1  # no file of the applicant: the Annex 1 the desk made
-    receipt = renderer(
-        desk_app.desk.factory, desk_app.desk.catalog, result.package_id, PrintJob.RECEIPT
-    )("kk")
+    receipt = render(desk_app, Kind.RECEIPT, result.package_id, "kk")
     assert f"барлығы 3 құжат, {sum(pages.values())} парақ" in pdf_text(receipt)
 
 
@@ -114,9 +119,7 @@ def test_an_expired_conclusion_is_red_missing_and_named_on_the_refusal(
     result = drive.wizard.result
     assert result.outcome is Outcome.REFUSE
     assert [d.code for d in result.missing] == ["expert_conclusion"]
-    refusal = renderer(
-        desk_app.desk.factory, desk_app.desk.catalog, result.package_id, PrintJob.REFUSAL
-    )("ru")
+    refusal = render(desk_app, Kind.REFUSAL, result.package_id, "ru")
     assert f"срок действия заключения экспертизы от {old:%d.%m.%Y} истёк" in pdf_text(refusal)
 
 
@@ -165,9 +168,9 @@ def test_training_mode_signs_nothing_and_marks_every_document(qtbot, data_folder
         result = drive.wizard.result
         assert result.receipt_no == "ALA01-D1-T000001" and result.training
         assert "Оқу режимі" in drive.wizard.done_page.details.text()
-        for job in (PrintJob.RECEIPT, PrintJob.APPLICATION):
+        for kind in (Kind.RECEIPT, Kind.APPLICATION):
             for lang, mark in (("kk", "ОҚУ РЕЖИМІ — ЖАРАМСЫЗ"), ("ru", "УЧЕБНЫЙ РЕЖИМ")):
-                pdf = renderer(app.desk.factory, app.desk.catalog, result.package_id, job)(lang)
+                pdf = render(app, kind, result.package_id, lang)
                 assert mark in pdf_text(pdf)
         with reading(app.desk.factory) as s:
             assert s.scalars(select(OutboxItem)).all() == []  # never sent to the hub
@@ -263,9 +266,7 @@ def test_the_supervisor_gives_the_branch_in_russian_and_russian_receipts_print_i
         drive = WizardDriver(qtbot, app)
         drive.complete_attestation(tmp_path)
         drive.confirm()
-        pdf = renderer(
-            app.desk.factory, app.desk.catalog, drive.wizard.result.package_id, PrintJob.RECEIPT
-        )("ru")
+        pdf = render(app, Kind.RECEIPT, drive.wizard.result.package_id, "ru")
         text = pdf_text(pdf)
         assert "Шымкентский филиал" in text and "г. Шымкент, ул. Тауке хана, 5" in text
     finally:

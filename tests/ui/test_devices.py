@@ -17,10 +17,10 @@ from sqlalchemy import select
 from ozq_desktop.devices.scanner import ColourMode, Source
 from ozq_desktop.domain.waiting import ticket_issued_at, wait_seconds
 from ozq_desktop.models import AuditRow, Package
+from ozq_desktop.settings import PRINTER, RECEIPT_AT_ONCE, SCANNER_OPTIONS, SCANNER_SOURCE
 from ozq_desktop.storage.engine import reading
 from ozq_desktop.ui import scan_dialog
 from ozq_desktop.ui.dialogs import UnattachedChoice
-from ozq_desktop.ui.print_dialog import AT_ONCE_KEY, PRINTER_KEY
 from tests.devices.helpers import cups, cups_session, sane  # noqa: F401
 from tests.ui.conftest import VALID_BIN, idle, press, type_text
 from tests.ui.driver import WizardDriver
@@ -93,7 +93,7 @@ def test_scanning_into_the_wizard_then_accepting_the_package(qtbot, desk_app, ma
 
     # The settings are the desk's: the next document's dialog opens on the feeder.
     remembered = Source.FEEDER
-    assert desk_app.settings.value(scan_dialog.SOURCE_KEY) == remembered.value
+    assert desk_app.settings.value(SCANNER_SOURCE.key) == remembered.value
     for code in DOCUMENTS[1:]:
         editor = page.editors[code]
         dialog = open_scan_dialog(qtbot, editor, by_shortcut=True)
@@ -140,7 +140,7 @@ def test_device_errors_and_cancel_in_the_dialog_keep_the_pages(
     settings = desk_app.settings
     messages = {}
     for status in ("SANE_STATUS_JAMMED", "SANE_STATUS_COVER_OPEN", "SANE_STATUS_NO_DOCS"):
-        settings.setValue(scan_dialog.OPTIONS_KEY, [f"--read-return-value={status}"])
+        settings.setValue(SCANNER_OPTIONS.key, [f"--read-return-value={status}"])
         scan(qtbot, dialog, Source.FEEDER, 2)  # nothing lost, nothing half-scanned added
         assert dialog.status.kind == "error"
         messages[status] = dialog.status.text()
@@ -150,7 +150,7 @@ def test_device_errors_and_cancel_in_the_dialog_keep_the_pages(
 
     # Cancel in the middle of a slow feeder batch: the pages that came stay.
     settings.setValue(
-        scan_dialog.OPTIONS_KEY,
+        SCANNER_OPTIONS.key,
         ["-x=40", "-y=50", "--read-delay=yes", "--read-delay-duration=200000"],
     )
     dialog.source.setCurrentIndex(dialog.source.findData(Source.FEEDER.value))
@@ -225,7 +225,7 @@ def test_the_receipt_prints_through_the_print_dialog_to_cups(
         ["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert receipt_no in text
-    assert desk_app.settings.value(PRINTER_KEY) == cups.queue  # the desk remembers it
+    assert desk_app.settings.value(PRINTER.key) == cups.queue  # the desk remembers it
 
     # Paused: a clear message, nothing queued, the document still here to save or reprint.
     cups.run("cupsdisable", cups.queue)
@@ -259,8 +259,8 @@ def test_the_receipt_printed_at_once_after_acceptance(
     cups,  # noqa: F811
     tmp_path,
 ):
-    desk_app.settings.setValue(PRINTER_KEY, cups.queue)
-    desk_app.settings.setValue(AT_ONCE_KEY, "true")
+    desk_app.settings.setValue(PRINTER.key, cups.queue)
+    desk_app.settings.setValue(RECEIPT_AT_ONCE.key, "true")
     drive = accepted(qtbot, desk_app, tmp_path)
     status = drive.wizard.done_page.print_status
     qtbot.waitUntil(lambda: status.kind == "ok", timeout=30000)

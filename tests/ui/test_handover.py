@@ -75,6 +75,7 @@ def test_a_representative_takes_the_result_and_the_receipt_is_previewed(
         assert package.handed_over_to["poa_number"] == "СН-1234"
         assert package.handed_over_to["poa_date"] == date(2026, 11, 20).isoformat()
         assert package.handed_over_to["is_representative"] is True
+    idle(qtbot, desk_app)  # the list follows the hand-over through the changes channel
     assert dialog.model.rowCount() == 0  # an issued result is not offered again
 
     preview = dialog.preview

@@ -62,8 +62,9 @@ def test_a_dropped_pdf_is_stored_previewed_and_counted(qtbot, desk_app, main_win
     stored = desk_app.desk.scans.path_of(scan.sha256).read_bytes()
     assert not stored.startswith(b"%PDF")  # kept encrypted at rest, previewed all the same
     assert editor.presented.isChecked()  # a scan means the document is there
-    assert editor.scan_list.preview.pixmap() is not None
-    assert not editor.scan_list.preview.pixmap().isNull()
+    # The first page is rendered in QtPdf's own thread and arrives a moment later.
+    qtbot.waitUntil(lambda: not editor.scan_list.preview.pixmap().isNull(), timeout=10000)
+    assert editor.scan_list.preview.pixmap().width() <= 120
     assert "4" in editor.scan_list.list.item(0).text()
     idle(qtbot, desk_app)
     assert drive.wizard.draft.documents["expert_conclusion"].scans[0].sha256 == scan.sha256
@@ -100,7 +101,11 @@ def test_the_receipt_preview_saves_a_real_pdf(qtbot, desk_app, main_window, tmp_
     qtbot.mouseClick(drive.wizard.done_page.print_receipt, Qt.MouseButton.LeftButton)
     preview = drive.wizard.preview
     qtbot.waitUntil(lambda: preview.pdf_bytes.startswith(b"%PDF-"), timeout=20000)
-    assert preview.document.pageCount() == 2  # the applicant's copy and the centre's
+    # Rendered ahead the moment the package was accepted, and shown without rendering again.
+    assert preview.pdf_bytes is drive.wizard.prerender.result[0]
+    assert preview.page_count == 2  # the applicant's copy and the centre's
+    qtbot.waitUntil(lambda: 0 in preview.view.images, timeout=20000)  # rendered as an image
+    assert preview.view.images[0].width() > 300
     assert receipt_no in _text(preview.pdf_bytes)
 
     preview.language.setCurrentIndex(preview.language.findData("ru"))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ozq_desktop.domain.accounts import set_signing
 from ozq_desktop.models import AuditRow, Package, User
 from ozq_desktop.signing.choice import ENV_NCALAYER_URL
-from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.storage.engine import reading
 from ozq_desktop.sync.push import declaration
 from ozq_desktop.ui.actions import ActionId
 from ozq_hub.service.signatures import verify_detached
@@ -52,7 +52,7 @@ def answer_password(qtbot, dialog, password: str) -> None:
 
 
 def test_a_key_file_is_checked_and_saved(qtbot, desk_app, main_window, key_file):
-    use_signing(desk_app, main_window, None)  # a clerk who has not chosen yet
+    use_signing(qtbot, desk_app, main_window, None)  # a clerk who has not chosen yet
     dialog = open_dialog(qtbot, main_window)
     assert dialog.radio[""].isChecked()  # nobody signs until they choose
     assert unnamed_inputs(dialog) == []
@@ -111,14 +111,13 @@ def signed_packages(app) -> list[tuple[str, bytes | None, str | None]]:
         return [(p.receipt_no, p.signature, p.signer) for p in s.scalars(select(Package))]
 
 
-def use_signing(app, window, kind: str, path: Path | None = None) -> None:
-    """The clerk's saved choice, as the signing dialog stores it."""
-    with transaction(app.desk.factory) as s:
-        set_signing(
-            session=s, user=window.clerk.user, kind=kind, key_path=str(path) if path else None
-        )
-    window.clerk.user.signing_kind = kind
-    window.clerk.user.signing_key_path = str(path) if path else None
+def use_signing(qtbot, app, window, kind: str, path: Path | None = None) -> None:
+    """The clerk's saved choice, written as the signing dialog writes it; the session follows
+    through the changes channel (its account is replaced, not patched)."""
+    user, key_path = window.clerk.user, str(path) if path else None
+    app.tasks.write(lambda s: set_signing(session=s, user=user, kind=kind, key_path=key_path))
+    qtbot.waitUntil(lambda: window.clerk.user.signing_kind == kind, timeout=10000)
+    idle(qtbot, app)
 
 
 def at_review(qtbot, app, tmp_path) -> WizardDriver:
@@ -151,7 +150,7 @@ def package_clerk(session, package):
 def test_an_accepted_package_is_signed_with_the_key_file(
     qtbot, desk_app, main_window, pki, key_file, tmp_path
 ):
-    use_signing(desk_app, main_window, "pkcs12", key_file)
+    use_signing(qtbot, desk_app, main_window, "pkcs12", key_file)
     drive = at_review(qtbot, desk_app, tmp_path)
     drive.next()
     qtbot.waitUntil(lambda: drive.wizard.flow.password_dialog is not None, timeout=15000)
@@ -181,7 +180,7 @@ def test_an_accepted_package_is_signed_through_ncalayer(
 ):
     with NcaLayerStandIn(SigningKey.from_pkcs12(key_file, PASSWORD)) as standin:
         monkeypatch.setenv(ENV_NCALAYER_URL, standin.start())
-        use_signing(desk_app, main_window, "ncalayer")
+        use_signing(qtbot, desk_app, main_window, "ncalayer")
         drive = at_review(qtbot, desk_app, tmp_path)
         drive.confirm()  # no password asked by the desk: NCALayer asks for its PIN
         receipt_no = drive.wizard.result.receipt_no
@@ -190,7 +189,7 @@ def test_an_accepted_package_is_signed_through_ncalayer(
 
 
 def test_a_refusal_is_not_signed(qtbot, desk_app, main_window, key_file, tmp_path):
-    use_signing(desk_app, main_window, "pkcs12", key_file)
+    use_signing(qtbot, desk_app, main_window, "pkcs12", key_file)
     drive = WizardDriver(qtbot, desk_app)
     drive.start("attestation")
     drive.place()

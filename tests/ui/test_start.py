@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.app import DeskApp, open_desk
+from ozq_desktop.app import DeskApp, open_desk, open_storage
 from ozq_desktop.domain.accounts import Role
 from ozq_desktop.errors import StorageError
 from tests.printing.pdf import pages_text
@@ -191,6 +191,35 @@ def test_a_sign_in_submitted_before_the_database_opened_goes_through(qtbot, data
         login.password_edit.setText("clerkpass1")
         qtbot.mouseClick(login.sign_in_button, Qt.MouseButton.LeftButton)
         assert not login.ready and app.main_window is None
+        with qtbot.waitSignal(app.main_window_shown, timeout=20000):
+            gate.set()
+        assert app.main_window.clerk.user.login == "clerk"
+    finally:
+        gate.set()
+        app.shutdown()
+
+
+def test_sign_in_opens_at_a_glance_before_the_storage_and_waits_for_it(qtbot, data_folder):
+    """A normal start enables sign-in from a glance at the database; a sign-in pressed while
+    the full storage is still opening goes through once it is open."""
+    set_up_desk(data_folder)
+    gate = threading.Event()
+
+    def slow_open(folder):
+        gate.wait(20)
+        return open_storage(folder)
+
+    app = DeskApp(data_folder, opener=slow_open)
+    try:
+        with qtbot.waitSignal(app.sign_in_ready, timeout=20000):
+            login = app.start()
+        assert login.ready and login.sign_in_button.isEnabled() and app.storage is None
+        assert login.branch_label.text() == "«Азаматтарға арналған үкімет» филиалы, Алматы"
+        login.login_edit.setText("clerk")
+        login.password_edit.setText("clerkpass1")
+        qtbot.mouseClick(login.sign_in_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(100)
+        assert app.main_window is None
         with qtbot.waitSignal(app.main_window_shown, timeout=20000):
             gate.set()
         assert app.main_window.clerk.user.login == "clerk"

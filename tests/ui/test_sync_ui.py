@@ -13,6 +13,7 @@ from ozq_desktop.storage.engine import reading
 from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.actions import ActionId
 from tests.sync.conftest import hub  # noqa: F401  (the real hub process fixture)
+from tests.ui.cells import cell, rows
 from tests.ui.conftest import (
     VALID_BIN,
     idle,
@@ -74,13 +75,22 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
         )
         assert status.connection_label.text().startswith("желіде")
 
-        # Two accepted packages; Sync now sends them.
+        # Two accepted packages; Sync now sends them, the status bar showing how far it is.
         a = accept_one(app, main.clerk.user, seed=1)
         b = accept_one(app, main.clerk.user, seed=2)
+        shown = []
+        main.sync.progressed.connect(
+            lambda p: shown.append((p.packages_done, p.bytes_done, status.progress_label.text()))
+        )
         main.actions[ActionId.SYNC_NOW].trigger()
         qtbot.waitUntil(
             lambda: main.sync.report.pushed == 2 and not main.sync.running, timeout=20000
         )
+        assert shown[0][0] == 0 and shown[-1][0] == 2
+        assert [done for done, _b, _t in shown] == sorted(done for done, _b, _t in shown)
+        assert any(t.startswith("Жіберілуде: 1/2 · ") for _d, _b, t in shown)
+        assert shown[-1][1] > 0  # the scans' bytes went, and were counted
+        assert not status.progress_label.isVisible()  # gone once the cycle reported
         assert status.outbox_label.text() == "Жіберу кезегінде: 0"
         assert "соңғы синхрондау" in status.connection_label.text()
 
@@ -106,13 +116,13 @@ def test_enrol_sync_receive_a_decision_and_retry_a_failed_package(
 
         main.actions[ActionId.NEEDS_ATTENTION].trigger()
         attention = main.attention_dialog
-        qtbot.waitUntil(lambda: attention.table.rowCount() == 1, timeout=10000)
-        assert attention.table.item(0, 0).text() == c.receipt_no
-        assert attention.table.item(0, 1).text()  # the reason, as the hub gave it
+        qtbot.waitUntil(lambda: rows(attention.table) == 1, timeout=10000)
+        assert cell(attention.table, 0, 0) == c.receipt_no
+        assert cell(attention.table, 0, 1)  # the reason, as the hub gave it
         path.write_bytes(good)  # the cause is fixed
         with qtbot.waitSignal(attention.retried, timeout=10000):
             qtbot.mouseClick(attention.retry_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: attention.table.rowCount() == 0, timeout=10000)
+        qtbot.waitUntil(lambda: rows(attention.table) == 0, timeout=10000)
         assert attention.hint.text() == "Назар аударуды қажет ететін топтама жоқ."
         qtbot.waitUntil(
             lambda: main.sync.report.pushed == 1 and not main.sync.running, timeout=20000

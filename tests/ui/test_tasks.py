@@ -1,5 +1,6 @@
 """The one background-task helper: callbacks on the GUI thread, database jobs in order,
-errors delivered, and the development watchdog noticing a stalled GUI thread."""
+errors delivered, every committed write announced once, and the development watchdog
+noticing a stalled GUI thread."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from PySide6.QtCore import QObject, QTimer
 
 from ozq_desktop.domain import drafts
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner
@@ -65,7 +67,7 @@ def test_database_jobs_run_one_after_another_in_order(qtbot, runner, desk):
         def save(s, n=n):
             order.append(n)
             draft.applicant.name = f"applicant {n}"
-            drafts.save_draft(session=s, actor=clerk, draft=draft)
+            return drafts.save_draft(session=s, actor=clerk, draft=draft)
 
         runner.write(save)
     runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk.id), found.extend)
@@ -91,6 +93,72 @@ def _alive(obj) -> bool:
     return shiboken6.isValid(obj)
 
 
+def test_a_committed_write_is_announced_once_even_when_its_owner_is_gone(qtbot, runner, desk):
+    clerk = desk["clerk"]
+    clerk_id = clerk.id
+    announced, owner = [], QObject()
+    runner.changed.connect(announced.append)
+    gate = threading.Event()
+
+    def save(s):
+        gate.wait(5)
+        return drafts.save_draft(session=s, actor=clerk, draft=PackageDraft("attestation"))
+
+    runner.write(save, owner=owner)
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(owner), timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    assert announced == [Changes(drafts=True)]
+    found = []
+    runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk_id), found.extend)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    assert len(found) == 1  # committed before it was announced
+
+
+def test_a_write_that_does_not_say_what_it_changed_is_rolled_back(qtbot, runner, desk):
+    clerk = desk["clerk"]
+    clerk_id = clerk.id
+    errors, announced = [], []
+    runner.changed.connect(announced.append)
+
+    def careless(s):
+        drafts.save_draft(session=s, actor=clerk, draft=PackageDraft("attestation"))
+
+    runner.write(careless, on_error=errors.append)
+    found = []
+    runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk_id), found.extend)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    assert [type(e) for e in errors] == [TypeError] and "must return Changes" in str(errors[0])
+    assert found == [] and announced == []
+
+
+def test_a_pool_job_uses_the_database_worker_in_turn(qtbot, runner, desk):
+    """The sync cycle's way: network on the pool, each database step on the database worker,
+    each write announced as it commits."""
+    clerk = desk["clerk"]
+    clerk_id = clerk.id
+    database = runner.database()
+    announced, threads, results = [], [], []
+    runner.changed.connect(announced.append)
+
+    def on_database(s):
+        threads.append(threading.current_thread().name)
+        return drafts.save_draft(session=s, actor=clerk, draft=PackageDraft("attestation"))
+
+    def pool_job():
+        threads.append(threading.current_thread().name)
+        database.write(on_database)
+        return database.read(lambda s: len(drafts.drafts_of(session=s, user_id=clerk_id)))
+
+    runner.run(pool_job, results.append)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    assert results == [1] and announced == [Changes(drafts=True)]
+    assert threads[0] != threads[1]  # the pool's thread, then the database worker's
+    with pytest.raises(RuntimeError, match="GUI thread"):
+        database.read(lambda s: None)
+
+
 def test_the_watchdog_logs_a_stall_of_the_gui_thread(qtbot, caplog):
     watchdog = StallWatchdog(threshold_ms=100, interval_ms=20)
     watchdog.start()
@@ -98,5 +166,16 @@ def test_the_watchdog_logs_a_stall_of_the_gui_thread(qtbot, caplog):
         QTimer.singleShot(0, lambda: time.sleep(0.35))  # a deliberately frozen GUI thread
         qtbot.waitUntil(lambda: bool(watchdog.stalls), timeout=5000)
     watchdog.stop()
-    assert max(watchdog.stalls) >= 200
+    assert max(watchdog.stalls) >= 350  # the whole gap, not the lateness past 20 ms
     assert any("GUI thread stalled" in r.getMessage() for r in caplog.records)
+
+
+def test_the_watchdog_sees_a_stall_just_over_the_threshold(qtbot):
+    """110 ms: 90 ms late past its 20 ms beat, which the old lateness measure missed."""
+    watchdog = StallWatchdog(threshold_ms=100, interval_ms=20)
+    watchdog.start()
+    qtbot.wait(60)
+    QTimer.singleShot(0, lambda: time.sleep(0.11))
+    qtbot.waitUntil(lambda: bool(watchdog.stalls), timeout=5000)
+    watchdog.stop()
+    assert 105 <= max(watchdog.stalls) < 400

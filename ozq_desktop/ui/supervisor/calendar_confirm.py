@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ozq_desktop.domain.calendar_change import ChangePreview
+from ozq_desktop.domain.calendar_change import ChangePreview, Move
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.supervisor.common import fill, table
+from ozq_desktop.ui.tables import Column, RowsModel, table_view
 
-COLUMNS = (
-    N_("Receipt number"),
-    N_("Applicant"),
-    N_("Due now"),
-    N_("Due after the change"),
-    N_("Date on the receipt"),
+COLUMNS: tuple[Column[Move], ...] = (
+    Column(N_("Receipt number"), lambda m: m.receipt_no),
+    Column(N_("Applicant"), lambda m: m.applicant_name),
+    Column(N_("Due now"), lambda m: day_text(m.old)),
+    Column(N_("Due after the change"), lambda m: day_text(m.new)),
+    Column(N_("Date on the receipt"), lambda m: day_text(m.promised)),
 )
 
 
@@ -38,7 +38,15 @@ class CalendarChangeDialog(QDialog):
         self.warning.setObjectName("calendar_confirm_warning")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.moves = table(self, "calendar_confirm_moves", self.texts, N_("Result dates that move"))
+        self.moves_model = RowsModel(COLUMNS, self)
+        self.moves_model.set_rows(list(found.moves))
+        self.moves = table_view(
+            self,
+            "calendar_confirm_moves",
+            self.texts,
+            N_("Result dates that move"),
+            self.moves_model,
+        )
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         named(self.save_button, "calendar_confirm_save", self.texts, N_("Save the change"))
@@ -46,7 +54,9 @@ class CalendarChangeDialog(QDialog):
         self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         named(self.cancel_button, "calendar_confirm_cancel", self.texts, N_("Cancel"))
         self.texts.bind(self.cancel_button.setText, N_("Cancel"))
-        self.cancel_button.setDefault(True)  # a slip of Enter changes nothing
+        # A slip of Enter changes nothing: Save never becomes the default, even with focus.
+        self.save_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -95,18 +105,5 @@ class CalendarChangeDialog(QDialog):
         else:
             summary = tr(N_("This change moves the result date of no open package."))
         self.summary.setText(summary)
-        fill(
-            self.moves,
-            COLUMNS,
-            [
-                [
-                    m.receipt_no,
-                    m.applicant_name,
-                    day_text(m.old),
-                    day_text(m.new),
-                    day_text(m.promised),
-                ]
-                for m in found.moves
-            ],
-        )
+        self.moves_model.retranslate()
         self.moves.setVisible(bool(found.moves))

@@ -1,12 +1,15 @@
 """The working calendar: the year's days off, and the branch's own changes to it (an extra day
 off, a working Saturday). A change is shown before it is saved: the open packages whose result
-date it moves, and a warning for today and past days (domain/calendar_change.py)."""
+date it moves, and a warning for today and past days (domain/calendar_change.py). Once saved,
+every open screen that shows those dates follows (a calendar change is announced like any
+write, docs/architecture.md)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -17,16 +20,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.forms import add_row, labelled, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.supervisor.calendar_confirm import CalendarChangeDialog
-from ozq_desktop.ui.supervisor.common import add_row, date_edit, date_of, fill, table
-from ozq_wire.calendar import OverrideKind
+from ozq_desktop.ui.supervisor.common import date_edit, date_of
+from ozq_desktop.ui.tables import Column, RowsModel, current_row, table_view
+from ozq_wire.calendar import Override, OverrideKind
 
 KINDS = {OverrideKind.DAY_OFF: N_("Day off"), OverrideKind.WORKING_DAY: N_("Working day")}
+
+DAYS_OFF_COLUMNS: tuple[Column[tuple[date, str]], ...] = (
+    Column(N_("Date"), lambda d: day_text(d[0])),
+    Column(N_("Name"), lambda d: d[1]),
+)
+OVERRIDE_COLUMNS: tuple[Column[Override], ...] = (
+    Column(N_("Date"), lambda o: day_text(o.day)),
+    Column(N_("Kind of day"), lambda o: tr(KINDS[o.kind])),
+    Column(N_("Note"), lambda o: o.note),
+)
 
 
 def read_calendar(session, year: int, lang: str):
@@ -50,14 +67,14 @@ def apply_change(session, catalog, change, actor):
 
 
 class CalendarPage(QWidget):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("calendar_page")
         self._services = services
         self._clerk = clerk
         self.texts = Texts()
-        self.days_off: list = []
-        self.overrides: list = []
         self.confirm_dialog: CalendarChangeDialog | None = None
         today = services.clock().date()
         self.year_spin = QSpinBox(self)
@@ -65,11 +82,19 @@ class CalendarPage(QWidget):
         self.year_spin.setRange(2020, 2100)
         self.year_spin.setValue(today.year)
         self.year_spin.valueChanged.connect(lambda _v: self.refresh())
-        self.days_table = table(self, "calendar_days_off", self.texts, N_("Days off of the year"))
-        self.overrides_table = table(
-            self, "calendar_overrides", self.texts, N_("Changes made by the branch")
+        self.days_model = RowsModel(DAYS_OFF_COLUMNS, self)
+        self.days_table = table_view(
+            self, "calendar_days_off", self.texts, N_("Days off of the year"), self.days_model
         )
-        self.overrides_table.currentCellChanged.connect(lambda *_: self._chosen())
+        self.overrides_model = RowsModel(OVERRIDE_COLUMNS, self)
+        self.overrides_table = table_view(
+            self,
+            "calendar_overrides",
+            self.texts,
+            N_("Changes made by the branch"),
+            self.overrides_model,
+        )
+        self.overrides_table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
 
         box = QGroupBox(self)
         self.texts.bind(box.setTitle, N_("Change the calendar"))
@@ -81,7 +106,7 @@ class CalendarPage(QWidget):
         self.note_edit = QLineEdit(box)
         named(self.note_edit, "calendar_note", self.texts, N_("Note"))
         self.add_button = self._button(box, "calendar_add", N_("Save the change"), self.add)
-        form = QFormLayout(box)
+        form = new_form(box)
         add_row(form, self.texts, N_("Date"), self.day_edit)
         add_row(form, self.texts, N_("Kind of day"), self.kind_combo)
         add_row(form, self.texts, N_("Note"), self.note_edit)
@@ -94,10 +119,7 @@ class CalendarPage(QWidget):
         self.message.setWordWrap(True)
 
         year_row = QHBoxLayout()
-        year_label = QLabel(self)
-        self.texts.bind(year_label.setText, N_("Year"))
-        year_label.setBuddy(self.year_spin)
-        year_row.addWidget(year_label)
+        year_row.addWidget(labelled(self.texts, N_("Year"), self.year_spin))
         year_row.addWidget(self.year_spin)
         year_row.addStretch(1)
         right = QVBoxLayout()
@@ -112,6 +134,7 @@ class CalendarPage(QWidget):
         layout.addLayout(columns, 1)
         layout.addWidget(self.message)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
 
     def _button(self, parent: QWidget, name: str, msgid: str, slot) -> QPushButton:
@@ -128,31 +151,34 @@ class CalendarPage(QWidget):
             lambda s: read_calendar(s, year, lang), self._show, self._failed, owner=self
         )
 
-    def _show(self, found) -> None:
-        self.days_off, self.overrides = found
-        self._fill()
+    def _changed(self, changes: Changes) -> None:
+        if changes.calendar:
+            self.refresh()
 
-    def _fill(self) -> None:
-        fill(
-            self.days_table,
-            (N_("Date"), N_("Name")),
-            [[day_text(d), name] for d, name in self.days_off],
-        )
-        fill(
-            self.overrides_table,
-            (N_("Date"), N_("Kind of day"), N_("Note")),
-            [[day_text(o.day), tr(KINDS[o.kind]), o.note] for o in self.overrides],
-        )
+    @property
+    def days_off(self) -> list[tuple[date, str]]:
+        return self.days_model.rows
+
+    @property
+    def overrides(self) -> list[Override]:
+        return self.overrides_model.rows
+
+    def _show(self, found) -> None:
+        days_off, overrides = found
+        self.days_model.set_rows(days_off)
+        self.overrides_model.set_rows(overrides)
         self._chosen()
 
     def _chosen(self) -> None:
-        self.remove_button.setEnabled(0 <= self.overrides_table.currentRow() < len(self.overrides))
+        row = current_row(self.overrides_table)
+        self.remove_button.setEnabled(0 <= row < self.overrides_model.rowCount())
 
     def retranslate(self) -> None:
         self.texts.apply()
         for i, kind in enumerate(KINDS):
             self.kind_combo.setItemText(i, tr(KINDS[kind]))
-        self._fill()
+        self.days_model.retranslate()
+        self.overrides_model.retranslate()
 
     # -- changes -------------------------------------------------------------------------
 
@@ -165,8 +191,8 @@ class CalendarPage(QWidget):
     def remove(self) -> None:
         from ozq_desktop.domain.calendar_change import CalendarChange
 
-        row = self.overrides_table.currentRow()
-        if not 0 <= row < len(self.overrides):
+        row = current_row(self.overrides_table)
+        if not 0 <= row < self.overrides_model.rowCount():
             return
         self.propose(CalendarChange(self.overrides[row].day, None))
 
@@ -189,17 +215,16 @@ class CalendarPage(QWidget):
         catalog, actor = self._services.catalog, self._clerk.user
         self._services.tasks.write(
             lambda s: apply_change(s, catalog, change, actor),
-            self._changed,
+            self._saved,
             self._failed,
             owner=self,
         )
 
-    def _changed(self, moves) -> None:
+    def _saved(self, moves: Written[tuple]) -> None:
         self.note_edit.clear()
         self.message.setText(
-            tr(N_("Calendar saved; result dates moved: {count}."), count=len(moves))
+            tr(N_("Calendar saved; result dates moved: {count}."), count=len(moves.value))
         )
-        self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText(error_text(exc))

@@ -1,4 +1,5 @@
-"""Small pieces the supervisor's tabs share: a read-only table, a date input, labelled forms."""
+"""Small pieces the supervisor's tabs share: a date input, a line input, a button, a message,
+and the page shape (a table over forms). Tables: ui/tables.py; labelled inputs: ui/forms.py."""
 
 from __future__ import annotations
 
@@ -6,55 +7,17 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ozq_desktop.i18n import tr
 from ozq_desktop.ui.language import Texts, named
-
-OVERDUE_BRUSH = QBrush(QColor("#f8d7da"))
-
-
-def table(parent: QWidget, name: str, texts: Texts, accessible_msgid: str) -> QTableWidget:
-    widget = QTableWidget(0, 0, parent)
-    named(widget, name, texts, accessible_msgid)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    widget.horizontalHeader().setStretchLastSection(True)
-    widget.verticalHeader().setVisible(False)
-    return widget
-
-
-def fill(widget: QTableWidget, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """Headers are msgids (translated here); cells are shown as given."""
-    widget.setColumnCount(len(headers))
-    widget.setHorizontalHeaderLabels([tr(h) for h in headers])
-    widget.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            widget.setItem(r, c, QTableWidgetItem(value))
-
-
-def highlight_row(widget: QTableWidget, row: int) -> None:
-    for c in range(widget.columnCount()):
-        item = widget.item(row, c)
-        if item is not None:
-            item.setBackground(OVERDUE_BRUSH)
 
 
 def date_edit(parent: QWidget, name: str, texts: Texts, msgid: str, value: date) -> QDateEdit:
@@ -68,13 +31,6 @@ def date_edit(parent: QWidget, name: str, texts: Texts, msgid: str, value: date)
 
 def date_of(edit: QDateEdit) -> date:
     return edit.date().toPython()
-
-
-def add_row(form: QFormLayout, texts: Texts, msgid: str, widget: QWidget) -> None:
-    label = QLabel(widget.parentWidget())
-    texts.bind(label.setText, msgid)
-    label.setBuddy(widget)
-    form.addRow(label, widget)
 
 
 def line_edit(parent: QWidget, name: str, texts: Texts, msgid: str) -> QLineEdit:

@@ -4,7 +4,6 @@ calendar), answer it, and see the overdue ones highlighted."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGroupBox,
     QLineEdit,
     QPlainTextEdit,
@@ -12,45 +11,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.domain.changes import Changes
+from ozq_desktop.domain.complaints import ComplaintLine
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.supervisor.common import (
-    add_row,
     date_edit,
     date_of,
-    fill,
-    highlight_row,
     line_edit,
     message_label,
     push_button,
-    table,
     table_over_boxes,
 )
+from ozq_desktop.ui.tables import Column, RowsModel, current_row, table_view
 
-HEADERS = (
-    N_("Incoming number"),
-    N_("Registered on"),
-    N_("Complainant"),
-    N_("Subject"),
-    N_("Answer deadline"),
-    N_("Answered on"),
+COLUMNS: tuple[Column[ComplaintLine], ...] = (
+    Column(N_("Incoming number"), lambda c: c.incoming_no),
+    Column(N_("Registered on"), lambda c: day_text(c.registered_on)),
+    Column(N_("Complainant"), lambda c: c.complainant),
+    Column(N_("Subject"), lambda c: c.about),
+    Column(N_("Answer deadline"), lambda c: day_text(c.deadline)),
+    Column(N_("Answered on"), lambda c: day_text(c.answered_on) if c.answered_on else ""),
 )
 
 
 class ComplaintsPage(QWidget):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("complaints_page")
         self._services = services
         self._clerk = clerk
         self.texts = Texts()
-        self.lines: list = []
         today = services.clock().date()
-        self.table = table(self, "complaints_table", self.texts, N_("Complaints journal"))
-        self.table.currentCellChanged.connect(lambda *_: self._chosen())
+        self.model = RowsModel(
+            COLUMNS,
+            self,
+            highlight=lambda c: c.overdue,
+            highlight_tip=lambda: tr(N_("The answer is overdue.")),
+        )
+        self.table = table_view(
+            self, "complaints_table", self.texts, N_("Complaints journal"), self.model
+        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
 
         new_box = QGroupBox(self)
         self.texts.bind(new_box.setTitle, N_("Register a complaint"))
@@ -66,7 +75,7 @@ class ComplaintsPage(QWidget):
         self.text_edit.setMaximumHeight(80)
         self.register_button = self._button(new_box, "complaint_register", N_("Register"))
         self.register_button.clicked.connect(self.register_complaint)
-        form = QFormLayout(new_box)
+        form = new_form(new_box)
         add_row(form, self.texts, N_("Incoming number"), self.incoming_edit)
         add_row(form, self.texts, N_("Registered on"), self.registered_edit)
         add_row(form, self.texts, N_("Complainant"), self.complainant_edit)
@@ -87,7 +96,7 @@ class ComplaintsPage(QWidget):
             answer_box, "complaint_answer_button", N_("Record the answer")
         )
         self.answer_button.clicked.connect(self.answer_complaint)
-        answer_form = QFormLayout(answer_box)
+        answer_form = new_form(answer_box)
         add_row(answer_form, self.texts, N_("Answer"), self.answer_edit)
         add_row(answer_form, self.texts, N_("Answered on"), self.answered_edit)
         answer_form.addRow(self.answer_button)
@@ -95,6 +104,7 @@ class ComplaintsPage(QWidget):
         self.message = message_label(self, "complaints_message")
         table_over_boxes(self, self.table, (new_box, answer_box), self.message)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
 
     def _line(self, parent: QWidget, name: str, msgid: str) -> QLineEdit:
@@ -116,33 +126,21 @@ class ComplaintsPage(QWidget):
             owner=self,
         )
 
-    def _show(self, lines: list) -> None:
-        self.lines = lines
-        self._fill()
+    def _changed(self, changes: Changes) -> None:
+        if changes.complaints:
+            self.refresh()
+
+    @property
+    def lines(self) -> list[ComplaintLine]:
+        return self.model.rows
+
+    def _show(self, lines: list[ComplaintLine]) -> None:
+        self.model.set_rows(lines)
         self._chosen()
 
-    def _fill(self) -> None:
-        rows = [
-            [
-                c.incoming_no,
-                day_text(c.registered_on),
-                c.complainant,
-                c.about,
-                day_text(c.deadline),
-                day_text(c.answered_on) if c.answered_on else "",
-            ]
-            for c in self.lines
-        ]
-        fill(self.table, HEADERS, rows)
-        for i, c in enumerate(self.lines):
-            if c.overdue:
-                highlight_row(self.table, i)
-                for col in range(self.table.columnCount()):
-                    self.table.item(i, col).setToolTip(tr(N_("The answer is overdue.")))
-
-    def selected(self):
-        row = self.table.currentRow()
-        return self.lines[row] if 0 <= row < len(self.lines) else None
+    def selected(self) -> ComplaintLine | None:
+        row = current_row(self.table)
+        return self.model.row_at(row) if 0 <= row < self.model.rowCount() else None
 
     def _chosen(self) -> None:
         line = self.selected()
@@ -150,7 +148,7 @@ class ComplaintsPage(QWidget):
 
     def retranslate(self) -> None:
         self.texts.apply()
-        self._fill()
+        self.model.retranslate()
 
     # -- writing -------------------------------------------------------------------------
 
@@ -173,7 +171,8 @@ class ComplaintsPage(QWidget):
 
         self._services.tasks.write(job, self._registered, self._failed, owner=self)
 
-    def _registered(self, line) -> None:
+    def _registered(self, written) -> None:
+        line = written.value
         for edit in (self.incoming_edit, self.complainant_edit, self.about_edit):
             edit.clear()
         self.text_edit.clear()
@@ -184,7 +183,6 @@ class ComplaintsPage(QWidget):
                 deadline=day_text(line.deadline),
             )
         )
-        self.refresh()
 
     def answer_complaint(self) -> None:
         from ozq_desktop.domain.complaints import answer_complaint
@@ -206,10 +204,10 @@ class ComplaintsPage(QWidget):
             owner=self,
         )
 
-    def _answered(self, line) -> None:
+    def _answered(self, written) -> None:
         self.answer_edit.clear()
-        self.message.setText(tr(N_("Complaint {number} answered."), number=line.incoming_no))
-        self.refresh()
+        number = written.value.incoming_no
+        self.message.setText(tr(N_("Complaint {number} answered."), number=number))
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText(error_text(exc))

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices
-from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.language import Texts, follow_language
 from ozq_desktop.ui.package_table import PackageTableModel
+from ozq_desktop.ui.tables import table_view
 
 SECTIONS = (
     ("overdue", N_("Overdue: {count}")),
@@ -67,19 +63,17 @@ class DeadlinesPage(QWidget):
             font.setBold(True)
             title.setFont(font)
             model = PackageTableModel(services.catalog, self)
-            view = QTableView(self)
-            named(view, f"{key}_table", self.texts, TABLE_NAMES[key])
-            view.setModel(model)
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
-            view.verticalHeader().setVisible(False)
+            view = table_view(self, f"{key}_table", self.texts, TABLE_NAMES[key], model)
             layout.addWidget(title)
             layout.addWidget(view, 1)
             self.titles[key], self.models[key], self.tables[key] = title, model, view
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.package_lists:
+            self.refresh()
 
     def refresh(self) -> None:
         today = self._services.clock().date()

@@ -1,5 +1,6 @@
 """The daily register: one date, all clerks or one; view it, print it, export it to XLSX, and
-close the day (the supervisor's sign-off freezes the register)."""
+close the day (the supervisor's sign-off freezes the register). The page follows what writes
+change: an acceptance, a hand-over or a sign-off on that day redraws it."""
 
 from __future__ import annotations
 
@@ -17,27 +18,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.documents import Day, Kind
+from ozq_desktop.domain.changes import Changes
+from ozq_desktop.domain.registers import DailyRegister, RegisterEntry
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.labels import day_text, time_text
 from ozq_desktop.ui.language import Texts, follow_language, named
-from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
-from ozq_desktop.ui.supervisor.common import date_edit, date_of, fill, table
+from ozq_desktop.ui.pdf_preview import PdfPreviewDialog, render_job
+from ozq_desktop.ui.supervisor.common import date_edit, date_of
+from ozq_desktop.ui.tables import Column, RowsModel, table_view
+from ozq_wire.catalog import Catalog
 
-HEADERS = (
-    N_("Clerk"),
-    N_("Receipt number"),
-    N_("Time"),
-    N_("Service"),
-    N_("Applicant"),
-    N_("Outcome"),
-)
 OUTCOMES = {
     "accepted": N_("Accepted"),
     "refused": N_("Refused"),
     "handed_over": N_("Handed over"),
 }
+
+
+def register_columns(catalog: Catalog) -> tuple[Column[RegisterEntry], ...]:
+    def service(e: RegisterEntry) -> str:
+        return catalog.get(e.service_id).short_name.get(current_language())
+
+    def outcome(e: RegisterEntry) -> str:
+        return tr(OUTCOMES[e.outcome]) if e.outcome in OUTCOMES else e.outcome
+
+    return (
+        Column(N_("Clerk"), lambda e: e.clerk_name),
+        Column(N_("Receipt number"), lambda e: e.receipt_no),
+        Column(N_("Time"), lambda e: e.time),
+        Column(N_("Service"), service),
+        Column(N_("Applicant"), lambda e: e.applicant),
+        Column(N_("Outcome"), outcome),
+    )
 
 
 def ask_xlsx_path(parent: QWidget, suggested: str) -> Path | None:
@@ -57,46 +74,10 @@ def ask_close_day(parent: QWidget, day: date) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def register_bytes(services: DeskServices, day: date, clerk_id, supervisor: str, xlsx: bool):
-    """A function of the language rendering the register (PDF or XLSX) from the database."""
-    factory, catalog = services.tasks.factory, services.catalog
-
-    def render(lang: str) -> bytes:
-        from ozq_desktop import documents
-        from ozq_desktop.domain.registers import daily_register
-        from ozq_desktop.printing import render_register, render_register_xlsx
-        from ozq_desktop.storage.engine import reading
-
-        with reading(factory) as s:
-            register = daily_register(session=s, day=day, clerk_id=clerk_id)
-            data = documents.register_data(
-                session=s, catalog=catalog, register=register, supervisor_name=supervisor
-            )
-        return (render_register_xlsx if xlsx else render_register)(data, lang)
-
-    return render
-
-
-def transfer_bytes(services: DeskServices, day: date, handed_over_by: str):
-    """A function of the language rendering the day's transfer register for the committee."""
-    factory, catalog = services.tasks.factory, services.catalog
-
-    def render(lang: str) -> bytes:
-        from ozq_desktop import documents
-        from ozq_desktop.printing import render_transfer
-        from ozq_desktop.storage.engine import reading
-
-        with reading(factory) as s:
-            data = documents.transfer_data(
-                session=s, catalog=catalog, day=day, handed_over_by=handed_over_by
-            )
-        return render_transfer(data, lang)
-
-    return render
-
-
 class RegisterPage(QWidget):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("register_page")
         self._services = services
@@ -119,7 +100,10 @@ class RegisterPage(QWidget):
             "register_transfer", N_("Transfer register…"), self.print_transfer
         )
         self.close_button = self._button("register_close_day", N_("Close the day"), self.close_day)
-        self.table = table(self, "register_table", self.texts, N_("Daily register"))
+        self.model = RowsModel(register_columns(services.catalog), self)
+        self.table = table_view(
+            self, "register_table", self.texts, N_("Daily register"), self.model
+        )
         self.state_label = QLabel(self)
         self.state_label.setObjectName("register_state")
         self.state_label.setWordWrap(True)
@@ -127,10 +111,7 @@ class RegisterPage(QWidget):
         self.clerk_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
         for label_msgid, widget in ((N_("Day"), self.day_edit), (N_("Clerk"), self.clerk_combo)):
-            label = QLabel(self)
-            self.texts.bind(label.setText, label_msgid)
-            label.setBuddy(widget)
-            top.addWidget(label)
+            top.addWidget(labelled(self.texts, label_msgid, widget))
             top.addWidget(widget)
         top.addWidget(self.show_button)
         top.addStretch(1)
@@ -148,6 +129,7 @@ class RegisterPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
 
     def _button(self, name: str, msgid: str, slot) -> QPushButton:
@@ -196,25 +178,24 @@ class RegisterPage(QWidget):
             owner=self,
         )
 
-    def _show(self, register) -> None:
-        self.register = register
-        self.retranslate()
+    def _changed(self, changes: Changes) -> None:
+        if changes.packages or self.day in changes.registers:
+            self.refresh()
+        if changes.users:
+            self.load_clerks()
 
-    def _rows(self) -> list[list[str]]:
-        if self.register is None:
-            return []
-        lang = current_language()
-        rows = []
-        for e in self.register.entries:
-            service = self._services.catalog.get(e.service_id).short_name.get(lang)
-            outcome = tr(OUTCOMES[e.outcome]) if e.outcome in OUTCOMES else e.outcome
-            rows.append([e.clerk_name, e.receipt_no, e.time, service, e.applicant, outcome])
-        return rows
+    def _show(self, register: DailyRegister) -> None:
+        self.register = register
+        self.model.set_rows(register.entries)
+        self._show_state()
 
     def retranslate(self) -> None:
         self.texts.apply()
         self.clerk_combo.setItemText(0, tr(N_("All clerks")))
-        fill(self.table, HEADERS, self._rows())
+        self.model.retranslate()
+        self._show_state()
+
+    def _show_state(self) -> None:
         register = self.register
         if register is None:
             self.state_label.setText("")
@@ -235,29 +216,26 @@ class RegisterPage(QWidget):
 
     # -- printing, exporting, closing ----------------------------------------------------
 
+    def _day_ref(self, one_clerk: bool = True) -> Day:
+        clerk_id = self.clerk_id if one_clerk else None
+        return Day(self.day, clerk_id, self._clerk.user.full_name)
+
     def print_register(self) -> None:
-        render = register_bytes(
-            self._services, self.day, self.clerk_id, self._clerk.user.full_name, xlsx=False
-        )
-        self._preview(N_("Daily register"), render, "register")
+        self._preview(Kind.REGISTER, self._day_ref())
 
     def print_transfer(self) -> None:
         """The paper originals of the day's accepted packages go to the committee with this."""
-        render = transfer_bytes(self._services, self.day, self._clerk.user.full_name)
-        self._preview(N_("Transfer register"), render, "transfer")
+        self._preview(Kind.TRANSFER, self._day_ref(one_clerk=False))
 
-    def _preview(self, title_msgid: str, render, kind: str) -> None:
+    def _preview(self, kind: Kind, ref: Day) -> None:
         self.preview = PdfPreviewDialog(
-            self._services.tasks,
-            self._services.settings,
-            title_msgid,
-            render,
-            kind=kind,
-            file_stem=f"{kind}-{self.day.isoformat()}",
-            parent=self,
+            self._services,
+            kind,
+            ref,
+            self,
+            file_stem=f"{kind}-{ref.day.isoformat()}",
             user_id=self._clerk.user.id,
-            object_id=self.day.isoformat(),
-            printers=self._services.printers,
+            object_id=ref.day.isoformat(),
         )
         self.preview.open()
 
@@ -265,13 +243,10 @@ class RegisterPage(QWidget):
         path = ask_xlsx_path(self, f"register-{self.day.isoformat()}.xlsx")
         if path is None:
             return
-        render = register_bytes(
-            self._services, self.day, self.clerk_id, self._clerk.user.full_name, xlsx=True
-        )
-        lang = current_language()
+        render = render_job(self._services, Kind.REGISTER_XLSX, self._day_ref(), current_language())
 
         def job() -> Path:
-            path.write_bytes(render(lang))
+            path.write_bytes(render())
             return path
 
         self._services.tasks.run(job, self._exported, self._failed, owner=self)
@@ -287,7 +262,7 @@ class RegisterPage(QWidget):
             return
         self._services.tasks.write(
             lambda s: close_day(session=s, actor=actor, day=day, at=at),
-            self._show,
+            None,  # the page follows the channel: the day's register was signed
             self._failed,
             owner=self,
         )

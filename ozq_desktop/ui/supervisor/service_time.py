@@ -4,12 +4,12 @@ any period), and the report printed with its chart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -18,29 +18,52 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.charts import hour_bars, minutes_text, share_text
+from ozq_desktop.documents import Kind, Period
+from ozq_desktop.domain.changes import Changes
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
-from ozq_desktop.ui.supervisor.common import add_row, date_edit, date_of, fill, push_button, table
+from ozq_desktop.ui.supervisor.common import date_edit, date_of, push_button
 from ozq_desktop.ui.supervisor.times_chart import TimesChart
+from ozq_desktop.ui.tables import Column, RowsModel, table_view
+from ozq_wire.catalog import Catalog
 
-COLUMNS = (
-    N_("Packages"),
-    N_("Wait: median"),
-    N_("Wait: 90%"),
-    N_("Wait ≤ 15 min"),
-    N_("Service: median"),
-    N_("Service: 90%"),
-    N_("Service ≤ 15 min"),
-    N_("No ticket time"),
-)
 GROUPS = (
     ("by_hour", N_("By hour of the day")),
     ("by_clerk", N_("By clerk")),
     ("by_service", N_("By service")),
 )
-REPORT_TITLE = N_("Waits and service times")
+
+
+def times_columns(catalog: Catalog, group: Callable[[], str]) -> tuple[Column, ...]:
+    """The report's lines (domain/service_times.py); the first column names the group."""
+
+    def label(line) -> str:
+        key = group()
+        if key == "by_hour":
+            return f"{line.key}:00–{int(line.key) + 1:02d}:00"
+        if key == "by_service":
+            names = {s.id: s.short_name.get(current_language()) for s in catalog}
+            return names.get(line.key, line.key)
+        return line.key
+
+    def title_of_group() -> str:  # the header follows the grouping
+        return dict(GROUPS)[group()]
+
+    return (
+        Column(title_of_group, label),
+        Column(N_("Packages"), lambda line: str(line.packages)),
+        Column(N_("Wait: median"), lambda line: minutes_text(line.wait.median)),
+        Column(N_("Wait: 90%"), lambda line: minutes_text(line.wait.p90)),
+        Column(N_("Wait ≤ 15 min"), lambda line: share_text(line.wait.within_norm)),
+        Column(N_("Service: median"), lambda line: minutes_text(line.service.median)),
+        Column(N_("Service: 90%"), lambda line: minutes_text(line.service.p90)),
+        Column(N_("Service ≤ 15 min"), lambda line: share_text(line.service.within_norm)),
+        Column(N_("No ticket time"), lambda line: str(line.no_ticket_time)),
+    )
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -50,7 +73,9 @@ def week_of(day: date) -> tuple[date, date]:
 
 
 class ServiceTimePage(QWidget):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("service_time_page")
         self._services = services
@@ -69,7 +94,12 @@ class ServiceTimePage(QWidget):
         named(self.group, "service_time_group", self.texts, N_("Group"))
         for key, _msgid in GROUPS:
             self.group.addItem("", key)
-        self.table = table(self, "service_time_table", self.texts, N_("Service time by clerk"))
+        self.model = RowsModel(
+            times_columns(services.catalog, lambda: self.group.currentData()), self
+        )
+        self.table = table_view(
+            self, "service_time_table", self.texts, N_("Service time by clerk"), self.model
+        )
         self.chart = TimesChart(self)
         self.total = QLabel(self)
         self.total.setObjectName("service_time_total")
@@ -85,7 +115,7 @@ class ServiceTimePage(QWidget):
             ),
         )
 
-        dates = QFormLayout()
+        dates = new_form()
         add_row(dates, self.texts, N_("From"), self.start)
         add_row(dates, self.texts, N_("To"), self.end)
         add_row(dates, self.texts, N_("Group"), self.group)
@@ -116,10 +146,15 @@ class ServiceTimePage(QWidget):
         self.week_button.clicked.connect(self.show_week)
         self.show_button.clicked.connect(self.refresh)
         self.print_button.clicked.connect(self.print_report)
-        self.group.currentIndexChanged.connect(lambda _i: self.retranslate())
+        self.group.currentIndexChanged.connect(lambda _i: self._show_group())
         self.print_button.setEnabled(False)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.packages and self.report is not None:
+            self.refresh()
 
     # -- the period ------------------------------------------------------------------------
 
@@ -136,7 +171,7 @@ class ServiceTimePage(QWidget):
         self.set_period(*week_of(self._services.clock().date()))
 
     def refresh(self) -> None:
-        from ozq_desktop.domain.registers import service_time_report
+        from ozq_desktop.domain.service_times import service_time_report
 
         start, end, actor = date_of(self.start), date_of(self.end), self._clerk.user
         self._services.tasks.read(
@@ -149,85 +184,38 @@ class ServiceTimePage(QWidget):
         self.report = report
         self.chart.set_bars(hour_bars(report))
         self.print_button.setEnabled(True)
+        self._show_group()
         self.retranslate()
 
     # -- printing ------------------------------------------------------------------------
-
-    def report_renderer(self):
-        """A function of the language rendering the report (with its chart) as a PDF."""
-        report, services = self.report, self._services
-        catalog, factory = services.catalog, services.tasks.factory
-        printed_at = services.clock()
-
-        def render(lang: str) -> bytes:
-            from ozq_desktop.documents import times_report_data
-            from ozq_desktop.printing.times_report import render_times_report
-            from ozq_desktop.storage.engine import reading
-
-            with reading(factory) as session:
-                data = times_report_data(
-                    session=session, catalog=catalog, report=report, printed_at=printed_at
-                )
-            return render_times_report(data, lang)
-
-        return render
 
     def print_report(self) -> None:
         if self.report is None:
             return
         period = f"{self.report.start.isoformat()}-{self.report.end.isoformat()}"
+        ref = Period(self.report.start, self.report.end, self._clerk.user, self._services.clock())
         self.preview = PdfPreviewDialog(
-            self._services.tasks,
-            self._services.settings,
-            REPORT_TITLE,
-            self.report_renderer(),
-            kind="service_time",
+            self._services,
+            Kind.TIMES_REPORT,
+            ref,
+            self,
             file_stem=f"service-time-{period}",
-            parent=self,
             user_id=self._clerk.user.id,
             object_id=period,
-            printers=self._services.printers,
         )
         self.preview.open()
 
     # -- texts ---------------------------------------------------------------------------
 
-    def rows(self) -> list[tuple[str, ...]]:
-        if self.report is None:
-            return []
-        lang = current_language()
-        names = {s.id: s.short_name.get(lang) for s in self._services.catalog}
+    def _show_group(self) -> None:
         key = self.group.currentData()
-        lines = getattr(self.report, key)
-
-        def label(line) -> str:
-            if key == "by_hour":
-                return f"{line.key}:00–{int(line.key) + 1:02d}:00"
-            if key == "by_service":
-                return names.get(line.key, line.key)
-            return line.key
-
-        return [
-            (
-                label(line),
-                str(line.packages),
-                minutes_text(line.wait.median),
-                minutes_text(line.wait.p90),
-                share_text(line.wait.within_norm),
-                minutes_text(line.service.median),
-                minutes_text(line.service.p90),
-                share_text(line.service.within_norm),
-                str(line.no_ticket_time),
-            )
-            for line in lines
-        ]
+        self.model.set_rows(getattr(self.report, key) if self.report is not None else [])
 
     def retranslate(self) -> None:
         self.texts.apply()
         for i, (_key, msgid) in enumerate(GROUPS):
             self.group.setItemText(i, tr(msgid))
-        title = dict(GROUPS)[self.group.currentData()]
-        fill(self.table, (title, *COLUMNS), self.rows())
+        self.model.retranslate()
         if self.report is None:
             self.total.clear()
             return

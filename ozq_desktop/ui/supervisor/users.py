@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QLineEdit,
     QPushButton,
@@ -13,42 +12,50 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.domain.accounts import Role, role_label
+from ozq_desktop.domain.changes import Changes
+from ozq_desktop.domain.profiles import Account
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.changes import follow_changes
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.supervisor.common import (
-    add_row,
-    fill,
     line_edit,
     message_label,
     push_button,
-    table,
     table_over_boxes,
 )
+from ozq_desktop.ui.tables import Column, RowsModel, current_row, table_view
 
-HEADERS = (N_("Login"), N_("Full name"), N_("Role"), N_("Account"))
+COLUMNS: tuple[Column[Account], ...] = (
+    Column(N_("Login"), lambda u: u.login),
+    Column(N_("Full name"), lambda u: u.full_name),
+    Column(N_("Role"), lambda u: role_label(u.role)),
+    Column(N_("Account"), lambda u: tr(N_("active")) if u.is_active else tr(N_("deactivated"))),
+)
 
 
-def read_users(session, actor) -> list[tuple[int, str, str, str, bool]]:
+def read_users(session, actor) -> list[Account]:
     from ozq_desktop.domain.accounts import list_users
 
-    return [
-        (u.id, u.login, u.full_name, u.role, bool(u.is_active))
-        for u in list_users(session=session, actor=actor)
-    ]
+    return [Account.of(u) for u in list_users(session=session, actor=actor)]
 
 
 class UsersPage(QWidget):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("users_page")
         self._services = services
         self._clerk = clerk
         self.texts = Texts()
-        self.users: list[tuple[int, str, str, str, bool]] = []
-        self.table = table(self, "users_table", self.texts, N_("Users of the desk"))
-        self.table.currentCellChanged.connect(lambda *_: self._chosen())
+        self.model = RowsModel(COLUMNS, self)
+        self.table = table_view(
+            self, "users_table", self.texts, N_("Users of the desk"), self.model
+        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
 
         new_box = QGroupBox(self)
         self.texts.bind(new_box.setTitle, N_("New user"))
@@ -62,7 +69,7 @@ class UsersPage(QWidget):
             self.role_combo.addItem("", role)
         self.create_button = self._button(new_box, "user_create", N_("Create the user"))
         self.create_button.clicked.connect(self.create)
-        form = QFormLayout(new_box)
+        form = new_form(new_box)
         add_row(form, self.texts, N_("Login"), self.login_edit)
         add_row(form, self.texts, N_("Full name"), self.name_edit)
         add_row(form, self.texts, N_("Password"), self.password_edit)
@@ -77,7 +84,7 @@ class UsersPage(QWidget):
         self.reset_button.clicked.connect(self.reset_password)
         self.deactivate_button = self._button(selected_box, "user_deactivate", N_("Deactivate"))
         self.deactivate_button.clicked.connect(self.deactivate)
-        selected_form = QFormLayout(selected_box)
+        selected_form = new_form(selected_box)
         add_row(selected_form, self.texts, N_("New password"), self.new_password_edit)
         selected_form.addRow(self.reset_button)
         selected_form.addRow(self.deactivate_button)
@@ -85,6 +92,7 @@ class UsersPage(QWidget):
         self.message = message_label(self, "users_message")
         table_over_boxes(self, self.table, (new_box, selected_box), self.message)
         follow_language(self.retranslate)
+        follow_changes(services.tasks, self, self._changed)
         self.retranslate()
 
     def _line(self, parent: QWidget, name: str, msgid: str) -> QLineEdit:
@@ -99,32 +107,32 @@ class UsersPage(QWidget):
             lambda s: read_users(s, actor), self._show, self._failed, owner=self
         )
 
-    def _show(self, users) -> None:
-        self.users = users
-        self._fill()
+    def _changed(self, changes: Changes) -> None:
+        if changes.users:
+            self.refresh()
 
-    def _fill(self) -> None:
-        rows = [
-            [login, name, role_label(role), tr(N_("active")) if active else tr(N_("deactivated"))]
-            for _id, login, name, role, active in self.users
-        ]
-        fill(self.table, HEADERS, rows)
+    @property
+    def users(self) -> list[Account]:
+        return self.model.rows
+
+    def _show(self, users: list[Account]) -> None:
+        self.model.set_rows(users)
         self._chosen()
 
-    def selected(self):
-        row = self.table.currentRow()
-        return self.users[row] if 0 <= row < len(self.users) else None
+    def selected(self) -> Account | None:
+        row = current_row(self.table)
+        return self.model.row_at(row) if 0 <= row < self.model.rowCount() else None
 
     def _chosen(self) -> None:
         user = self.selected()
         self.reset_button.setEnabled(user is not None)
-        self.deactivate_button.setEnabled(user is not None and user[4])
+        self.deactivate_button.setEnabled(user is not None and user.is_active)
 
     def retranslate(self) -> None:
         self.texts.apply()
         for i in range(self.role_combo.count()):
             self.role_combo.setItemText(i, role_label(self.role_combo.itemData(i)))
-        self._fill()
+        self.model.retranslate()
 
     # -- writing -------------------------------------------------------------------------
 
@@ -139,8 +147,8 @@ class UsersPage(QWidget):
         )
         actor = self._clerk.user
         self._services.tasks.write(
-            lambda s: create_user(session=s, actor=actor, new=new).login,
-            self._created,
+            lambda s: create_user(session=s, actor=actor, new=new),
+            lambda written: self._created(written.value.login),
             self._failed,
             owner=self,
         )
@@ -149,7 +157,6 @@ class UsersPage(QWidget):
         for edit in (self.login_edit, self.name_edit, self.password_edit):
             edit.clear()
         self.message.setText(tr(N_("User {login} created."), login=login))
-        self.refresh()
 
     def reset_password(self) -> None:
         from ozq_desktop.domain.accounts import reset_password
@@ -159,8 +166,8 @@ class UsersPage(QWidget):
             return
         actor, password = self._clerk.user, self.new_password_edit.text()
         self._services.tasks.write(
-            lambda s: reset_password(session=s, actor=actor, user_id=user[0], password=password),
-            lambda _none: self._done(tr(N_("The password of {login} was reset."), login=user[1])),
+            lambda s: reset_password(session=s, actor=actor, user_id=user.id, password=password),
+            lambda _: self._done(tr(N_("The password of {login} was reset."), login=user.login)),
             self._failed,
             owner=self,
         )
@@ -173,8 +180,8 @@ class UsersPage(QWidget):
             return
         actor = self._clerk.user
         self._services.tasks.write(
-            lambda s: deactivate_user(session=s, actor=actor, user_id=user[0]),
-            lambda _none: self._done(tr(N_("User {login} deactivated."), login=user[1])),
+            lambda s: deactivate_user(session=s, actor=actor, user_id=user.id),
+            lambda _: self._done(tr(N_("User {login} deactivated."), login=user.login)),
             self._failed,
             owner=self,
         )
@@ -182,7 +189,6 @@ class UsersPage(QWidget):
     def _done(self, text: str) -> None:
         self.new_password_edit.clear()
         self.message.setText(text)
-        self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText(error_text(exc))

@@ -7,7 +7,7 @@ from enum import IntEnum
 from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout, QWidget
 
 from ozq_desktop.i18n import N_, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.supervisor.calendar_page import CalendarPage
 from ozq_desktop.ui.supervisor.complaints import ComplaintsPage
@@ -37,7 +37,9 @@ TAB_TITLES = {
 
 
 class SupervisorWindow(QDialog):
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("supervisor_window")
         self.resize(1100, 760)

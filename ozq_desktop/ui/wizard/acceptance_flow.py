@@ -18,7 +18,7 @@ from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import N_, current_language
 from ozq_desktop.signing import Signature
 from ozq_desktop.signing.choice import SigningKind, needs_password, signer_for
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.signing_dialog import ask_password
 
 
@@ -28,7 +28,9 @@ class AcceptanceFlow(QObject):
     cancelled = Signal()  # the clerk closed the password prompt
     progress = Signal(str)  # a message id for the wizard's status line
 
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget, at: datetime) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget, at: datetime
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._clerk = clerk
@@ -40,9 +42,9 @@ class AcceptanceFlow(QObject):
 
     def start(self, draft: PackageDraft) -> None:
         services, at, lang = self._services, self._at, self._lang
-        self._services.tasks.run(
-            lambda: prepare(
-                factory=services.tasks.factory,
+        self._services.tasks.with_factory(
+            lambda factory: prepare(
+                factory=factory,
                 catalog=services.catalog,
                 store=services.scans,
                 draft=draft,
@@ -51,7 +53,6 @@ class AcceptanceFlow(QObject):
             ),
             self._prepared,
             self.failed.emit,
-            database=True,
             owner=self,
         )
 

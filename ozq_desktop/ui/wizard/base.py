@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError
-from ozq_desktop.ui.context import Clerk, DeskServices
-from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.context import DeskServices, SignedIn
+from ozq_desktop.ui.forms import add_row
+from ozq_desktop.ui.language import Texts, follow_language
 from ozq_wire.catalog import Service
 
 
@@ -18,7 +19,9 @@ class WizardPage(QWidget):
     edited = Signal()
     title_msgid = ""
 
-    def __init__(self, services: DeskServices, clerk: Clerk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: DeskServices, clerk: SignedIn, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.clerk = clerk
@@ -73,17 +76,6 @@ class WizardPage(QWidget):
         object_name: str,
         field: QWidget | None = None,
     ) -> QLabel:
-        """A labelled input; `field` is what goes in the form when it wraps the input."""
-        named(widget, object_name, self.texts, label_msgid)
-        label = QLabel(self)
-        label.setBuddy(widget)
-        self.texts.bind(label.setText, label_msgid)
-        form.addRow(label, field or widget)
-        return label
-
-
-def new_form() -> QFormLayout:
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-    return form
+        """A labelled input (ui/forms.py); `field` is what goes in the form when it wraps the
+        input."""
+        return add_row(form, self.texts, label_msgid, widget, object_name, field=field)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QFormLayout,
-    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from ozq_desktop.domain.checklist import conclusion_flag
 from ozq_desktop.domain.drafts import DocumentDraft
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
@@ -46,9 +46,8 @@ class ConclusionFields(QWidget):
         super().__init__(parent)
         self._today = today
         self.texts = Texts()
-        form = QFormLayout(self)
+        form = new_form(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.expertise_date = QDateEdit(self)
         self.expertise_date.setCalendarPopup(True)
@@ -87,11 +86,7 @@ class ConclusionFields(QWidget):
         self._update_validity()
 
     def _row(self, form: QFormLayout, msgid: str, widget: QWidget, name: str) -> None:
-        named(widget, name, self.texts, msgid)
-        label = QLabel(self)
-        label.setBuddy(widget)
-        self.texts.bind(label.setText, msgid)
-        form.addRow(label, widget)
+        add_row(form, self.texts, msgid, widget, name)
 
     def inputs(self) -> list[QWidget]:
         return [

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ozq_desktop.domain.drafts import DocumentDraft
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.wizard.conclusion_fields import ConclusionFields
 from ozq_desktop.ui.wizard.scan_list import SCAN_SHORTCUT, ScanList
@@ -73,9 +74,7 @@ class DocumentEditor(QFrame):
         self.pages.setRange(0, 9999)
         named(self.pages, f"doc_{spec.code}_pages", self.texts, N_("Number of pages"))
         self._typed_pages = 0  # what the clerk typed, for a document without counted scans
-        pages_label = QLabel(self)
-        pages_label.setBuddy(self.pages)
-        self.texts.bind(pages_label.setText, N_("Pages:"))
+        pages_label = labelled(self.texts, N_("Pages:"), self.pages)
         self.pages_source = QLabel(self)
         self.pages_source.setObjectName(f"doc_{spec.code}_pages_source")
         self.pages_source.setStyleSheet("color: #555;")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_desktop.ui.forms import add_row, new_form
+from ozq_desktop.ui.language import Texts
+from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_wire.catalog import Service
 from ozq_wire.catalog.schema import Annex1Field
 
@@ -23,6 +27,7 @@ class Annex1Page(WizardPage):
         self.fields: list[Annex1Field] = []
         self.editors: dict[str, Editor] = {}
         self._labels: dict[str, QLabel] = {}
+        self._form_texts = Texts()
         self._service_id = ""
         self._title = QLabel(self)
         self._title.setObjectName("annex1_title")
@@ -46,6 +51,7 @@ class Annex1Page(WizardPage):
             self._form.removeRow(0)
         self.fields = list(service.annex1_fields)
         self.editors, self._labels = {}, {}
+        self._form_texts = Texts()  # the labels of this service's fields
         previous: QWidget | None = None
         for field in self.fields:
             editor: Editor
@@ -57,12 +63,11 @@ class Annex1Page(WizardPage):
             else:
                 editor = QLineEdit(self._form_holder)
                 editor.textChanged.connect(self.changed)
-            editor.setObjectName(f"annex1_{field.key}")
-            label = QLabel(self._form_holder)
+            label = add_row(
+                self._form, self._form_texts, _label_of(field), editor, f"annex1_{field.key}"
+            )
             label.setWordWrap(True)
             label.setMinimumWidth(240)
-            label.setBuddy(editor)
-            self._form.addRow(label, editor)
             self.editors[field.key] = editor
             self._labels[field.key] = label
             if previous is not None:
@@ -100,10 +105,18 @@ class Annex1Page(WizardPage):
             self._title.setText(
                 tr(N_("Application (Annex 1): {title}"), title=service.annex1.title.get(lang))
             )
-        for field in self.fields:
-            label = field.label.get(lang)
-            self._labels[field.key].setText(f"{label} *" if field.required else label)
-            self.editors[field.key].setAccessibleName(label)
+        self._form_texts.apply()
+
+
+def _label_of(field: Annex1Field) -> Callable[[], str]:
+    """The field's label from the catalog, in the language of the moment; a required one is
+    marked with an asterisk."""
+
+    def text() -> str:
+        label = field.label.get(current_language())
+        return f"{label} *" if field.required else label
+
+    return text
 
 
 def _text(editor: Editor) -> str:

@@ -14,9 +14,10 @@ from ozq_desktop.domain.drafts import ApplicantDraft, PackageDraft, Representati
 from ozq_desktop.domain.identifiers import EntityType, Identifier, IdentifierKind
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_
+from ozq_desktop.ui.forms import new_form
 from ozq_desktop.ui.labels import applicant_type_label
 from ozq_desktop.ui.language import named
-from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.idn_field import IdnField
 from ozq_wire.catalog import ApplicantType
 

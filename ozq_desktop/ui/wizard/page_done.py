@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ozq_desktop.documents import Kind
 from ozq_desktop.domain.acceptance import AcceptanceResult
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.i18n import N_, current_language, tr
@@ -16,6 +17,7 @@ from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.labels import day_text, minutes_seconds, time_text
 from ozq_desktop.ui.language import named
 from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.pdf_preview import render_job
 from ozq_desktop.ui.print_dialog import (
     PrintChoice,
     PrintedDocument,
@@ -23,14 +25,13 @@ from ozq_desktop.ui.print_dialog import (
     print_pdf,
     remembered_choice,
 )
-from ozq_desktop.ui.print_jobs import JOB_TITLES, PrintJob, renderer
 from ozq_desktop.ui.wizard.base import WizardPage
 
 
 class DonePage(WizardPage):
     title_msgid = N_("Done")
     next_applicant = Signal()
-    print_requested = Signal(object)  # PrintJob
+    print_requested = Signal(object)  # documents.Kind
 
     def __init__(self, services, clerk, parent: QWidget | None = None) -> None:
         super().__init__(services, clerk, parent)
@@ -92,11 +93,9 @@ class DonePage(WizardPage):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-        self.print_receipt.clicked.connect(lambda: self.print_requested.emit(PrintJob.RECEIPT))
-        self.print_application.clicked.connect(
-            lambda: self.print_requested.emit(PrintJob.APPLICATION)
-        )
-        self.print_refusal.clicked.connect(lambda: self.print_requested.emit(PrintJob.REFUSAL))
+        self.print_receipt.clicked.connect(lambda: self.print_requested.emit(Kind.RECEIPT))
+        self.print_application.clicked.connect(lambda: self.print_requested.emit(Kind.APPLICATION))
+        self.print_refusal.clicked.connect(lambda: self.print_requested.emit(Kind.REFUSAL))
         self.next_button.clicked.connect(self.next_applicant)
         self.setTabOrder(self.print_receipt, self.print_application)
         self.setTabOrder(self.print_application, self.print_refusal)
@@ -116,9 +115,9 @@ class DonePage(WizardPage):
         """Send the receipt or the refusal straight to the printer when the desk says so."""
         if self.result is None or not print_at_once(self.services.settings):
             return False
-        job = PrintJob.RECEIPT if self.result.outcome is Outcome.ACCEPT else PrintJob.REFUSAL
+        job = Kind.RECEIPT if self.result.outcome is Outcome.ACCEPT else Kind.REFUSAL
         lang = current_language()
-        render = self.renderer_for(job)
+        render = render_job(self.services, job, self.result.package_id, lang)
         document = PrintedDocument(
             str(job),
             f"{job}-{self.result.receipt_no}",
@@ -132,7 +131,7 @@ class DonePage(WizardPage):
             self.services.tasks,
             self.services.printers,
             document,
-            lambda: render(lang),
+            render,
             choice,
             self._printed,
             self._print_failed,
@@ -154,15 +153,6 @@ class DonePage(WizardPage):
             ),
             "error",
         )  # fmt: skip
-
-    def renderer_for(self, job: PrintJob):
-        assert self.result is not None
-        return renderer(
-            self.services.tasks.factory, self.services.catalog, self.result.package_id, job
-        )
-
-    def job_title(self, job: PrintJob) -> str:
-        return JOB_TITLES[job]
 
     def first_input(self) -> QWidget:
         return self.next_button

@@ -19,8 +19,9 @@ from ozq_desktop.domain.acceptance import check_place
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language
+from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import named
-from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.ticket_fields import TicketFields
 
 
@@ -33,10 +34,7 @@ class PlacePage(WizardPage):
         self._started_at = services.clock()
         form = new_form()
         self.ticket = TicketFields(lambda: self._started_at, self)
-        ticket_label = QLabel(self)
-        ticket_label.setBuddy(self.ticket.number)
-        self.texts.bind(ticket_label.setText, N_("Queue ticket"))
-        form.addRow(ticket_label, self.ticket)
+        add_row(form, self.texts, N_("Queue ticket"), self.ticket.number, field=self.ticket)
         self.service_combo = QComboBox(self)
         self.service_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -61,9 +59,7 @@ class PlacePage(WizardPage):
         row.addWidget(self.counter_radio)
         row.addWidget(self.home_radio)
         row.addStretch(1)
-        place_label = QLabel(self)
-        self.texts.bind(place_label.setText, N_("Where the documents are taken"))
-        form.addRow(place_label, places)
+        self.add_row(form, N_("Where the documents are taken"), self.counter_radio, "", places)
 
         self.visit_address = QLineEdit(self)
         self.add_row(form, N_("Address of the home visit"), self.visit_address, "visit_address")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -26,14 +26,17 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.settings import SCAN_FOLDER
 from ozq_desktop.storage.pages import stored_pages
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.wizard.scan_preview import THUMB, ScanPreview, make_preview
-
-LAST_FOLDER_KEY = "scans/last_folder"
-
+from ozq_desktop.ui.wizard.scan_preview import (
+    THUMB,
+    ScanPreview,
+    make_preview,
+    render_first_page,
+)
 
 SCAN_SHORTCUT = "Ctrl+Shift+S"
 
@@ -146,7 +149,7 @@ class ScanList(QWidget):
             self.changed.emit()
 
     def choose_files(self) -> None:
-        folder = str(self._services.settings.value(LAST_FOLDER_KEY, "") or "")
+        folder = self._services.settings.get(SCAN_FOLDER)
         paths, _filter = QFileDialog.getOpenFileNames(
             self,
             tr(N_("Attach a scan")),
@@ -154,7 +157,7 @@ class ScanList(QWidget):
             tr(N_("Scans (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)")),
         )
         if paths:
-            self._services.settings.setValue(LAST_FOLDER_KEY, str(Path(paths[0]).parent))
+            self._services.settings.set(SCAN_FOLDER, str(Path(paths[0]).parent))
             self.add_paths([Path(p) for p in paths])
 
     def scan(self) -> None:
@@ -217,8 +220,15 @@ class ScanList(QWidget):
 
     def _preview_ready(self, scan: ScanDraft, preview: ScanPreview) -> None:
         if preview.image is not None:
-            self._previews[scan.sha256] = QPixmap.fromImage(preview.image)
+            self._thumbnail_ready(scan, preview.image)
+        elif preview.pdf is not None:
+            render_first_page(preview.pdf, self, lambda image: self._thumbnail_ready(scan, image))
         self.retranslate()
+
+    def _thumbnail_ready(self, scan: ScanDraft, image: QImage) -> None:
+        if not image.isNull():
+            self._previews[scan.sha256] = QPixmap.fromImage(image)
+            self._show_preview(self.list.currentRow())
 
     def _show_preview(self, row: int) -> None:
         if not self._scans:

@@ -24,6 +24,7 @@ from ozq_desktop.domain.waiting import (
 )
 from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.labels import minutes_seconds
 from ozq_desktop.ui.language import Texts, follow_language, named
 
@@ -50,9 +51,7 @@ class TicketFields(QWidget):
         self.time.setMaxLength(8)
         self.time.setPlaceholderText("09:15")
         self.time.setFixedWidth(80)
-        time_label = QLabel(self)
-        time_label.setBuddy(self.time)
-        self.texts.bind(time_label.setText, N_("issued at"))
+        time_label = labelled(self.texts, N_("issued at"), self.time)
         self.wait = QLabel(self)
         self.wait.setObjectName("ticket_wait")
         row = QHBoxLayout(self)

@@ -22,16 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.documents import Kind
 from ozq_desktop.domain import drafts
 from ozq_desktop.domain.acceptance import AcceptanceResult
+from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.i18n import N_, current_language, tr
-from ozq_desktop.ui.context import Clerk, DeskServices
+from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import DiscardChoice, ask_discard
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
-from ozq_desktop.ui.print_jobs import PrintJob
+from ozq_desktop.ui.pdf_preview import PdfPreviewDialog, Prerender
 from ozq_desktop.ui.wizard.acceptance_flow import AcceptanceFlow
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.page_annex1 import Annex1Page
@@ -65,7 +66,7 @@ class PackageWizard(QWidget):
     def __init__(
         self,
         services: DeskServices,
-        clerk: Clerk,
+        clerk: SignedIn,
         draft: PackageDraft,
         parent: QWidget | None = None,
     ) -> None:
@@ -76,6 +77,7 @@ class PackageWizard(QWidget):
         self.draft = draft
         self.result: AcceptanceResult | None = None
         self.preview: PdfPreviewDialog | None = None
+        self.prerender: Prerender | None = None
         self.flow: AcceptanceFlow | None = None
         self._accepting = False
         self._tried_next = False
@@ -291,6 +293,11 @@ class PackageWizard(QWidget):
         self.done_page.show_result(result, self.clock.elapsed_seconds())
         self._accepting = False
         self.go_to(DONE, save=False)
+        # The receipt (or the refusal) is what the clerk prints next: render it now.
+        kind = Kind.RECEIPT if result.outcome is Outcome.ACCEPT else Kind.REFUSAL
+        self.prerender = Prerender(
+            self.services, kind, result.package_id, current_language(), parent=self
+        )
         self.done_page.print_now_if_set()
         self.accepted.emit(result)
 
@@ -301,18 +308,17 @@ class PackageWizard(QWidget):
 
     # -- printing ------------------------------------------------------------------------
 
-    def open_print_preview(self, job: PrintJob) -> None:
+    def open_print_preview(self, kind: Kind) -> None:
+        assert self.result is not None
         self.preview = PdfPreviewDialog(
-            self.services.tasks,
-            self.services.settings,
-            self.done_page.job_title(job),
-            self.done_page.renderer_for(job),
-            kind=str(job),
-            file_stem=f"{job}-{self.result.receipt_no if self.result else ''}",
-            parent=self,
+            self.services,
+            kind,
+            self.result.package_id,
+            self,
+            file_stem=f"{kind}-{self.result.receipt_no}",
             user_id=self.clerk.user.id,
-            object_id=self.result.package_id if self.result else "",
-            printers=self.services.printers,
+            object_id=self.result.package_id,
+            prerender=self.prerender,
         )
         self.preview.open()
 

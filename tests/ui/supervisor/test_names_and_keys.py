@@ -62,7 +62,8 @@ def test_the_new_screens_follow_a_language_switch(qtbot, boss_app, boss_window):
         assert window.windowTitle() == "Руководство"
         assert window.tabs.tabText(2) == "Жалобы"
         assert window.complaints.register_button.text() == "Зарегистрировать"
-        assert window.complaints.table.horizontalHeaderItem(0).text() == "Входящий номер"
+        header = window.complaints.table.model().headerData(0, Qt.Orientation.Horizontal)
+        assert header == "Входящий номер"
         assert handover.hand_over_button.text() == "Зарегистрировать выдачу"
         assert boss_window.supervisor_menu.title() == "&Руководитель"
         assert boss_window.actions[ActionId.SYNC_NOW].text() == "Синхронизировать сейчас"

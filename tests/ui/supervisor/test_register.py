@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from ozq_desktop.ui.actions import ActionId
 from ozq_desktop.ui.supervisor import register as register_module
+from tests.ui.cells import cell, rows
 from tests.ui.conftest import idle
 from tests.ui.supervisor.helpers import accept_one
 
@@ -23,15 +24,15 @@ def test_the_register_is_printed_exported_and_frozen_by_the_sign_off(
     page = window.register
     assert window.tabs.currentWidget() is page
     idle(qtbot, boss_app)
-    assert page.table.rowCount() == 1
-    assert page.table.item(0, 1).text() == first.receipt_no
-    assert page.table.item(0, 5).text() == "Қабылданды"
+    assert rows(page.table) == 1
+    assert cell(page.table, 0, 1) == first.receipt_no
+    assert cell(page.table, 0, 5) == "Қабылданды"
     assert page.state_label.text() == "Жазбалар: 1. Күн әлі жабылмаған."
     # Both users are offered as a filter; the clerk has accepted nothing.
     assert page.clerk_combo.count() == 3
     page.clerk_combo.setCurrentIndex(page.clerk_combo.findText("Жұмабаев Нұрлан Серікұлы"))
     idle(qtbot, boss_app)
-    assert page.table.rowCount() == 0
+    assert rows(page.table) == 0
     page.clerk_combo.setCurrentIndex(0)
     idle(qtbot, boss_app)
 
@@ -70,7 +71,7 @@ def test_the_register_is_printed_exported_and_frozen_by_the_sign_off(
     accept_one(boss_app, boss_window.clerk.user, seed=2)
     qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
     idle(qtbot, boss_app)
-    assert page.table.rowCount() == 1
+    assert rows(page.table) == 1
     assert page.register.frozen
     window.close()
 

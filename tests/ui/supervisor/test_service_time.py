@@ -18,6 +18,7 @@ from ozq_desktop.ui.supervisor.window import Tab
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 from tests.signing.pki import sign_draft
+from tests.ui.cells import cell, rows
 
 DAY = date.today()
 
@@ -70,15 +71,14 @@ def test_waits_and_service_by_hour_clerk_and_service_with_chart_and_print(
     boss_window.open_supervision(Tab.SERVICE_TIME)
     page = boss_window.supervision.service_time
     qtbot.mouseClick(page.day_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10000)
+    qtbot.waitUntil(lambda: rows(page.table) == 2, timeout=10000)
 
     def table():
-        return [
-            [page.table.item(r, c).text() for c in range(page.table.columnCount())]
-            for r in range(page.table.rowCount())
-        ]
+        columns = range(page.table.model().columnCount())
+        return [[cell(page.table, r, c) for c in columns] for r in range(rows(page.table))]
 
-    header = [page.table.horizontalHeaderItem(c).text() for c in (0, 2, 5)]
+    model = page.table.model()
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in (0, 2, 5)]
     assert header == ["Тәулік сағаттары бойынша", "Күту: медиана", "Қызмет: медиана"]
     assert table() == [
         ["10:00–11:00", "2", "25:00", "40:00", "50%", "15:00", "20:00", "50%", "0"],

@@ -1,6 +1,6 @@
 """What each printed document says about a stored package: the bridge from the database's
-packages to the printing layer's plain data. Qt-free; the UI and the CLI call these, then
-hand the result to `ozq_desktop.printing`."""
+packages to the printing layer's plain data. Qt-free; `ozq_desktop.documents.render` calls
+these, then hands the result to `ozq_desktop.printing`."""
 
 from __future__ import annotations
 
