@@ -54,7 +54,15 @@ def _open(args: argparse.Namespace) -> Iterator[Database]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, ENV_TRUSTED_CA, create_app
+    from ozq_hub.app import (
+        ENV_BLOB_DIR,
+        ENV_COMMITTEE_TOKEN,
+        ENV_DB,
+        ENV_PUBLIC_URL,
+        ENV_TRUSTED_CA,
+        console_from_environment,
+        create_app,
+    )
     from ozq_hub.service.signatures import load_trusted_cas
 
     url = _database_url(args)
@@ -67,6 +75,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
     token = os.environ.get(ENV_COMMITTEE_TOKEN)
+    try:
+        console = console_from_environment(args.public_url)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
     common = {
         "host": args.host,
         "port": args.port,
@@ -85,6 +97,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             os.environ[ENV_BLOB_DIR] = str(blob_dir)
         if trusted:
             os.environ[ENV_TRUSTED_CA] = os.pathsep.join(str(f.resolve()) for f in trusted)
+        if console.public_url:
+            os.environ[ENV_PUBLIC_URL] = console.public_url
         uvicorn.run(
             "ozq_hub.app:app_from_environment", factory=True, workers=args.workers, **common
         )
@@ -95,6 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         blob_dir=blob_dir,
         migrate_schema=not args.no_migrate,
         trusted_ca_files=trusted,
+        console=console,
     )
     uvicorn.run(app, **common)
     return 0
@@ -239,6 +254,73 @@ def cmd_calendar_override(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zone():
+    from ozq_hub.app import console_from_environment
+    from ozq_hub.service import due
+
+    return due.zone(console_from_environment().timezone)
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("the passwords differ")
+    return first
+
+
+def cmd_console_user(args: argparse.Namespace) -> int:
+    """Create a console user: the first administrator, or anyone later."""
+    from ozq_hub.console import accounts, audit
+
+    password = _new_password(args)
+    with _open(args) as database, database.writing() as session:
+        try:
+            user = accounts.create_user(
+                session,
+                login=args.login,
+                full_name=args.name,
+                role=args.role,
+                password=password,
+                branches=set(args.branch or []),
+                now=utcnow(),
+            )
+        except accounts.AccountError as exc:
+            raise SystemExit(str(exc)) from exc
+        audit.record(
+            session,
+            action="user_created",
+            now=utcnow(),
+            user_id=None,
+            user_login="ozq-hub",
+            details={"login": user.login, "role": user.role},
+        )
+    print(f"created {args.role} {args.login}")
+    return 0
+
+
+def cmd_recompute_due_dates(args: argparse.Namespace) -> int:
+    from sqlalchemy import select, update
+
+    from ozq_hub.models import Package
+    from ozq_hub.service import due
+    from ozq_hub.service.packages import _applicant_columns
+
+    with _open(args) as database, database.writing() as session:
+        for row in session.execute(select(Package.uuid, Package.details)).all():
+            session.execute(
+                update(Package)
+                .where(Package.uuid == row.uuid)
+                .values(**_applicant_columns(row.details or {}))
+            )
+        changed = due.recompute_around(session, None, _zone())
+    print(f"recomputed the due dates of every received package: {changed} changed")
+    return 0
+
+
 def cmd_committee_token(args: argparse.Namespace) -> int:
     from ozq_hub.service import enrolment
 
@@ -307,6 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
     )
+    serve.add_argument(
+        "--public-url",
+        help="the hub's public address, e.g. https://ozq.example.kz: desks print "
+        "<it>/status in the receipt's QR code (default: $OZQ_HUB_PUBLIC_URL)",
+    )
 
     _command(sub, "migrate", cmd_migrate, "bring the database to the current schema")
 
@@ -348,6 +435,24 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--date", required=True, type=_date)
     cal.add_argument("--kind", required=True, choices=[k.value for k in p.CalendarDay])
     cal.add_argument("--note", default="")
+
+    user = _command(sub, "console-user", cmd_console_user, "create a committee console user")
+    user.add_argument("--login", required=True)
+    user.add_argument("--name", required=True, help="full name")
+    user.add_argument("--role", required=True, choices=["reviewer", "head", "administrator"])
+    user.add_argument(
+        "--branch", action="append", help="a branch of the user's department (repeatable)"
+    )
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    _command(
+        sub,
+        "recompute-due-dates",
+        cmd_recompute_due_dates,
+        "after an upgrade: fill every package's applicant and due dates again",
+    )
 
     token = _command(sub, "committee-token", cmd_committee_token, "print a new committee API token")
     token.add_argument("--name", default="committee")

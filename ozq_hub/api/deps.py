@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,7 +17,7 @@ from ozq_hub.security import same_secret
 from ozq_hub.service import enrolment
 from ozq_hub.service.blobs import BlobStore
 from ozq_hub.service.packages import DeviceIdentity
-from ozq_hub.settings import HubLimits
+from ozq_hub.settings import ConsoleSettings, HubLimits
 
 
 @dataclass
@@ -26,6 +27,8 @@ class HubContext:
     limits: HubLimits
     committee_token: str | None
     enrol_throttle: FailureThrottle
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    tz: dt.tzinfo = dt.UTC  # the service centres' zone (console.timezone)
 
 
 async def hub_context(request: Request) -> HubContext:

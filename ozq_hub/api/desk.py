@@ -40,7 +40,8 @@ def enrol(body: p.EnrolRequest, request: Request, hub: Hub) -> p.EnrolResponse:
         )
     try:
         with hub.db.writing() as session:
-            return enrolment.enrol(session, request=body, now=utcnow())
+            answer = enrolment.enrol(session, request=body, now=utcnow())
+        return answer.model_copy(update={"status_page_url": hub.console.status_page_url})
     except HubProblem as problem:
         if problem.status == 403:
             hub.enrol_throttle.record_failure(client)
@@ -110,7 +111,9 @@ def commit_package(package_uuid: uuid.UUID, token: DeviceToken, hub: Hub) -> p.C
     answer. 412 `blobs_missing` lists what is still to upload."""
     device = authenticate(hub, token)
     with hub.db.writing() as session:
-        answer = packages.commit(session, device=device, package_uuid=package_uuid, now=utcnow())
+        answer = packages.commit(
+            session, device=device, package_uuid=package_uuid, now=utcnow(), tz=hub.tz
+        )
     faults.crash_if(faults.CRASH_AFTER_COMMIT)
     return answer
 
@@ -132,6 +135,8 @@ def changes(
             after=after,
             limit=min(limit, hub.limits.max_page),
         )
+    if hub.console.status_page_url:
+        page["status_page_url"] = hub.console.status_page_url
     return JSONResponse(page)  # built from validated rows: skip validating it again
 
 
@@ -146,9 +151,10 @@ def branch_state(
     calendar overrides on the first page and the cursor to follow the feed from."""
     device = authenticate(hub, token)
     with hub.db.reading() as session:
-        return state.branch_state(
+        answer = state.branch_state(
             session,
             branch_code=device.branch_code,
             after=after,
             limit=min(limit, hub.limits.max_page),
         )
+    return answer.model_copy(update={"status_page_url": hub.console.status_page_url})

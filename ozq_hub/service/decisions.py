@@ -30,6 +30,8 @@ def decision_view(row: DecisionRow, receipt_no: str) -> p.Decision:
         number=row.number,
         date=row.decision_date,
         reason=row.reason,
+        reason_kk=row.reason_kk,
+        reason_ru=row.reason_ru,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
     )
@@ -56,12 +58,22 @@ def latest_decisions(session: Session, packages: Iterable[Package]) -> dict[uuid
 
 
 def _same_content(latest: p.Decision, request: p.DecisionRequest) -> bool:
-    return (latest.outcome, latest.kind, latest.number, latest.date, latest.reason) == (
+    return (
+        latest.outcome,
+        latest.kind,
+        latest.number,
+        latest.date,
+        latest.reason,
+        latest.reason_kk,
+        latest.reason_ru,
+    ) == (
         request.outcome,
         request.kind,
         request.number,
         request.date,
-        request.reason,
+        request.full_reason(),
+        request.reason_kk,
+        request.reason_ru,
     )
 
 
@@ -93,7 +105,9 @@ def record_decision(
         kind=request.kind,
         number=request.number,
         date=request.date,
-        reason=request.reason,
+        reason=request.full_reason(),
+        reason_kk=request.reason_kk,
+        reason_ru=request.reason_ru,
         decided_by=request.decided_by,
         decided_at=now,
     )
@@ -114,11 +128,14 @@ def record_decision(
             number=decision.number,
             decision_date=decision.date,
             reason=decision.reason,
+            reason_kk=decision.reason_kk,
+            reason_ru=decision.reason_ru,
             decided_by=decision.decided_by,
             decided_at=now,
             seq=seq,
         )
     )
+    package.review_state = decision.outcome.value
     session.flush()
     return decision
 

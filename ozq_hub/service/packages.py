@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ozq_desktop.sync import protocol as p
 from ozq_hub.models import Blob, ManifestEntryRow, Package
 from ozq_hub.problems import HubProblem
-from ozq_hub.service import changelog, signatures
+from ozq_hub.service import changelog, due, signatures
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_hub.settings import HubLimits
 
@@ -179,6 +179,7 @@ def declare(
             "status": p.PackageStatus.DECLARED.value,
             "declared_at": now,
             **signed,
+            **_applicant_columns(request.metadata),
         },
         key=["uuid"],
     )
@@ -211,6 +212,21 @@ def declare(
     )
 
 
+def _applicant_columns(metadata: dict) -> dict[str, str]:
+    """The applicant's IIN/BIN and name from the desk's metadata, for search and the status
+    page; empty when the desk sent none (or something that is not one)."""
+    idn = metadata.get("applicant_idn")
+    name = metadata.get("applicant_name")
+    idn = idn if isinstance(idn, str) and len(idn) == 12 and idn.isdigit() else ""
+    name = name[:300] if isinstance(name, str) else ""
+    return {"applicant_idn": idn, "applicant_name": name, "applicant_name_fold": fold(name)}
+
+
+def fold(text: str) -> str:
+    """The form names are searched in: case-folded, spaces collapsed."""
+    return " ".join(text.casefold().split())[:300]
+
+
 def _commit_answer(package: Package) -> p.CommitResponse:
     assert package.received_at is not None
     return p.CommitResponse(
@@ -221,9 +237,15 @@ def _commit_answer(package: Package) -> p.CommitResponse:
 
 
 def commit(
-    session: Session, *, device: DeviceIdentity, package_uuid: uuid.UUID, now: dt.datetime
+    session: Session,
+    *,
+    device: DeviceIdentity,
+    package_uuid: uuid.UUID,
+    now: dt.datetime,
+    tz: dt.tzinfo | None = None,
 ) -> p.CommitResponse:
-    """Mark the package received and log it, in the caller's one transaction."""
+    """Mark the package received, give it its due dates and log it, in the caller's one
+    transaction. `tz`: the hub's time zone (the service centres')."""
     package = owned_package(session, package_uuid, device)
     if package.status == p.PackageStatus.RECEIVED:
         return _commit_answer(package)
@@ -259,4 +281,6 @@ def commit(
         package_uuid=package_uuid,
     )
     session.execute(update(Package).where(Package.uuid == package_uuid).values(received_seq=seq))
-    return _commit_answer(owned_package(session, package_uuid, device))
+    received = owned_package(session, package_uuid, device)
+    due.fill(session, received, tz or due.zone())
+    return _commit_answer(received)

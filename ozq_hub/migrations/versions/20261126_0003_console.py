@@ -1,0 +1,162 @@
+"""The committee's console and the applicant's status page: console users and their
+departments, sessions, rate limits, review drafts, the hub's audit trail; the package's
+applicant, acceptance day and due dates for the queue; a refusal's reasons in kk and ru.
+
+Revision ID: 0003_console
+Revises: 0002_package_signature
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_console"
+down_revision = "0002_package_signature"
+branch_labels = None
+depends_on = None
+
+AWARE = sa.DateTime(timezone=True)
+_PACKAGE_COLUMNS = (
+    sa.Column("applicant_idn", sa.String(12), nullable=False, server_default=""),
+    sa.Column("applicant_name", sa.String(300), nullable=False, server_default=""),
+    sa.Column("applicant_name_fold", sa.String(300), nullable=False, server_default=""),
+    sa.Column("accepted_on", sa.Date(), nullable=True),
+    sa.Column("due_date", sa.Date(), nullable=True),
+    sa.Column("legal_due_date", sa.Date(), nullable=True),
+    sa.Column("review_state", sa.String(16), nullable=False, server_default="new"),
+)
+_PACKAGE_INDEXES = (
+    ("ix_package_applicant_idn", ["applicant_idn"]),
+    ("ix_package_queue", ["due_date", "uuid"]),
+    ("ix_package_branch_due", ["branch_code", "due_date", "uuid"]),
+    ("ix_package_state_due", ["review_state", "due_date", "uuid"]),
+)
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE … ADD COLUMN: a batch rebuild of "package" on SQLite would
+    # cascade-delete its manifest entries (see 0002).
+    for column in _PACKAGE_COLUMNS:
+        op.add_column("package", column)
+    for name, columns in _PACKAGE_INDEXES:
+        op.create_index(name, "package", columns)
+    # Packages already received get their applicant and state from what the hub holds;
+    # their due dates are filled by `ozq-hub recompute-due-dates` (the rule needs the catalog).
+    op.execute(
+        "UPDATE package SET review_state = (SELECT d.outcome FROM decision d"
+        " WHERE d.package_uuid = package.uuid ORDER BY d.version DESC LIMIT 1)"
+        " WHERE uuid IN (SELECT package_uuid FROM decision)"
+    )
+    op.add_column("decision", sa.Column("reason_kk", sa.Text(), nullable=True))
+    op.add_column("decision", sa.Column("reason_ru", sa.Text(), nullable=True))
+
+    op.create_table(
+        "console_user",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("login", sa.String(64), nullable=False),
+        sa.Column("full_name", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("password_hash", sa.String(200), nullable=False),
+        sa.Column("failed_attempts", sa.Integer(), nullable=False),
+        sa.Column("locked_until", AWARE, nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", AWARE, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_console_user"),
+        sa.UniqueConstraint("login", name="uq_console_user_login"),
+    )
+    op.create_table(
+        "console_user_branch",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("branch_code", sa.String(64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["console_user.id"],
+            name="fk_console_user_branch_user_id_console_user",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["branch_code"], ["branch.code"], name="fk_console_user_branch_branch_code_branch"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "branch_code", name="pk_console_user_branch"),
+    )
+    op.create_table(
+        "console_session",
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("csrf_token", sa.String(64), nullable=False),
+        sa.Column("created_at", AWARE, nullable=False),
+        sa.Column("last_seen_at", AWARE, nullable=False),
+        sa.Column("expires_at", AWARE, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["console_user.id"],
+            name="fk_console_session_user_id_console_user",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name="pk_console_session"),
+    )
+    op.create_index("ix_console_session_user_id", "console_session", ["user_id"])
+    op.create_table(
+        "rate_limit",
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("window_start", AWARE, nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_rate_limit"),
+    )
+    op.create_index("ix_rate_limit_window_start", "rate_limit", ["window_start"])
+    op.create_table(
+        "review_draft",
+        sa.Column("package_uuid", sa.Uuid(), nullable=False),
+        sa.Column("checked", sa.JSON(), nullable=False),
+        sa.Column("notes", sa.JSON(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
+        sa.Column("updated_at", AWARE, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["package_uuid"],
+            ["package.uuid"],
+            name="fk_review_draft_package_uuid_package",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by"], ["console_user.id"], name="fk_review_draft_updated_by_console_user"
+        ),
+        sa.PrimaryKeyConstraint("package_uuid", name="pk_review_draft"),
+    )
+    op.create_table(
+        "hub_audit",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("at", AWARE, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("user_login", sa.String(64), nullable=False),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("package_uuid", sa.Uuid(), nullable=True),
+        sa.Column("address", sa.String(64), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_hub_audit"),
+    )
+    op.create_index("ix_hub_audit_package", "hub_audit", ["package_uuid", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_hub_audit_package", table_name="hub_audit")
+    op.drop_table("hub_audit")
+    op.drop_table("review_draft")
+    op.drop_index("ix_rate_limit_window_start", table_name="rate_limit")
+    op.drop_table("rate_limit")
+    op.drop_index("ix_console_session_user_id", table_name="console_session")
+    op.drop_table("console_session")
+    op.drop_table("console_user_branch")
+    op.drop_table("console_user")
+    for column in ("reason_ru", "reason_kk"):
+        op.drop_column("decision", column)
+    for name, _columns in reversed(_PACKAGE_INDEXES):
+        op.drop_index(name, table_name="package")
+    for column in reversed(_PACKAGE_COLUMNS):
+        op.drop_column("package", column.name)
