@@ -35,10 +35,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.db import Database, utcnow
 from ozq_hub.devtools import HubProcess, ThrowawayPostgres
 from ozq_hub.service import enrolment
+from ozq_wire import protocol as p
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import httpx
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub import cli
 from ozq_hub.db import sqlite_url
 from ozq_hub.devtools import HubProcess, ThrowawayPostgres
+from ozq_wire import protocol as p
 
 
 def scan_bytes(base: bytes, index: int) -> bytes:

@@ -30,11 +30,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from ozq_desktop.catalog import Catalog
     from ozq_desktop.storage.scans import ScanStore
     from ozq_desktop.ui.context import DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
     from ozq_desktop.ui.main_window import MainWindow
+    from ozq_wire.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,10 @@ def open_desk(folder: Path | None = None) -> Desk:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
     key-file fallback), back it up and migrate it, load the catalog, open the scan store.
     Raises StorageError or CatalogError with a message for the clerk."""
-    from ozq_desktop.catalog import load_catalog
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
     from ozq_desktop.storage.scans import ScanStore
+    from ozq_wire.catalog import load_catalog
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.catalog import Catalog
 from ozq_desktop.documents import annex1_for
 from ozq_desktop.domain.acceptance import (
     AcceptanceResult,
@@ -29,6 +28,7 @@ from ozq_desktop.printing import render_annex1
 from ozq_desktop.signing import Signature, Signer
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
+from ozq_wire.catalog import Catalog
 
 APPLICATION_FILE = "annex1-application-{lang}.pdf"
 

@@ -8,15 +8,15 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from ozq_desktop.catalog import Catalog, Service
 from ozq_desktop.domain.accounts import branch as branch_settings
-from ozq_desktop.domain.calendar import OfficeHours
 from ozq_desktop.domain.lifecycle import PackageStatus
 from ozq_desktop.domain.packages import by_id
 from ozq_desktop.domain.registers import DailyRegister
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import BranchSettings, Package, User
 from ozq_desktop.printing import data as pd
+from ozq_wire.calendar import OfficeHours
+from ozq_wire.catalog import Catalog, Service
 
 
 def branch_info(settings: BranchSettings) -> pd.BranchInfo:

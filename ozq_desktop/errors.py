@@ -1,26 +1,26 @@
 """One typed hierarchy for the errors the rules raise.
 
 Each carries an English message id and its parameters; `message()` renders it in
-the clerk's language through `ozq_desktop.i18n`, so the UI shows it as is.
+the clerk's language through `ozq_desktop.i18n`, so the UI shows it as is. The base,
+`MessageError`, lives in the shared `ozq_wire` package: the catalog's errors are of it too.
 """
 
 from __future__ import annotations
 
 from ozq_desktop.i18n import tr
+from ozq_wire.errors import MessageError
 
 
-class OzqError(Exception):
-    """The root of every error a user may be shown."""
+def message_of(error: MessageError, lang: str | None = None) -> str:
+    """Any message-carrying error (the desk's or the shared package's) in `lang`."""
+    return tr(error.msgid, lang, **error.params)
 
-    def __init__(self, msgid: str, /, **params: object) -> None:
-        self.msgid = msgid
-        self.params = params
-        super().__init__(
-            msgid.format(**{k: str(v) for k, v in params.items()}) if params else msgid
-        )
+
+class OzqError(MessageError):
+    """The root of every error of the desk's own rules that a user may be shown."""
 
     def message(self, lang: str | None = None) -> str:
-        return tr(self.msgid, lang, **self.params)
+        return message_of(self, lang)
 
 
 class ValidationError(OzqError):
@@ -49,10 +49,6 @@ class IllegalTransitionError(OzqError):
 
 class ScanRejectedError(ValidationError):
     """A scan that is not an accepted file type, is too large or is damaged."""
-
-
-class CatalogError(OzqError):
-    """A service-catalog file that does not match the schema."""
 
 
 class StorageError(OzqError):

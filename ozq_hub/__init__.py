@@ -3,7 +3,7 @@ decisions back to them (shared/domain/sync.md).
 
 FastAPI routes (`ozq_hub.api`), the rules behind them (`ozq_hub.service`), SQLAlchemy
 models and Alembic migrations of its own, and the `ozq-hub` command (`ozq_hub.cli`).
-The wire schemas are shared with the desk: `ozq_desktop.sync.protocol`.
+The wire schemas are shared with the desk: `ozq_wire.protocol`.
 Never imports Qt.
 """
 

@@ -11,7 +11,6 @@ import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from ozq_desktop.sync.protocol import API_PREFIX, PROTOCOL_VERSION
 from ozq_hub import console as console_pages
 from ozq_hub import migrate
 from ozq_hub.api import committee, desk, uploads
@@ -22,6 +21,7 @@ from ozq_hub.db import Database
 from ozq_hub.service import due, signatures
 from ozq_hub.service.blobs import BlobStore
 from ozq_hub.settings import ConsoleSettings, HubLimits
+from ozq_wire.protocol import API_PREFIX, PROTOCOL_VERSION
 
 ENV_DB = "OZQ_HUB_DB"
 ENV_BLOB_DIR = "OZQ_HUB_BLOB_DIR"

@@ -19,9 +19,9 @@ from pathlib import Path
 from platformdirs import user_data_path
 from pydantic import ValidationError as PydanticValidationError
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.db import Database, sqlite_url, utcnow
 from ozq_hub.problems import HubProblem
+from ozq_wire import protocol as p
 
 ENV_DATA = "OZQ_HUB_DATA"
 
@@ -142,12 +142,12 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
 
 def _grant_kind(service_id: str) -> p.GrantKind:
     """The one grant the service can end in, read from the service catalog."""
-    from ozq_desktop.catalog import ResultKind, load_catalog
-    from ozq_desktop.errors import OzqError
+    from ozq_wire.catalog import ResultKind, load_catalog
+    from ozq_wire.errors import MessageError
 
     try:
         results = load_catalog().get(service_id).results
-    except OzqError as exc:
+    except MessageError as exc:
         raise SystemExit(
             f"cannot tell the grant kind for service {service_id!r}: give --kind"
         ) from exc

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from ozq_desktop.sync.protocol import API_PREFIX
+from ozq_wire.protocol import API_PREFIX
 
 PG_BIN = Path(os.environ.get("OZQ_PG_BIN", "/usr/lib/postgresql/15/bin"))
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ozq_desktop.models.base import NAMING  # one constraint-naming convention for both
+from ozq_wire.naming import NAMING  # one constraint-naming convention for both
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

@@ -5,7 +5,7 @@ Kept free of FastAPI so the CLI can use the rules without loading the web stack.
 
 from __future__ import annotations
 
-from ozq_desktop.sync.protocol import ErrorCode
+from ozq_wire.protocol import ErrorCode
 
 
 class HubProblem(Exception):

@@ -5,12 +5,12 @@ from datetime import datetime
 
 from pypdf import PdfReader
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.counter import accept_at_counter
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.models import Package
 from ozq_desktop.storage.engine import reading
 from ozq_desktop.storage.scans import ScanStore
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
 
 CATALOG = load_catalog()

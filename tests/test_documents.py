@@ -9,12 +9,12 @@ import pytest
 from pypdf import PdfReader
 
 from ozq_desktop import documents
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.printing import render_receipt
 from ozq_desktop.printing.refusal import render_refusal
 from ozq_desktop.storage.engine import reading, transaction
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
 
 CATALOG = load_catalog()

@@ -16,7 +16,7 @@ ERROR_CLASSES_SUFFIX = "Error"
 def _marked_messages() -> dict[str, str]:
     """msgid -> where it is used, for every literal passed to tr/N_/both or to an OzqError."""
     found: dict[str, str] = {}
-    for package in ("ozq_desktop", "ozq_hub"):
+    for package in ("ozq_desktop", "ozq_hub", "ozq_wire"):
         for path in (ROOT / package).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):

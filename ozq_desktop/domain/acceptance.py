@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from ozq_desktop.catalog import ApplicantType, Catalog, DocumentSpec, Service
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, branch, require_role
 from ozq_desktop.domain.calendar_store import load_calendar
@@ -24,7 +23,8 @@ from ozq_desktop.domain.receipts import next_receipt_number
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import OutboxItem, Package, PackageDocument, PackageFile, User
 from ozq_desktop.signing import Signature
-from ozq_desktop.sync import protocol
+from ozq_wire import protocol
+from ozq_wire.catalog import ApplicantType, Catalog, DocumentSpec, Service
 
 # An identifier's kind each applicant type must present; a non-resident may have none.
 IDN_KIND = {
@@ -101,7 +101,7 @@ def manifest_of(draft: PackageDraft) -> list[dict[str, object]]:
 
 
 def manifest_hash(manifest: list[dict[str, object]]) -> str:
-    """The same hash the hub computes (ozq_desktop.sync.protocol.manifest_hash)."""
+    """The same hash the hub computes (ozq_wire.protocol.manifest_hash)."""
     return protocol.manifest_hash(
         protocol.ManifestEntry(
             name=str(e["name"]), sha256=str(e["sha256"]), size=int(e["size"]), mime=str(e["mime"])

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
-from ozq_desktop.domain.calendar import Override, OverrideKind, WorkingCalendar
 from ozq_desktop.models import CalendarOverrideRow, User
 from ozq_desktop.models.base import now as wall_clock
+from ozq_wire.calendar import Override, OverrideKind, WorkingCalendar
 
 
 def load_calendar(*, session: Session) -> WorkingCalendar:

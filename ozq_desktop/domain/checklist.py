@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from ozq_desktop.catalog import ApplicantType, DocumentSpec, Service
+from ozq_wire.catalog import ApplicantType, DocumentSpec, Service
 
 CONCLUSION_VALID_MONTHS = 3
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, require_role
-from ozq_desktop.domain.calendar import WorkingCalendar
 from ozq_desktop.errors import ConflictError, NotFoundError, ValidationError
 from ozq_desktop.models import Complaint, User
+from ozq_wire.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.catalog import Catalog
-from ozq_desktop.domain.calendar import WorkingCalendar
 from ozq_desktop.domain.lifecycle import OPEN
 from ozq_desktop.domain.packages import COLUMNS, PackageSummary, rows_of
 from ozq_desktop.models import Package
+from ozq_wire.calendar import WorkingCalendar
+from ozq_wire.catalog import Catalog
 
 SOON_WORKING_DAYS = 2
 _OPEN = [s.value for s in OPEN]

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from ozq_desktop.errors import StorageError
-from ozq_desktop.storage.durable import replace_synced
 from ozq_desktop.storage.engine import DB_FILENAME, connect_keyed, make_engine, raw_key
 from ozq_desktop.storage.keys import DataKey, data_key
 from ozq_desktop.storage.migrations import backup_and_upgrade
+from ozq_wire.durable import replace_synced
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -19,7 +19,7 @@ import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
 from ozq_desktop.errors import StorageError
-from ozq_desktop.storage.durable import fsync_dir
+from ozq_wire.durable import fsync_dir
 
 SERVICE = "ozq-desktop-data"
 USERNAME = "data-key"

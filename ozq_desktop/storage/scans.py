@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ozq_desktop.errors import ScanRejectedError, StorageError
-from ozq_desktop.storage.durable import replace_synced
 from ozq_desktop.storage.scan_checks import check_content
+from ozq_wire.durable import replace_synced
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 CHUNK = 1024 * 1024

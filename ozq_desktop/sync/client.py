@@ -7,7 +7,7 @@ from uuid import UUID
 
 import httpx
 
-from ozq_desktop.sync import protocol as p
+from ozq_wire import protocol as p
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 

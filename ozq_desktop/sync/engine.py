@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.catalog import Catalog
 from ozq_desktop.domain import audit
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import lazy
@@ -21,9 +20,10 @@ from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync import credentials, push, state
-from ozq_desktop.sync import protocol as p
 from ozq_desktop.sync.client import HubCallError, HubClient
 from ozq_desktop.sync.pull import pull_changes
+from ozq_wire import protocol as p
+from ozq_wire.catalog import Catalog
 
 LEASE_TTL = timedelta(minutes=2)
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.catalog import Catalog
-from ozq_desktop.domain.calendar import OverrideKind
 from ozq_desktop.domain.calendar_store import load_calendar, put_override, remove_override
 from ozq_desktop.domain.deadlines import recompute_result_dates
 from ozq_desktop.domain.handover import DecisionData, apply_decision
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.models import Package
 from ozq_desktop.storage.engine import transaction
-from ozq_desktop.sync import protocol as p
 from ozq_desktop.sync import state
 from ozq_desktop.sync.client import HubCallError, HubClient
+from ozq_wire import protocol as p
+from ozq_wire.calendar import OverrideKind
+from ozq_wire.catalog import Catalog
 
 PAGE = 200
 

@@ -24,8 +24,8 @@ from ozq_desktop.models import AuditRow, OutboxItem, Package, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
-from ozq_desktop.sync import protocol as p
 from ozq_desktop.sync.client import HubCallError, HubClient
+from ozq_wire import protocol as p
 
 CHUNK_BYTES = 4 * 1024 * 1024
 BACKOFF_BASE = 2.0

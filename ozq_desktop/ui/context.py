@@ -9,10 +9,10 @@ from datetime import datetime
 from PySide6.QtCore import QSettings
 from sqlalchemy.orm import Session
 
-from ozq_desktop.catalog import Catalog
 from ozq_desktop.models import BranchSettings, User
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.ui.tasks import TaskRunner
+from ozq_wire.catalog import Catalog
 
 
 @dataclass

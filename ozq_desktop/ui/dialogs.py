@@ -8,7 +8,7 @@ from enum import Enum
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ozq_desktop.errors import OzqError
+from ozq_desktop.errors import MessageError, message_of
 from ozq_desktop.i18n import N_, tr
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def ask_discard(parent: QWidget) -> DiscardChoice:
 
 def error_text(exc: BaseException) -> str:
     """What the clerk reads about a failure, in the current language."""
-    if isinstance(exc, OzqError):
-        return exc.message()
+    if isinstance(exc, MessageError):
+        return message_of(exc)
     log.error("unexpected error", exc_info=exc)
     return tr(N_("Something went wrong: {reason}"), reason=str(exc) or type(exc).__name__)

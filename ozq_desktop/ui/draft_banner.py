@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from ozq_desktop.catalog import Catalog
 from ozq_desktop.domain.drafts import PackageDraft
-from ozq_desktop.errors import NotFoundError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, time_text
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_wire.catalog import Catalog
+from ozq_wire.errors import UnknownServiceError
 
 
 class DraftBanner(QFrame):
@@ -63,7 +63,7 @@ class DraftBanner(QFrame):
         draft = self._drafts[0]
         try:
             service = self._catalog.get(draft.service_id).short_name.get(current_language())
-        except NotFoundError:
+        except UnknownServiceError:
             service = draft.service_id
         text = tr(
             N_("Unfinished application: {service}, {applicant}, started {day} at {time}."),

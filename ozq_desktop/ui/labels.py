@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ozq_desktop.catalog import ApplicantType
 from ozq_desktop.domain.drafts import Place
 from ozq_desktop.i18n import N_, tr
+from ozq_wire.catalog import ApplicantType
 
 APPLICANT_TYPE_LABELS = {
     ApplicantType.LEGAL_ENTITY: N_("Legal entity"),

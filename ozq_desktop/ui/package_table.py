@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from ozq_desktop.catalog import Catalog
 from ozq_desktop.domain.lifecycle import status_label
 from ozq_desktop.domain.packages import PackageSummary
-from ozq_desktop.errors import NotFoundError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.labels import day_text, time_text
+from ozq_wire.catalog import Catalog
+from ozq_wire.errors import UnknownServiceError
 
 COLUMNS = (
     N_("Receipt number"),
@@ -89,7 +89,7 @@ class PackageTableModel(QAbstractTableModel):
     def _service_name(self, service_id: str, full: bool) -> str:
         try:
             service = self._catalog.get(service_id)
-        except NotFoundError:
+        except UnknownServiceError:
             return service_id
         text = service.name if full else service.short_name
         return text.get(current_language())

@@ -8,9 +8,9 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.catalog import Catalog
 from ozq_desktop.i18n import N_
 from ozq_desktop.storage.engine import reading
+from ozq_wire.catalog import Catalog
 
 
 class PrintJob(StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ozq_desktop.catalog import Service
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.language import follow_language
+from ozq_wire.catalog import Service
 
 
 class ServiceButton(QPushButton):

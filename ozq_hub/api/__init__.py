@@ -1,1 +1,1 @@
-"""The hub's HTTP routes, all under `ozq_desktop.sync.protocol.API_PREFIX`."""
+"""The hub's HTTP routes, all under `ozq_wire.protocol.API_PREFIX`."""

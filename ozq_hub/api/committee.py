@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.api.deps import Hub, committee_member, errors
 from ozq_hub.db import utcnow
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import decisions, state
+from ozq_wire import protocol as p
 
 router = APIRouter(
     prefix="/committee", tags=["committee"], dependencies=[Depends(committee_member)]

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ozq_desktop.sync.protocol import ApiError, ErrorCode
 from ozq_hub.api.limits import FailureThrottle
 from ozq_hub.db import Database, utcnow
 from ozq_hub.problems import HubProblem
@@ -18,6 +17,7 @@ from ozq_hub.service import enrolment
 from ozq_hub.service.blobs import BlobStore
 from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.settings import ConsoleSettings, HubLimits
+from ozq_wire.protocol import ApiError, ErrorCode
 
 
 @dataclass

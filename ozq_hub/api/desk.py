@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub import faults
 from ozq_hub.api.deps import DeviceToken, Hub, authenticate, errors
 from ozq_hub.db import utcnow
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import changelog, enrolment, packages, state
+from ozq_wire import protocol as p
 
 router = APIRouter()
 

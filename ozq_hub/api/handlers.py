@@ -16,8 +16,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from ozq_desktop.sync.protocol import ApiError, ErrorCode
 from ozq_hub.problems import HubProblem
+from ozq_wire.protocol import ApiError, ErrorCode
 
 log = logging.getLogger(__name__)
 

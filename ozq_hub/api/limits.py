@@ -7,8 +7,8 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from ozq_desktop.sync.protocol import ErrorCode
 from ozq_hub.api.handlers import PayloadTooLarge, problem_response
+from ozq_wire.protocol import ErrorCode
 
 
 class BodyLimitMiddleware:

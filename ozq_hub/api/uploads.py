@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.api.deps import DeviceToken, Hub, authenticate, errors
 from ozq_hub.service import blobs
+from ozq_wire import protocol as p
 
 router = APIRouter(tags=["push"])
 

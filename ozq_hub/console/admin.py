@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.console import accounts, audit, web
 from ozq_hub.console.accounts import AccountError, Role, SignedIn
 from ozq_hub.console.i18n import M_
 from ozq_hub.db import utcnow
 from ozq_hub.models import Branch, Device
 from ozq_hub.service import calendar, enrolment
+from ozq_wire import protocol as p
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)
 

@@ -13,7 +13,6 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.console import accounts, audit, queue, review, web
 from ozq_hub.console.accounts import Role, SignedIn, SignInResult
 from ozq_hub.console.i18n import LANGUAGES, M_
@@ -21,6 +20,7 @@ from ozq_hub.console.limits import hit
 from ozq_hub.db import utcnow
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import decisions, rules
+from ozq_wire import protocol as p
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

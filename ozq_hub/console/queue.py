@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import Branch, Package
 from ozq_hub.service.packages import fold
+from ozq_wire import protocol as p
 
 STATES = ("new", "in_review", "granted", "refused")
 OPEN_STATES = ("new", "in_review")

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.console.accounts import SignedIn
 from ozq_hub.models import Branch, DecisionRow, ManifestEntryRow, Package, ReviewDraft
 from ozq_hub.service import rules
 from ozq_hub.service.decisions import decision_view
+from ozq_wire import protocol as p
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 MAX_NOTE = 2000

@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.console import web
 from ozq_hub.console.limits import hit
 from ozq_hub.db import utcnow
 from ozq_hub.models import Branch, Package
+from ozq_wire import protocol as p
 
 router = APIRouter(include_in_schema=False)
 

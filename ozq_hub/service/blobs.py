@@ -19,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.storage.durable import replace_synced
-from ozq_desktop.sync import protocol as p
 from ozq_hub.db import Database, utcnow
 from ozq_hub.models import Blob, ManifestEntryRow, Package
 from ozq_hub.problems import HubProblem
 from ozq_hub.service.sql import insert_or_ignore
+from ozq_wire import protocol as p
+from ozq_wire.durable import replace_synced
 
 try:
     import fcntl

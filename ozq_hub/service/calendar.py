@@ -10,10 +10,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import CalendarOverrideRow
 from ozq_hub.service import changelog, due
 from ozq_hub.service.sql import upsert
+from ozq_wire import protocol as p
 
 
 def set_override(

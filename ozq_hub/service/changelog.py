@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync.protocol import ChangesPage, ErrorCode
 from ozq_hub.models import ChangeLogRow, ChangeSequence, HubMeta
 from ozq_hub.problems import HubProblem
+from ozq_wire.protocol import ChangesPage, ErrorCode
 
 PACKAGE_RECEIVED = "package_received"
 DECISION = "decision"

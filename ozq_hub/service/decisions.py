@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import DecisionRow, Package
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import changelog
+from ozq_wire import protocol as p
 
 
 def decision_view(row: DecisionRow, receipt_no: str) -> p.Decision:

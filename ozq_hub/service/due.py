@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import CalendarOverrideRow, Package
 from ozq_hub.service import rules
+from ozq_wire import protocol as p
 
 DEFAULT_TIMEZONE = "Asia/Almaty"  # UTC+5, all of Kazakhstan since 1 March 2024
 _FALLBACK = dt.timezone(dt.timedelta(hours=5), "UTC+05")

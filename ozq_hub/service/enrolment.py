@@ -13,13 +13,13 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import Branch, CommitteeToken, Device, EnrolmentCode
 from ozq_hub.problems import HubProblem
 from ozq_hub.security import new_enrolment_code, new_token, normalise_code, secret_hash
 from ozq_hub.service import changelog
 from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.service.sql import insert_or_ignore
+from ozq_wire import protocol as p
 
 LAST_SEEN_EVERY = dt.timedelta(minutes=5)
 

@@ -20,12 +20,12 @@ from cryptography import x509
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import Blob, ManifestEntryRow, Package
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import changelog, due, signatures
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_hub.settings import HubLimits
+from ozq_wire import protocol as p
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import cache
 
-from ozq_desktop.catalog import Catalog, ResultKind, Service, load_catalog
-from ozq_desktop.domain.calendar import Override, WorkingCalendar
+from ozq_wire.calendar import Override, WorkingCalendar
+from ozq_wire.catalog import Catalog, ResultKind, Service, load_catalog
 
 __all__ = [
     "Catalog",

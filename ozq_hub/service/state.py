@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.models import ManifestEntryRow, Package
 from ozq_hub.problems import HubProblem
 from ozq_hub.service import calendar, changelog
 from ozq_hub.service.decisions import latest_decisions
+from ozq_wire import protocol as p
 
 
 def _state_fields(package: Package, decision: p.Decision | None) -> dict:

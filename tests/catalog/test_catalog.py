@@ -8,8 +8,8 @@ import string
 import pytest
 from pydantic import BaseModel
 
-from ozq_desktop.catalog import ApplicantType, ResultKind, TermUnit, load_catalog
-from ozq_desktop.catalog.schema import Service, Text
+from ozq_wire.catalog import ApplicantType, ResultKind, TermUnit, load_catalog
+from ozq_wire.catalog.schema import Service, Text
 from tests.catalog.seed import (
     ANNEX1_CAPTIONS,
     PUT_BACK_IN_ORDER,

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ozq_desktop.catalog import ApplicantType, TermUnit, load_catalog, load_service_file
-from ozq_desktop.catalog.schema import Service
-from ozq_desktop.errors import CatalogError
-from ozq_desktop.paths import resource
+from ozq_desktop.errors import message_of
+from ozq_wire.catalog import ApplicantType, TermUnit, load_catalog, load_service_file
+from ozq_wire.catalog.loader import SHIPPED
+from ozq_wire.catalog.schema import Service
+from ozq_wire.errors import CatalogError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalog"
 FOURTH = FIXTURES / "service_4_fixture.json"
@@ -22,7 +23,7 @@ MALFORMED = FIXTURES / "malformed"
 
 
 def test_a_fourth_service_needs_only_a_new_data_file(tmp_path):
-    for shipped in resource("catalog").glob("*.json"):
+    for shipped in SHIPPED.glob("*.json"):
         shutil.copy(shipped, tmp_path)
     shutil.copy(FOURTH, tmp_path)
 
@@ -49,7 +50,7 @@ def test_two_files_declaring_one_service_are_refused(tmp_path):
     with pytest.raises(CatalogError) as caught:
         load_catalog(tmp_path)
     for lang in ("kk", "ru"):
-        assert "fixture-four" in caught.value.message(lang)
+        assert "fixture-four" in message_of(caught.value, lang)
 
 
 MALFORMED_CASES = [
@@ -66,7 +67,7 @@ def test_a_malformed_file_names_the_file_and_the_field(name, field):
         load_service_file(MALFORMED / name)
     assert caught.value.params["field"] == field
     for lang in ("kk", "ru"):
-        message = caught.value.message(lang)
+        message = message_of(caught.value, lang)
         assert name in message and field in message, message
 
 
@@ -76,14 +77,14 @@ def test_a_file_that_is_not_json_names_the_file_and_the_line():
     line = caught.value.params["line"]
     assert line == len((MALFORMED / "bad_json.json").read_text(encoding="utf-8").splitlines()) + 1
     for lang in ("kk", "ru"):
-        message = caught.value.message(lang)
+        message = message_of(caught.value, lang)
         assert "bad_json.json" in message and str(line) in message
 
 
 def test_a_missing_file_is_a_catalog_error(tmp_path):
     with pytest.raises(CatalogError) as caught:
         load_service_file(tmp_path / "service_9.json")
-    assert "service_9.json" in caught.value.message("kk")
+    assert "service_9.json" in message_of(caught.value, "kk")
 
 
 # Rules checked across fields (schema.Service._consistent) name the field that breaks them.
@@ -98,7 +99,7 @@ def test_a_cross_field_error_is_a_catalog_error_naming_the_file(name, field):
     with pytest.raises(CatalogError) as caught:
         load_service_file(MALFORMED / name)
     for lang in ("kk", "ru"):
-        assert name in caught.value.message(lang)
+        assert name in message_of(caught.value, lang)
 
 
 @pytest.mark.parametrize(("name", "field"), CROSS_FIELD_CASES)
@@ -106,7 +107,7 @@ def test_a_cross_field_error_names_the_field(name, field):
     with pytest.raises(CatalogError) as caught:
         load_service_file(MALFORMED / name)
     for lang in ("kk", "ru"):
-        assert field in caught.value.message(lang)
+        assert field in message_of(caught.value, lang)
 
 
 def test_deeply_nested_json_is_a_catalog_error(tmp_path):
@@ -173,7 +174,7 @@ def _load(tmp_path: Path, data: object) -> None:
         result = load_service_file(path)
     except CatalogError as error:
         for lang in ("kk", "ru"):
-            assert "arbitrary.json" in error.message(lang)
+            assert "arbitrary.json" in message_of(error, lang)
     else:
         assert isinstance(result, Service)
 

@@ -5,12 +5,12 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain import acceptance, audit, drafts, packages
 from ozq_desktop.domain.checklist import ExpiredChoice, Outcome, conclusion_valid_until
 from ozq_desktop.errors import AuthorizationError, ValidationError
 from ozq_desktop.models import AuditRow, Draft, OutboxItem, Package
 from ozq_desktop.storage.engine import reading, transaction
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for, non_resident_bin
 
 AT = datetime(2026, 11, 25, 11, 30)  # a Wednesday

@@ -5,10 +5,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain import accounts, complaints, deadlines, handover, registers
 from ozq_desktop.domain.acceptance import accept_package
-from ozq_desktop.domain.calendar import OverrideKind
 from ozq_desktop.domain.calendar_store import load_calendar, put_override
 from ozq_desktop.errors import (
     AuthorizationError,
@@ -18,6 +16,8 @@ from ozq_desktop.errors import (
 )
 from ozq_desktop.models import AuditRow, Package
 from ozq_desktop.storage.engine import reading, transaction
+from ozq_wire.calendar import OverrideKind
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
 
 CATALOG = load_catalog()

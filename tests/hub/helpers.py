@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub import cli
 from ozq_hub.devtools import HubProcess
+from ozq_wire import protocol as p
 
 
 @dataclass

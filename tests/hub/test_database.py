@@ -9,11 +9,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from ozq_desktop.sync.protocol import CalendarDay
 from ozq_hub import migrate
 from ozq_hub.db import utcnow
 from ozq_hub.models import Base
 from ozq_hub.service import calendar, changelog
+from ozq_wire.protocol import CalendarDay
 
 
 def test_the_migrations_build_exactly_the_models(hub_database):

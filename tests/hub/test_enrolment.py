@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import create_engine, text
 
-from ozq_desktop.sync import protocol as p
+from ozq_wire import protocol as p
 from tests.hub.helpers import declaration, scans
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ozq_desktop.sync import protocol as p
+from ozq_wire import protocol as p
 from tests.hub.conftest import BACKENDS
 from tests.hub.helpers import declaration, scans
 

@@ -32,9 +32,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.db import sqlite_url
 from ozq_hub.devtools import HubProcess
+from ozq_wire import protocol as p
 from tests.hub.helpers import Desk, HubUnderTest, declaration, scans
 
 CHOSEN_SEED = os.environ.get("OZQ_HUB_FUZZ_SEED")  # a run by hand: explore other inputs

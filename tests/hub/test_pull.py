@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import uuid
 
-from ozq_desktop.sync import protocol as p
+from ozq_wire import protocol as p
 from tests.hub.helpers import declaration, scans
 
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ozq_desktop.sync import protocol as p
+from ozq_wire import protocol as p
 from tests.hub.helpers import Scan, assert_exactly_once, declaration, scans
 
 

@@ -14,11 +14,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 from sqlalchemy import select
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub.db import Database, sqlite_url
 from ozq_hub.devtools import HubProcess
 from ozq_hub.models import Package
 from ozq_hub.service.signatures import SignatureInvalid, verify_detached
+from ozq_wire import protocol as p
 from tests.hub.helpers import HubUnderTest, declaration, scans
 from tests.signing.pki import Issued, issue, make_pki
 from tests.signing.pki import TestPki as Pki

@@ -8,8 +8,8 @@ import threading
 
 import httpx
 
-from ozq_desktop.sync import protocol as p
 from ozq_hub import faults
+from ozq_wire import protocol as p
 from tests.hub.helpers import Scan, assert_exactly_once, declaration, scans
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from ozq_desktop.catalog import ApplicantType, Service, load_catalog
 from ozq_desktop.printing import (
     Annex1Data,
     BranchInfo,
@@ -21,6 +20,7 @@ from ozq_desktop.printing import (
     TransferData,
     TransferRow,
 )
+from ozq_wire.catalog import ApplicantType, Service, load_catalog
 
 BRANCH = BranchInfo(
     name={

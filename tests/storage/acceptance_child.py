@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain import acceptance
 from ozq_desktop.models import User
 from ozq_desktop.storage.engine import make_engine, make_session_factory, transaction
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 
 

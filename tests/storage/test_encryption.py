@@ -11,7 +11,6 @@ import keyring
 import pytest
 from sqlalchemy import select
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain import accounts
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.errors import StorageError
@@ -20,6 +19,7 @@ from ozq_desktop.storage import keys
 from ozq_desktop.storage.encryption import is_plain_sqlite, open_database
 from ozq_desktop.storage.engine import make_engine, make_session_factory, reading, transaction
 from ozq_desktop.storage.migrations import upgrade
+from ozq_wire.catalog import load_catalog
 from tests.conftest import MemoryKeyring
 from tests.domain.helpers import VALID_BIN, draft_for
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync.engine import SyncEngine
 from ozq_hub import cli
 from ozq_hub.db import sqlite_url
 from ozq_hub.devtools import HubProcess
+from ozq_wire.catalog import load_catalog
 
 
 @dataclass

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import keyring
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.storage.engine import make_engine, make_session_factory
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync import push
 from ozq_desktop.sync.credentials import SERVICE
 from ozq_desktop.sync.engine import SyncEngine
+from ozq_wire.catalog import load_catalog
 from tests.conftest import MemoryKeyring
 
 

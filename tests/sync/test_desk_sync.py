@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.models import OutboxItem, Package, PackageFile
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.sync import push, state
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 
 CATALOG = load_catalog()

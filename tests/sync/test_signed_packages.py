@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.counter import accept_at_counter
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.drafts import ScanDraft
@@ -25,6 +24,7 @@ from ozq_hub.db import Database, sqlite_url
 from ozq_hub.devtools import HubProcess
 from ozq_hub.models import Package as HubPackage
 from ozq_hub.service.signatures import verify_detached
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 from tests.signing.pki import make_pki
 from tests.sync.conftest import Hub

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain import packages
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.identifiers import check_digit
 from ozq_desktop.storage.engine import reading
 from ozq_desktop.ui.actions import ActionId
+from ozq_wire.catalog import load_catalog
 from tests.ui.conftest import VALID_BIN, VALID_IIN, idle, make_pdf, press
 from tests.ui.driver import WizardDriver
 

@@ -16,22 +16,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.domain.calendar import OverrideKind
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.supervisor.common import add_row, date_edit, date_of, fill, table
+from ozq_wire.calendar import OverrideKind
 
 KINDS = {OverrideKind.DAY_OFF: N_("Day off"), OverrideKind.WORKING_DAY: N_("Working day")}
 
 
 def read_calendar(session, year: int, lang: str):
     from ozq_desktop.domain.calendar_store import load_calendar
+    from ozq_desktop.domain.day_names import days_off
 
     calendar = load_calendar(session=session)
-    return calendar.days_off(year, lang), list(calendar.overrides)
+    return days_off(calendar, year, lang), list(calendar.overrides)
 
 
 def change_calendar(session, catalog, change) -> int:

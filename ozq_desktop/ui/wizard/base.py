@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from ozq_desktop.catalog import Service
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_wire.catalog import Service
 
 
 class WizardPage(QWidget):

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.catalog import DocumentSpec
 from ozq_desktop.domain.drafts import DocumentDraft
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language, tr
@@ -27,6 +26,7 @@ from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.wizard.conclusion_fields import ConclusionFields
 from ozq_desktop.ui.wizard.scan_list import ScanList
+from ozq_wire.catalog import DocumentSpec
 
 FORM_NOTES = (
     ("is_application", N_("the application (Annex 1), certified with the clerk's EDS")),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from ozq_desktop.catalog import Service
-from ozq_desktop.catalog.schema import Annex1Field
 from ozq_desktop.domain.drafts import PackageDraft
 from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_wire.catalog import Service
+from ozq_wire.catalog.schema import Annex1Field
 
 Editor = QLineEdit | QPlainTextEdit
 

@@ -9,7 +9,6 @@ from itertools import pairwise
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGroupBox, QLineEdit, QVBoxLayout, QWidget
 
-from ozq_desktop.catalog import ApplicantType
 from ozq_desktop.domain.acceptance import check_applicant
 from ozq_desktop.domain.drafts import ApplicantDraft, PackageDraft, Representative
 from ozq_desktop.domain.identifiers import EntityType, Identifier, IdentifierKind
@@ -19,6 +18,7 @@ from ozq_desktop.ui.labels import applicant_type_label
 from ozq_desktop.ui.language import named
 from ozq_desktop.ui.wizard.base import WizardPage, new_form
 from ozq_desktop.ui.wizard.idn_field import IdnField
+from ozq_wire.catalog import ApplicantType
 
 NO_DATE = QDate(1900, 1, 1)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ozq_desktop.catalog import ApplicantType
 from ozq_desktop.domain.drafts import DocumentDraft, PackageDraft
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.document_editor import DocumentEditor
+from ozq_wire.catalog import ApplicantType
 
 
 class DocumentsPage(WizardPage):

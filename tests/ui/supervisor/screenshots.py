@@ -24,11 +24,11 @@ from PySide6.QtWidgets import QApplication
 
 from ozq_desktop import i18n
 from ozq_desktop.app import DeskApp
-from ozq_desktop.domain.calendar import OverrideKind
 from ozq_desktop.domain.calendar_store import load_calendar, put_override
 from ozq_desktop.domain.complaints import NewComplaint, register_complaint
 from ozq_desktop.storage.engine import transaction
 from ozq_desktop.ui.actions import ActionId
+from ozq_wire.calendar import OverrideKind
 from tests.ui.conftest import set_up_desk
 from tests.ui.screenshots import ROOT, SIZE, Bot, settle, shoot
 from tests.ui.supervisor.helpers import accept_one, decide

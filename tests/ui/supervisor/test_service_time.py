@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ozq_desktop.catalog import load_catalog
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.storage.engine import transaction
 from ozq_desktop.ui.supervisor.service_time import minutes_text
 from ozq_desktop.ui.supervisor.window import Tab
+from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
 
 

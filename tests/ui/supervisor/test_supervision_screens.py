@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt
 
-from ozq_desktop.domain.calendar import OverrideKind
 from ozq_desktop.domain.calendar_store import load_calendar
 from ozq_desktop.models import Package, User
 from ozq_desktop.storage.engine import reading
 from ozq_desktop.ui.actions import ActionId
 from ozq_desktop.ui.supervisor.common import OVERDUE_BRUSH
+from ozq_wire.calendar import OverrideKind
 from tests.ui.conftest import idle
 from tests.ui.supervisor.helpers import accept_one
 

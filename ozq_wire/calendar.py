@@ -1,6 +1,7 @@
 """The working calendar: which days count towards a term, and the day a term ends.
 
-THE COUNTING RULE lives here and nowhere else (shared/domain/kazakhstan.md, "Counting rule").
+THE COUNTING RULE lives here and nowhere else: the desk and the hub both count with it
+(docs/domain.md, "Counting a term").
 It follows the usual wording of Kazakh service standards («день приема не входит в срок
 оказания государственной услуги»), which is not found verbatim in the seed, so every
 assumption is written down here where it can be changed:
@@ -24,7 +25,6 @@ for terms.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,8 +33,7 @@ from functools import cache
 
 import holidays
 
-from ozq_desktop.catalog import TermUnit
-from ozq_desktop.i18n import N_, tr
+from ozq_wire.catalog import TermUnit
 
 COMPLAINT_WORKING_DAYS = 5  # seed §11
 _ONE_DAY = timedelta(days=1)
@@ -209,20 +208,27 @@ class WorkingCalendar:
 
     # -- listing
 
-    def days_off(self, year: int, lang: str | None = None) -> list[tuple[date, str]]:
-        """Every day off of `year` in order, each with its name in `lang`."""
+    def days_off_with_reasons(self, year: int) -> list[tuple[date, DayOffReason]]:
+        """Every day off of `year` in order, each with why it is one (for naming it)."""
         library = _library_year(year)
         listed = []
         for day in sorted(self._days_off_in(year)):
             override = self._overrides.get(day)
             if override is not None and override.kind is OverrideKind.DAY_OFF:
-                name = override.note or tr("Additional day off", lang)
-            elif day in library.names:
-                name = "; ".join(holiday_name(n, lang) for n in library.names[day])
+                reason = DayOffReason(override=override)
             else:
-                name = tr("Weekend", lang)
-            listed.append((day, name))
+                reason = DayOffReason(holidays=library.names.get(day, ()))
+            listed.append((day, reason))
         return listed
+
+
+@dataclass(frozen=True)
+class DayOffReason:
+    """Why a day is off: a local override, the library's holidays (English names), or neither
+    (a plain weekend)."""
+
+    override: Override | None = None
+    holidays: tuple[str, ...] = ()
 
 
 def _as_date(d: date) -> date:
@@ -230,53 +236,3 @@ def _as_date(d: date) -> date:
     if isinstance(d, datetime):
         raise TypeError(f"expected a date, got the datetime {d!r}")
     return d
-
-
-# --- names ------------------------------------------------------------------------------------
-
-_OVERRIDE_KIND_NAMES = {
-    OverrideKind.DAY_OFF: N_("Day off"),
-    OverrideKind.WORKING_DAY: N_("Working day"),
-}
-
-# The names holidays.KZ gives in English; a name missing here is shown as the library gives it.
-_HOLIDAY_NAMES = frozenset(
-    {
-        N_("New Year's Day"),
-        N_("Orthodox Christmas"),
-        N_("International Women's Day"),
-        N_("Nowruz Holiday"),
-        N_("Kazakhstan's People Solidarity Holiday"),
-        N_("Defender of the Fatherland Day"),
-        N_("Victory Day"),
-        N_("Capital Day"),
-        N_("Eid al-Adha"),
-        N_("Constitution Day"),
-        N_("Republic Day"),
-        N_("First President Day"),
-        N_("Independence Day"),
-    }
-)
-_SUFFIXED = re.compile(r"^(?P<name>.+) \((?P<suffix>observed|estimated|observed, estimated)\)$")
-_SUFFIX_TEMPLATES = {
-    "observed": N_("{holiday} (moved day off)"),
-    "estimated": N_("{holiday} (estimated date)"),
-    "observed, estimated": N_("{holiday} (moved day off, estimated date)"),
-}
-_SUBSTITUTED = re.compile(r"^Day off \(substituted from (?P<m>\d\d)/(?P<d>\d\d)/(?P<y>\d{4})\)$")
-
-
-def override_kind_name(kind: OverrideKind | str, lang: str | None = None) -> str:
-    return tr(_OVERRIDE_KIND_NAMES[OverrideKind(kind)], lang)
-
-
-def holiday_name(library_name: str, lang: str | None = None) -> str:
-    """One holidays.KZ name (in English) in `lang`."""
-    moved = _SUBSTITUTED.match(library_name)
-    if moved:
-        return tr("Day off moved from {date}", lang, date="{d}.{m}.{y}".format(**moved.groupdict()))
-    suffixed = _SUFFIXED.match(library_name)
-    if suffixed:
-        template = _SUFFIX_TEMPLATES[suffixed["suffix"]]
-        return tr(template, lang, holiday=holiday_name(suffixed["name"], lang))
-    return tr(library_name, lang) if library_name in _HOLIDAY_NAMES else library_name

@@ -1,4 +1,4 @@
-"""The schema every service file in `resources/catalog/` must match.
+"""The schema every service file in `ozq_wire/catalog/services/` must match.
 
 A fourth service needs only a new file that passes this schema; nothing in the
 code names the three services of the seed.

@@ -5,7 +5,7 @@ it depends on pydantic only. Requests forbid unknown fields; responses ignore
 them, so an older desk still reads a newer hub. `docs/hub.md` walks through the
 conversation; `handling_for()` says what a desk does with each failure.
 
-Push (shared/domain/sync.md): declare -> upload each missing blob -> commit, each
+Push (docs/hub.md): declare -> upload each missing blob -> commit, each
 step idempotent. Pull: `GET changes?after=<cursor>`; a 410 `must_refetch`
 answer sends the desk to `GET state` instead.
 """
@@ -131,7 +131,7 @@ ERROR_MESSAGES: dict[str, str] = {
 
 
 class Handling(StrEnum):
-    """What a desk does with a failed call (shared/domain/sync.md, "How errors are treated")."""
+    """What a desk does with a failed call (docs/hub.md, "The protocol")."""
 
     RETRY = "retry"  # backoff with full jitter, no attempt limit, honour Retry-After
     REFRESH_CREDENTIALS = "refresh_credentials"  # re-read the keyring token, then re-enrol

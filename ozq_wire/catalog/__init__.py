@@ -1,7 +1,7 @@
 """The service catalog: what each state service requires, read from data files."""
 
-from ozq_desktop.catalog.loader import Catalog, load_catalog, load_service_file
-from ozq_desktop.catalog.schema import (
+from ozq_wire.catalog.loader import Catalog, load_catalog, load_service_file
+from ozq_wire.catalog.schema import (
     ApplicantType,
     DocumentSpec,
     ResultKind,

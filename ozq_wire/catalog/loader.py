@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pydantic import ValidationError as PydanticValidationError
 
-from ozq_desktop.catalog.schema import RuleViolation, Service
-from ozq_desktop.errors import CatalogError, NotFoundError
-from ozq_desktop.paths import resource
+from ozq_wire.catalog.schema import RuleViolation, Service
+from ozq_wire.errors import CatalogError, UnknownServiceError
+
+SHIPPED = Path(__file__).resolve().parent / "services"
 
 
 def _field_path(loc: tuple[object, ...]) -> str:
@@ -73,7 +74,7 @@ class Catalog:
         for service in self.services:
             if service.id == service_id:
                 return service
-        raise NotFoundError("Unknown service {service}", service=service_id)
+        raise UnknownServiceError("Unknown service {service}", service=service_id)
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:
@@ -90,4 +91,4 @@ def load_catalog(folder: Path | None = None) -> Catalog:
 
 @cache
 def _shipped_catalog() -> Catalog:
-    return load_catalog(resource("catalog"))
+    return load_catalog(SHIPPED)
