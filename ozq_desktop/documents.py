@@ -15,6 +15,7 @@ from ozq_desktop.domain.registers import DailyRegister
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import BranchSettings, Package, User
 from ozq_desktop.printing import data as pd
+from ozq_desktop.sync import state as sync_state
 from ozq_wire.calendar import OfficeHours
 from ozq_wire.catalog import Catalog, Service
 
@@ -78,6 +79,7 @@ def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
         applicant_email=package.applicant_email,
         representative=_representative(package.representative),
         home_visit_address=package.visit_address if package.place == "home_visit" else None,
+        status_url=sync_state.status_page_link(session, package.receipt_no),
     )
 
 
@@ -160,6 +162,14 @@ def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.An
     )
 
 
+def _refusal_reasons(package: Package) -> list[pd.Localized]:
+    """The committee's reasons: in the document's own language when it gave both, else as
+    the one text it gave."""
+    if package.decision_reason_kk and package.decision_reason_ru:
+        return [{"kk": package.decision_reason_kk, "ru": package.decision_reason_ru}]
+    return [package.decision_reason] if package.decision_reason else []
+
+
 def handover_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.HandoverData:
     """The receipt for the committee's result given to the applicant."""
     package = by_id(session=session, package_id=package_id)
@@ -181,9 +191,7 @@ def handover_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.
         recipient_idn=package.applicant_idn,
         result_document=pd.ResultDocument(package.decision_kind) if granted else None,
         result_number=package.decision_number or "",
-        refusal_reasons=[package.decision_reason]
-        if not granted and package.decision_reason
-        else [],
+        refusal_reasons=_refusal_reasons(package) if not granted else [],
         decision_date=package.decision_date,
         accepted_at=package.accepted_at,
         representative=rep,

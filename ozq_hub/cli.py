@@ -288,7 +288,7 @@ def cmd_console_user(args: argparse.Namespace) -> int:
                 branches=set(args.branch or []),
                 now=utcnow(),
             )
-        except accounts.AccountError as exc:
+        except accounts.AccountProblem as exc:
             raise SystemExit(str(exc)) from exc
         audit.record(
             session,

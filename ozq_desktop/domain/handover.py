@@ -38,6 +38,8 @@ class DecisionData:
     number: str | None = None  # certificate/permission number or registration cipher
     decided_on: date | None = None
     reason: str | None = None
+    reason_kk: str | None = None
+    reason_ru: str | None = None
 
 
 def apply_decision(*, session: Session, package_id: str, decision: DecisionData) -> bool:
@@ -58,6 +60,8 @@ def apply_decision(*, session: Session, package_id: str, decision: DecisionData)
     package.decision_number = decision.number
     package.decision_date = decision.decided_on
     package.decision_reason = decision.reason
+    package.decision_reason_kk = decision.reason_kk
+    package.decision_reason_ru = decision.reason_ru
     package.decision_version = decision.version
     package.decision_received_at = wall_clock()
     audit.record(

@@ -50,6 +50,10 @@ class Package(Base):
     decision_number: Mapped[str | None] = mapped_column(String(100))
     decision_date: Mapped[date | None]
     decision_reason: Mapped[str | None]
+    # The committee's console gives a refusal's reasons in both languages; a document prints
+    # its own language's (decision_reason holds both, for what predates them).
+    decision_reason_kk: Mapped[str | None]
+    decision_reason_ru: Mapped[str | None]
     decision_version: Mapped[int] = mapped_column(default=0)
     decision_received_at: Mapped[datetime | None]
 

@@ -102,6 +102,9 @@ class ReceiptData:
     applicant_email: str = ""
     representative: Representative | None = None
     home_visit_address: str | None = None  # seed §13: accepted at the applicant's home
+    # The hub's status page with this receipt's number: the QR code carries it, and a line
+    # tells the applicant how to use it. None (no hub address yet): the QR carries the number.
+    status_url: str | None = None
 
     def __post_init__(self) -> None:
         _frozen_tuple(self, "documents")

@@ -34,7 +34,9 @@ COPY_MARKS = (N_("Applicant's copy"), N_("Service centre's copy"))
 def render_receipt(data: ReceiptData, lang: str) -> bytes:
     """The receipt as A4 PDF bytes: the applicant's copy, then the service centre's."""
     check_language(lang)
-    qr = QrCodeFlowable(data.receipt_no)
+    # The QR code opens the hub's status page with the receipt number filled in; before the
+    # desk knows that page's address, it carries the receipt number alone.
+    qr = QrCodeFlowable(data.status_url or data.receipt_no)
     marks = [tr(mark, lang) for mark in COPY_MARKS]
     story = copies(lambda: receipt_copy(data, lang, qr), marks, "receipt")
     title = tr("Receipt of acceptance of documents", lang)
@@ -55,6 +57,7 @@ def receipt_copy(data: ReceiptData, lang: str, qr: Flowable) -> list[Flowable]:
         para(tr("Receipt of acceptance of documents", lang), s.title),
         para(f"№ {data.receipt_no}", s.subtitle),
         *_six_items(data, lang),
+        *_status_line(data, lang),
         Spacer(0, 8 * mm),
         signature_line(tr("Service centre clerk (signs)", lang), data.clerk_full_name, lang),
         Spacer(0, 4 * mm),
@@ -114,6 +117,21 @@ def _six_items(data: ReceiptData, lang: str) -> list[Flowable]:
         labelled(tr("6. Applicant (full name or organisation name), contacts:", lang), "", s.body),
         *_applicant_lines(data, lang),
     ]
+
+
+def _status_line(data: ReceiptData, lang: str) -> list[Flowable]:
+    """How the applicant follows the case on the hub's status page (seed §16: the applicant
+    can learn the status remotely)."""
+    if not data.status_url:
+        return []
+    address = data.status_url.partition("?")[0]
+    text = tr(
+        "The status of the application: scan the QR code, or open {url} and enter the "
+        "receipt number and the applicant's IIN/BIN.",
+        lang,
+        url=address,
+    )
+    return [Spacer(0, 2 * mm), para(text, styles().body)]
 
 
 def _documents_table(data: ReceiptData, lang: str) -> Table:

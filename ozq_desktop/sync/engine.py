@@ -99,6 +99,7 @@ class SyncEngine:
         with transaction(self.factory) as s:
             state.put(s, state.HUB_URL, hub_url.rstrip("/"))
             state.put(s, state.DEVICE_ID, str(answer.device_id))
+            state.remember_status_page(s, answer.status_page_url)
             state.delete(s, state.REVOKED)
             state.delete(s, state.CURSOR)
             push.reset_backoff(session=s)

@@ -39,6 +39,8 @@ def _decision(d: p.Decision) -> DecisionData:
         number=d.number,
         decided_on=d.date,
         reason=d.reason,
+        reason_kk=d.reason_kk,
+        reason_ru=d.reason_ru,
     )
 
 
@@ -91,6 +93,7 @@ def refetch(
         page = client.state(after=after, limit=PAGE)
         cursor = cursor or page.cursor
         with transaction(factory) as s:
+            state.remember_status_page(s, page.status_page_url)
             if after is None:
                 for override in page.calendar_overrides:
                     _apply_override(s, override)
@@ -124,6 +127,7 @@ def pull_changes(
                 return report
             raise
         with transaction(factory) as s:
+            state.remember_status_page(s, page.status_page_url)
             for change in page.changes:
                 _apply(s, change, report)
             state.put(s, state.CURSOR, page.next_cursor)

@@ -122,6 +122,8 @@ def declaration(
             "result_date": package.result_date.isoformat() if package.result_date else None,
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
+            "representative": package.representative or None,
+            "files": [{"name": f.name, "document_code": f.document_code} for f in package.files],
             "audit": audit_rows or [],
             "documents": [
                 {

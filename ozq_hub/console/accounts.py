@@ -36,7 +36,7 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"  # users, branches, the calendar; no packages
 
 
-class AccountError(ValueError):
+class AccountProblem(ValueError):
     """A user cannot be created or changed as asked; `msgid` is a console message."""
 
     def __init__(self, msgid: str, **params: object) -> None:
@@ -73,7 +73,7 @@ class SignedIn:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(
+        raise AccountProblem(
             "The password must have at least {count} characters.", count=MIN_PASSWORD
         )
     return _hasher.hash(password)
@@ -83,7 +83,7 @@ def _known_branches(session: Session, codes: set[str]) -> None:
     known = set(session.execute(select(Branch.code).where(Branch.code.in_(codes))).scalars())
     unknown = sorted(codes - known)
     if unknown:
-        raise AccountError("No such branch: {branches}", branches=", ".join(unknown))
+        raise AccountProblem("No such branch: {branches}", branches=", ".join(unknown))
 
 
 def create_user(
@@ -98,11 +98,11 @@ def create_user(
 ) -> ConsoleUser:
     login = login.strip()
     if not login or len(login) > 64 or not login.isprintable() or " " in login:
-        raise AccountError("The login must be 1 to 64 characters, without spaces.")
+        raise AccountProblem("The login must be 1 to 64 characters, without spaces.")
     if not full_name.strip():
-        raise AccountError("Enter the user's full name.")
+        raise AccountProblem("Enter the user's full name.")
     if session.execute(select(ConsoleUser.id).where(ConsoleUser.login == login)).first():
-        raise AccountError("The login {login} is taken.", login=login)
+        raise AccountProblem("The login {login} is taken.", login=login)
     _known_branches(session, branches)
     user = ConsoleUser(
         login=login,

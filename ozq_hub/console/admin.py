@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from ozq_hub.console import accounts, audit, web
-from ozq_hub.console.accounts import AccountError, Role, SignedIn
+from ozq_hub.console.accounts import AccountProblem, Role, SignedIn
 from ozq_hub.console.i18n import M_
 from ozq_hub.db import utcnow
 from ozq_hub.models import Branch, Device
@@ -92,7 +92,7 @@ def _create(request: Request, user: SignedIn, form) -> str:
                 now=utcnow(),
             )
             _audit(session, request, user, "user_created", login=login, role=str(form.get("role")))
-    except AccountError as exc:
+    except AccountProblem as exc:
         return web.i18n.translate(exc.msgid, web.lang_of(request), **exc.params)
     except ValueError:
         return web.i18n.translate(M_("Choose a role."), web.lang_of(request))
@@ -119,7 +119,7 @@ def _change(request: Request, user: SignedIn, user_id: int, form) -> str:
                 accounts.unlock(session, user_id=user_id)
             elif action in ("deactivate", "activate"):
                 if user_id == user.user_id:
-                    raise AccountError("You cannot deactivate yourself.")
+                    raise AccountProblem("You cannot deactivate yourself.")
                 accounts.set_active(session, user_id=user_id, active=action == "activate")
             elif action == "branches":
                 accounts.set_branches(
@@ -130,9 +130,9 @@ def _change(request: Request, user: SignedIn, user_id: int, form) -> str:
                     session, user_id=user_id, password=str(form.get("password", ""))
                 )
             else:
-                raise AccountError("Unknown action.")
+                raise AccountProblem("Unknown action.")
             _audit(session, request, user, f"user_{action}", user_id=user_id)
-    except AccountError as exc:
+    except AccountProblem as exc:
         return web.i18n.translate(exc.msgid, web.lang_of(request), **exc.params)
     return ""
 
@@ -173,10 +173,10 @@ def _save_branch(request: Request, user: SignedIn, form) -> str:
     name = str(form.get("name", "")).strip()
     try:
         if not code or len(code) > 64 or not code.replace("-", "").replace("_", "").isalnum():
-            raise AccountError("The branch code is letters, digits and dashes.")
+            raise AccountProblem("The branch code is letters, digits and dashes.")
         if not name:
-            raise AccountError("Enter the branch's name.")
-    except AccountError as exc:
+            raise AccountProblem("Enter the branch's name.")
+    except AccountProblem as exc:
         return exc.msgid
     now = utcnow()
     issued = ""
