@@ -79,7 +79,7 @@ def make_user(
     try:
         with database.writing() as session:
             for code in branches:
-                enrolment.ensure_branch(session, code=code, name=f"Филиал {code}", now=utcnow())
+                enrolment.ensure_branch(session, code=code, name=None, now=utcnow())
             accounts.create_user(
                 session,
                 login=login,
@@ -97,9 +97,16 @@ def pdf_bytes(text: str = "Scan") -> bytes:
     """A real one-page PDF."""
     from reportlab.pdfgen import canvas
 
+    from ozq_desktop.printing.fonts import register_fonts
+
+    register_fonts()  # the desk's printing sets reportlab's base font to its own
     out = io.BytesIO()
     page = canvas.Canvas(out)
+    page.setFont("LiberationSerif", 28)
     page.drawString(72, 750, text)
+    page.setFont("LiberationSerif", 12)
+    for line in range(30):
+        page.drawString(72, 700 - 20 * line, f"{line + 1}. " + "—" * 40)
     page.showPage()
     page.save()
     return out.getvalue()
