@@ -125,6 +125,7 @@ class Package(Base):
         Index("ix_package_queue", "due_date", "uuid"),
         Index("ix_package_branch_due", "branch_code", "due_date", "uuid"),
         Index("ix_package_state_due", "review_state", "due_date", "uuid"),
+        Index("ix_package_counts", "review_state", "branch_code", "due_date", "service_id"),
     )
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), index=True)

@@ -32,6 +32,8 @@ _PACKAGE_INDEXES = (
     ("ix_package_queue", ["due_date", "uuid"]),
     ("ix_package_branch_due", ["branch_code", "due_date", "uuid"]),
     ("ix_package_state_due", ["review_state", "due_date", "uuid"]),
+    # The queue's overdue / due-today counts, answered from the index alone.
+    ("ix_package_counts", ["review_state", "branch_code", "due_date", "service_id"]),
 )
 
 
