@@ -126,6 +126,16 @@ class Package(Base):
         Index("ix_package_branch_due", "branch_code", "due_date", "uuid"),
         Index("ix_package_state_due", "review_state", "due_date", "uuid"),
         Index("ix_package_counts", "review_state", "branch_code", "due_date", "service_id"),
+        Index(
+            "ix_package_receipt_prefix",
+            "receipt_no",
+            postgresql_ops={"receipt_no": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_package_idn_prefix",
+            "applicant_idn",
+            postgresql_ops={"applicant_idn": "text_pattern_ops"},
+        ),
     )
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), index=True)

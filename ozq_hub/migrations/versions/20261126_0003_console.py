@@ -44,6 +44,10 @@ def upgrade() -> None:
         op.add_column("package", column)
     for name, columns in _PACKAGE_INDEXES:
         op.create_index(name, "package", columns)
+    # Search by the beginning of a receipt number or an IIN/BIN: LIKE 'prefix%' can use a
+    # b-tree on PostgreSQL only with the pattern operator class (any collation).
+    for name, column in _PREFIX_INDEXES:
+        op.create_index(name, "package", [column], postgresql_ops={column: "text_pattern_ops"})
     # Packages already received get their applicant and state from what the hub holds;
     # their due dates are filled by `ozq-hub recompute-due-dates` (the rule needs the catalog).
     op.execute(
@@ -146,7 +150,15 @@ def upgrade() -> None:
     op.create_index("ix_hub_audit_package", "hub_audit", ["package_uuid", "id"])
 
 
+_PREFIX_INDEXES = (
+    ("ix_package_receipt_prefix", "receipt_no"),
+    ("ix_package_idn_prefix", "applicant_idn"),
+)
+
+
 def downgrade() -> None:
+    for name, _column in _PREFIX_INDEXES:
+        op.drop_index(name, table_name="package")
     op.drop_index("ix_hub_audit_package", table_name="hub_audit")
     op.drop_table("hub_audit")
     op.drop_table("review_draft")
