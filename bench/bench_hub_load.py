@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -127,6 +128,16 @@ class Recorder:
         return json.loads(payload)
 
 
+# Desk i is desk "desk-<i>" of branch "BR-<i mod branches>"; its receipt numbers carry both
+# (the hub refuses any other). Set by main() once the branch count is known.
+BRANCHES = 50
+_receipts = itertools.count(1)
+
+
+def receipt_for(desk_index: int) -> str:
+    return f"BR-{desk_index % BRANCHES:03d}-desk-{desk_index:03d}-{next(_receipts):07d}"
+
+
 def issue_codes(url: str, desks: int, branches: int) -> list[str]:
     database = Database(url)
     try:
@@ -175,7 +186,7 @@ def new_package(index: int) -> tuple[bytes, str, bytes, uuid.UUID]:
     package_uuid = uuid.uuid4()
     body = {
         "package_uuid": str(package_uuid),
-        "receipt_no": f"L-{uuid.uuid4().hex[:12]}",
+        "receipt_no": receipt_for(index),
         "service_id": "declaration-registration",
         "clerk": {"login": "load", "full_name": "Load Clerk"},
         "device_time": dt.datetime.now(dt.UTC).isoformat(),
@@ -331,6 +342,8 @@ def main() -> int:
         hub = stack.enter_context(
             HubProcess(url, folder / "blobs", committee_token=committee_token, workers=args.workers)
         )
+        global BRANCHES
+        BRANCHES = args.branches
         tokens = asyncio.run(enrol_all(hub.port, issue_codes(url, args.desks, args.branches)))
         assert hub.process is not None
         roots = {"hub": hub.process.pid, "postgres": postmaster_pid(cluster)}

@@ -57,7 +57,7 @@ def push_one(client: httpx.Client, base: bytes, index: int, sha: str) -> float:
     entry = p.ManifestEntry(name="scan.pdf", sha256=sha, size=len(data), mime="application/pdf")
     request = p.DeclareRequest(
         package_uuid=uuid.uuid4(),
-        receipt_no=f"BENCH-{index:06d}",
+        receipt_no=f"BENCH-bench-{index + 1:07d}",  # branch BENCH, desk "bench"
         service_id="attestation",
         clerk=p.Clerk(login="bench", full_name="Bench Clerk"),
         device_time=dt.datetime.now(dt.UTC),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
-from contextlib import asynccontextmanager
-from dataclasses import fields
+import socket
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import anyio.to_thread
@@ -12,23 +14,25 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from ozq_hub import console as console_pages
-from ozq_hub import migrate
+from ozq_hub import logs, migrate
 from ozq_hub.api import committee, desk, uploads
 from ozq_hub.api.deps import HubContext
 from ozq_hub.api.handlers import install_problem_handlers
-from ozq_hub.api.limits import BodyLimitMiddleware, FailureThrottle
-from ozq_hub.db import Database
-from ozq_hub.service import due, signatures
+from ozq_hub.api.limits import BodyLimitMiddleware
+from ozq_hub.db import Database, utcnow
+from ozq_hub.service import due, maintenance
 from ozq_hub.service.blobs import BlobStore
-from ozq_hub.settings import ConsoleSettings, HubLimits
+from ozq_hub.service.signatures import TrustStore
+from ozq_hub.settings import ENV_SETTINGS, HubSettings
 from ozq_wire.protocol import API_PREFIX, PROTOCOL_VERSION
+
+log = logging.getLogger(__name__)
 
 ENV_DB = "OZQ_HUB_DB"
 ENV_BLOB_DIR = "OZQ_HUB_BLOB_DIR"
+# Bootstrap only (docs/hub.md): a committee token accepted besides the issued ones, which
+# cannot be listed or revoked. Issue tokens with `ozq-hub committee-token` instead.
 ENV_COMMITTEE_TOKEN = "OZQ_HUB_COMMITTEE_TOKEN"
-ENV_TRUSTED_CA = "OZQ_HUB_TRUSTED_CA"  # PEM files of trusted CAs, os.pathsep-separated
-ENV_PUBLIC_URL = "OZQ_HUB_PUBLIC_URL"  # e.g. https://ozq.example.kz: the status page's base
-ENV_CONSOLE = "OZQ_HUB_CONSOLE"  # console settings as name=value,…, e.g. idle_minutes=20
 
 
 def default_blob_dir(database_url: str) -> Path:
@@ -39,27 +43,35 @@ def default_blob_dir(database_url: str) -> Path:
     return Path(url.database).resolve().parent / "blobs"
 
 
+def trust_store(settings: HubSettings) -> TrustStore:
+    """ValueError at once for an unreadable CA or CRL file."""
+    return TrustStore.from_files(
+        settings.paths("trusted_ca_files"),
+        settings.paths("crl_files"),
+        ocsp=settings.ocsp,
+        revocation_mode=settings.revocation_mode,
+    )
+
+
 def create_app(
     database_url: str,
     *,
     committee_token: str | None = None,
     blob_dir: str | Path | None = None,
-    limits: HubLimits | None = None,
+    settings: HubSettings | None = None,
     migrate_schema: bool = False,
-    trusted_ca_files: list[Path] | None = None,
-    console: ConsoleSettings | None = None,
 ) -> FastAPI:
     """The hub as an ASGI app.
 
-    `committee_token`: a token accepted on /committee routes besides those issued with
-    `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
-    first; otherwise the schema must already be at head (`ozq-hub migrate`).
-    `trusted_ca_files`: PEM files of the CAs clerks' EDS certificates chain to; with any,
-    every declared package must carry a signature that verifies (docs/hub.md).
-    `console`: the committee console's and the status page's settings (docs/console.md).
+    `committee_token`: a bootstrap token accepted on /committee routes besides those issued
+    with `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
+    first; otherwise the schema must already be at head (`ozq-hub migrate`). `settings`:
+    limits, quotas, trusted CAs and CRLs (docs/hub.md), and the committee console's and the
+    status page's settings (`settings.console`, docs/console.md).
     """
-    trusted = signatures.load_trusted_cas(trusted_ca_files or [])
-    limits = limits or HubLimits()
+    settings = settings or HubSettings()
+    limits = settings.limits
+    logs.bound_accept_errors()
     database = Database(database_url, pool_size=limits.db_connections)
     if migrate_schema:
         migrate.upgrade(database)
@@ -71,17 +83,36 @@ def create_app(
         store=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(database_url)),
         limits=limits,
         committee_token=committee_token or None,
-        enrol_throttle=FailureThrottle(limits.enrol_failures, limits.enrol_window_seconds),
-        console=console or ConsoleSettings(),
-        tz=due.zone((console or ConsoleSettings()).timezone),
+        trust=trust_store(settings),
+        console=settings.console,
+        tz=due.zone(settings.console.timezone),
     )
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def housekeeping() -> None:
+        """Daily maintenance, taken by whichever hub process holds the lease."""
+        check_every = min(settings.maintenance_seconds, 300.0)
+        while True:
+            await asyncio.sleep(check_every)
+            try:
+                await anyio.to_thread.run_sync(
+                    lambda: maintenance.run_if_due(
+                        context.db, context.store, settings, holder=holder, now=utcnow()
+                    )
+                )
+            except Exception:  # a busy database today is tomorrow's run
+                log.exception("maintenance failed; it will be tried again")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         # One database connection per worker thread: a thread never waits for the pool,
         # and requests beyond that queue in order for a thread.
         anyio.to_thread.current_default_thread_limiter().total_tokens = limits.db_connections
+        task = asyncio.create_task(housekeeping())
         yield
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
         database.dispose()
 
     app = FastAPI(
@@ -91,7 +122,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.hub = context
-    app.state.trusted_cas = trusted
     install_problem_handlers(app)
     app.add_middleware(
         BodyLimitMiddleware,
@@ -111,33 +141,5 @@ def app_from_environment() -> FastAPI:
         os.environ[ENV_DB],
         committee_token=os.environ.get(ENV_COMMITTEE_TOKEN),
         blob_dir=os.environ.get(ENV_BLOB_DIR) or None,
-        trusted_ca_files=trusted_ca_from_environment(),
-        console=console_from_environment(),
+        settings=HubSettings.from_environment(os.environ.get(ENV_SETTINGS)),
     )
-
-
-def trusted_ca_from_environment() -> list[Path]:
-    return [Path(part) for part in os.environ.get(ENV_TRUSTED_CA, "").split(os.pathsep) if part]
-
-
-def console_from_environment(public_url: str | None = None) -> ConsoleSettings:
-    """`OZQ_HUB_PUBLIC_URL`, and `OZQ_HUB_CONSOLE="name=value,…"` for any other setting of
-    `ConsoleSettings` (numbers, true/false or text)."""
-    values: dict[str, object] = {}
-    names = {f.name: f.type for f in fields(ConsoleSettings)}
-    for part in os.environ.get(ENV_CONSOLE, "").split(","):
-        name, _, raw = part.strip().partition("=")
-        if not name:
-            continue
-        if name not in names:
-            raise ValueError(f"{ENV_CONSOLE}: no console setting {name!r}")
-        default = getattr(ConsoleSettings(), name)
-        if isinstance(default, bool):
-            values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
-        elif isinstance(default, int):
-            values[name] = int(raw)
-        else:
-            values[name] = raw.strip()
-    url = public_url or os.environ.get(ENV_PUBLIC_URL) or values.get("public_url") or None
-    values["public_url"] = str(url).rstrip("/") if url else None
-    return ConsoleSettings(**values)  # type: ignore[arg-type]

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.engine import make_url
 
 from ozq_hub.db import Database, sqlite_url, utcnow
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
+from ozq_hub.settings import ENV_SETTINGS, ConsoleSettings, HubLimits, HubSettings
 from ozq_wire import protocol as p
 
 ENV_DATA = "OZQ_HUB_DATA"
@@ -51,39 +53,61 @@ def _open(args: argparse.Namespace) -> Iterator[Database]:
         database.dispose()
 
 
+def _settings(args: argparse.Namespace) -> HubSettings:
+    limits = HubLimits(
+        package_max_blobs=args.quota_package_files,
+        package_max_bytes=args.quota_package_bytes,
+        device_daily_blobs=args.quota_device_files_per_day,
+        device_daily_bytes=args.quota_device_bytes_per_day,
+    )
+    try:
+        console = ConsoleSettings.from_operator(public_url=args.public_url)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+    return HubSettings(
+        limits=limits,
+        trusted_ca_files=tuple(str(Path(f).resolve()) for f in args.trusted_ca or []),
+        crl_files=tuple(str(Path(f).resolve()) for f in args.crl or []),
+        ocsp=args.ocsp,
+        revocation_mode=args.revocation_mode,
+        maintenance_seconds=args.maintenance_every,
+        prune_upload_hours=args.prune_uploads_after,
+        console=console,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ozq_hub.app import (
-        ENV_BLOB_DIR,
-        ENV_COMMITTEE_TOKEN,
-        ENV_DB,
-        ENV_PUBLIC_URL,
-        ENV_TRUSTED_CA,
-        console_from_environment,
-        create_app,
-    )
-    from ozq_hub.service.signatures import load_trusted_cas
+    from ozq_hub import logs
+    from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, create_app, trust_store
 
     url = _database_url(args)
-    trusted = [Path(f) for f in args.trusted_ca or []]
+    settings = _settings(args)
     try:
-        load_trusted_cas(trusted)  # fail at once, before any worker starts
-    except ValueError as exc:
-        raise SystemExit(f"--trusted-ca: {exc}") from exc
+        trust_store(settings)  # fail at once, before any worker starts
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"--trusted-ca / --crl: {exc}") from exc
     blob_dir = args.blob_dir or (
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
     token = os.environ.get(ENV_COMMITTEE_TOKEN)
-    try:
-        console = console_from_environment(args.public_url)
-    except ValueError as exc:
-        raise SystemExit(str(exc)) from exc
+    if token:
+        print(
+            f"warning: {ENV_COMMITTEE_TOKEN} is set: a bootstrap token that cannot be listed or "
+            "revoked; issue tokens with `ozq-hub committee-token` and unset it",
+            file=sys.stderr,
+        )
+    logs.raise_open_file_limit()
+    proxies = args.trusted_proxy or []
     common = {
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
         "timeout_keep_alive": args.keep_alive,
+        # X-Forwarded-For only from the proxies named; otherwise the socket's peer is the client.
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies) if proxies else "",
     }
     if args.workers > 1:
         from ozq_hub import migrate
@@ -93,12 +117,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             migrate.upgrade(database)
         database.dispose()
         os.environ[ENV_DB] = url
+        os.environ[ENV_SETTINGS] = settings.to_environment()
         if blob_dir:
             os.environ[ENV_BLOB_DIR] = str(blob_dir)
-        if trusted:
-            os.environ[ENV_TRUSTED_CA] = os.pathsep.join(str(f.resolve()) for f in trusted)
-        if console.public_url:
-            os.environ[ENV_PUBLIC_URL] = console.public_url
         uvicorn.run(
             "ozq_hub.app:app_from_environment", factory=True, workers=args.workers, **common
         )
@@ -108,8 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         committee_token=token,
         blob_dir=blob_dir,
         migrate_schema=not args.no_migrate,
-        trusted_ca_files=trusted,
-        console=console,
+        settings=settings,
     )
     uvicorn.run(app, **common)
     return 0
@@ -248,17 +268,25 @@ def cmd_calendar_override(args: argparse.Namespace) -> int:
 
     with _open(args) as database, database.writing() as session:
         override = calendar.set_override(
-            session, day=args.date, kind=p.CalendarDay(args.kind), note=args.note, now=utcnow()
+            session,
+            day=args.date,
+            kind=p.CalendarDay(args.kind),
+            note=args.note,
+            now=utcnow(),
+            tz=_zone(),
         )
     print(override.model_dump_json())
     return 0
 
 
-def _zone():
-    from ozq_hub.app import console_from_environment
+def _zone() -> dt.tzinfo:
+    """The service centres' zone, as the hub's console settings give it."""
     from ozq_hub.service import due
 
-    return due.zone(console_from_environment().timezone)
+    try:
+        return due.zone(ConsoleSettings.from_operator().timezone)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -324,9 +352,82 @@ def cmd_recompute_due_dates(args: argparse.Namespace) -> int:
 def cmd_committee_token(args: argparse.Namespace) -> int:
     from ozq_hub.service import enrolment
 
+    if args.action == "list":
+        with _open(args) as database, database.reading() as session:
+            for token in enrolment.list_committee_tokens(session):
+                state = (
+                    f"revoked {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "active"
+                )
+                print(f"{token.id:>5}  {token.created_at:%Y-%m-%d %H:%M}  {state:<24} {token.name}")
+        return 0
+    if args.action == "revoke":
+        if args.id is None:
+            raise SystemExit("committee-token revoke: give --id (see `committee-token list`)")
+        with _open(args) as database, database.writing() as session:
+            revoked = enrolment.revoke_committee_token(session, token_id=args.id, now=utcnow())
+        print("revoked" if revoked else "no such active committee token")
+        return 0 if revoked else 1
     with _open(args) as database, database.writing() as session:
         token = enrolment.issue_committee_token(session, name=args.name, now=utcnow())
     print(token)
+    return 0
+
+
+def _hours(text: str) -> float:
+    """`36`, `36h` or `7d` as hours."""
+    try:
+        if text.endswith("d"):
+            return float(text[:-1]) * 24
+        return float(text.removesuffix("h"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a duration like 48h or 7d: {text!r}") from exc
+
+
+def cmd_prune_uploads(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ozq_hub.service.blobs import BlobStore
+
+    url = _database_url(args)
+    blob_dir = args.blob_dir or (
+        Path(make_url(url).database or "").resolve().parent / "blobs"
+        if url.startswith("sqlite")
+        else None
+    )
+    if blob_dir is None:
+        raise SystemExit("prune-uploads: give --blob-dir for a PostgreSQL hub")
+    report = BlobStore(Path(blob_dir)).prune(
+        older_than=utcnow() - dt.timedelta(hours=args.older_than)
+    )
+    print(
+        f"removed {report.partials} abandoned partial upload(s) ({report.bytes} bytes) "
+        f"and {report.lock_files} stray lock file(s)"
+    )
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from ozq_hub.service import audit
+
+    with _open(args) as database, database.reading() as session:
+        result = audit.verify_device(session, uuid.UUID(args.device))
+    print(
+        f"device {result.device_id}: {result.rows} audit row(s), {result.heads} head(s) announced"
+    )
+    for conflict in result.conflicts:
+        print(f"refused announcement: {conflict}")
+    if result.problems:
+        for problem in result.problems:
+            print(f"FAILED: {problem}")
+        return 1
+    print(
+        f"OK: the chain is whole and every head matches; the hub vouches for rows 1 to "
+        f"{result.vouched_seq}. Rows the desk wrote after its last sync are not covered: a "
+        "desk that has not synced since it was tampered with is checked only up to its last "
+        "acknowledged head."
+    )
+    if result.heads_ahead:
+        print(f"{result.heads_ahead} head(s) are ahead of the rows uploaded so far")
     return 0
 
 
@@ -394,6 +495,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="the hub's public address, e.g. https://ozq.example.kz: desks print "
         "<it>/status in the receipt's QR code (default: $OZQ_HUB_PUBLIC_URL)",
     )
+    serve.add_argument(
+        "--crl",
+        action="append",
+        metavar="FILE",
+        help="CRL file (PEM or DER) the operator refreshes; re-read when it changes (repeatable)",
+    )
+    serve.add_argument(
+        "--ocsp", action="store_true", help="also ask the OCSP responders the certificates name"
+    )
+    serve.add_argument(
+        "--revocation-mode",
+        choices=["soft-fail", "hard-fail", "require"],
+        default="require",
+        help="with --crl/--ocsp: require a current CRL or OCSP answer for every certificate "
+        "of the chain (default), or only for those naming one (hard-fail), or tolerate "
+        "failures (soft-fail)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy whose X-Forwarded-For is believed (repeatable); none by default",
+    )
+    limits = HubLimits()
+    for flag, default, text in (
+        ("--quota-package-files", limits.package_max_blobs, "files in one package"),
+        ("--quota-package-bytes", limits.package_max_bytes, "bytes in one package"),
+        ("--quota-device-files-per-day", limits.device_daily_blobs, "files a desk declares a day"),
+        ("--quota-device-bytes-per-day", limits.device_daily_bytes, "bytes a desk declares a day"),
+    ):
+        serve.add_argument(flag, type=int, default=default, help=f"{text} (default {default})")
+    defaults = HubSettings()
+    serve.add_argument(
+        "--maintenance-every",
+        type=float,
+        default=defaults.maintenance_seconds,
+        help=argparse.SUPPRESS,  # seconds between housekeeping runs; tests shorten it
+    )
+    serve.add_argument(
+        "--prune-uploads-after",
+        type=_hours,
+        default=defaults.prune_upload_hours,
+        help="the daily housekeeping removes partial uploads untouched this long (default 7d)",
+    )
 
     _command(sub, "migrate", cmd_migrate, "bring the database to the current schema")
 
@@ -454,8 +599,30 @@ def build_parser() -> argparse.ArgumentParser:
         "after an upgrade: fill every package's applicant and due dates again",
     )
 
-    token = _command(sub, "committee-token", cmd_committee_token, "print a new committee API token")
-    token.add_argument("--name", default="committee")
+    token = _command(
+        sub,
+        "committee-token",
+        cmd_committee_token,
+        "issue (print) a new committee API token, list them, or revoke one",
+    )
+    token.add_argument("action", nargs="?", choices=["issue", "list", "revoke"], default="issue")
+    token.add_argument("--name", default="committee", help="issue: who holds the token")
+    token.add_argument("--id", type=int, help="revoke: the token's id from `list`")
+
+    uploads = _command(
+        sub,
+        "prune-uploads",
+        cmd_prune_uploads,
+        "remove abandoned partial uploads and stray lock files (the hub also does it daily)",
+    )
+    uploads.add_argument(
+        "--older-than", type=_hours, required=True, help="untouched for this long: 48h, 7d"
+    )
+    uploads.add_argument("--blob-dir", help="the hub's blob folder (default: next to SQLite)")
+
+    audit = _command(sub, "audit", cmd_audit_verify, "check a desk's uploaded audit trail")
+    audit.add_argument("what", choices=["verify"])
+    audit.add_argument("--device", required=True, help="device id (see `ozq-hub devices`)")
 
     prune = _command(sub, "prune-changes", cmd_prune_changes, "drop change-log rows past retention")
     prune.add_argument("--keep-days", type=int, required=True)
@@ -468,8 +635,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except HubProblem as problem:
-        print(f"error: {problem.detail} ({problem.code})", file=sys.stderr)
+    except Refusal as refusal:
+        print(f"error: {refusal.detail} ({refusal.code})", file=sys.stderr)
         return 1
     except PydanticValidationError as exc:
         print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)

@@ -105,9 +105,11 @@ class HubProcess:
         log_path: Path | None = None,
         env: dict[str, str] | None = None,
         trusted_ca: list[Path] | None = None,
+        extra_args: list[str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.trusted_ca = [Path(f) for f in trusted_ca or []]
+        self.extra_args = list(extra_args or [])  # more `serve` options
         self.blob_dir = Path(blob_dir)
         self.committee_token = committee_token
         self.workers = workers
@@ -135,6 +137,7 @@ class HubProcess:
         ]  # fmt: skip
         for ca in self.trusted_ca:
             command += ["--trusted-ca", str(ca)]
+        command += self.extra_args
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(

@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -96,10 +97,25 @@ class EnrolmentCode(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The desk's enrolment nonce, hashed: a retry with the same code and nonce soon after
+    # the first use gets the same device back (a lost answer does not burn the code).
+    nonce_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Device(Base):
+    """An enrolled desk. At most one active (not revoked) device per branch and desk code."""
+
     __tablename__ = "device"
+    __table_args__ = (
+        Index(
+            "uq_device_active_desk",
+            "branch_code",
+            "desk_code",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), index=True)
     desk_code: Mapped[str] = mapped_column(String(64))
@@ -122,6 +138,7 @@ class CommitteeToken(Base):
 class Package(Base):
     __tablename__ = "package"
     __table_args__ = (
+        Index("ix_package_device_declared", "device_id", "declared_at"),
         Index("ix_package_queue", "due_date", "uuid"),
         Index("ix_package_branch_due", "branch_code", "due_date", "uuid"),
         Index("ix_package_state_due", "review_state", "due_date", "uuid"),
@@ -189,6 +206,69 @@ class Blob(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
     stored_at: Mapped[dt.datetime]
+
+
+class BranchBlob(Base):
+    """A branch proved it holds a blob's bytes (it uploaded them): its packages may name the
+    blob without sending it again. Deduplication never crosses branches."""
+
+    __tablename__ = "branch_blob"
+    branch_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stored_at: Mapped[dt.datetime]
+
+
+class ThrottleEvent(Base):
+    """A failure counted against a key (e.g. wrong enrolment codes per client address), in
+    the database so every worker and a restarted hub see the same count."""
+
+    __tablename__ = "throttle_event"
+    __table_args__ = (Index("ix_throttle_event_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime]
+
+
+class AuditRecordRow(Base):
+    """A desk's audit row as it uploaded it; append-only, never updated."""
+
+    __tablename__ = "audit_record"
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    user_login: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime]
+
+
+class AuditHeadRow(Base):
+    """Every head a desk announced, append-only. `conflict` is NULL for an accepted head;
+    otherwise it says how the announcement contradicted what the hub held."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (Index("ix_audit_head_device", "device_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime]
+    conflict: Mapped[str | None] = mapped_column(Text)
+
+
+class MaintenanceLease(Base):
+    """Who runs a periodic job (e.g. the daily prune) until when: one hub process at a time,
+    whichever takes the expired lease first."""
+
+    __tablename__ = "maintenance_lease"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime]
+    last_run_at: Mapped[dt.datetime | None]
 
 
 class DecisionRow(Base):

@@ -15,12 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 
 def N_(msgid: str) -> str:
@@ -45,8 +54,33 @@ def _no_nul(value: str) -> str:
 
 _NO_NUL = AfterValidator(_no_nul)  # PostgreSQL text cannot hold NUL
 
+# Identifiers (receipt numbers, branch and desk codes) are compared character for character:
+# bidi controls, zero-width and other invisible format characters, control characters,
+# whitespace and full-width forms could make two different numbers look the same on paper.
+_REFUSED_IN_IDENTIFIERS = {"Cc", "Cf", "Cs", "Co", "Zs", "Zl", "Zp"}
+
+
+def identifier_text(value: object) -> object:
+    """An identifier as both sides compare it: refused if it holds an invisible, bidi,
+    zero-width, whitespace or full-width character, else NFKC-normalised."""
+    if not isinstance(value, str):
+        return value  # the str type check refuses it
+    for char in value:
+        if (
+            unicodedata.category(char) in _REFUSED_IN_IDENTIFIERS
+            or unicodedata.east_asian_width(char) == "F"
+        ):
+            name = unicodedata.name(char, "unnamed")
+            raise ValueError(f"identifiers must not contain U+{ord(char):04X} ({name})")
+    return unicodedata.normalize("NFKC", value)
+
+
+_IDENTIFIER = BeforeValidator(identifier_text)
+
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex SHA-256")]
-Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+Code = Annotated[str, _IDENTIFIER, Field(pattern=CODE_PATTERN)]
+ReceiptNo = Annotated[str, _IDENTIFIER, Field(min_length=1, max_length=64)]
 ServiceId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200), _NO_NUL]
 Label = Annotated[str, Field(min_length=1, max_length=64), _NO_NUL]
@@ -91,6 +125,11 @@ class ErrorCode(StrEnum):
     SIGNATURE_REQUIRED = "signature_required"  # 422: this hub accepts signed packages only
     SIGNATURE_INVALID = "signature_invalid"  # 422: the EDS signature or its chain fails
     RATE_LIMITED = "rate_limited"  # 429, with Retry-After
+    AUDIT_CONFLICT = "audit_conflict"  # 409: the audit rows or head differ from the hub's
+    RECEIPT_NOT_YOURS = "receipt_not_yours"  # 422: another branch's or desk's receipt number
+    QUOTA_EXCEEDED = "quota_exceeded"  # 413 per package; 429 + Retry-After per device per day
+    BLOB_SIZE_MISMATCH = "blob_size_mismatch"  # 409: the hub's size for a blob is not the desk's
+    DESK_CODE_TAKEN = "desk_code_taken"  # 409: another active device holds this branch's desk code
     INTERNAL = "internal"  # 500
     UNAVAILABLE = "unavailable"  # 503, with Retry-After
 
@@ -124,6 +163,15 @@ ERROR_MESSAGES: dict[str, str] = {
         "The hub requires every package to carry the clerk's EDS signature."
     ),
     ErrorCode.SIGNATURE_INVALID: N_("The hub rejected the package's EDS signature."),
+    ErrorCode.AUDIT_CONFLICT: N_(
+        "The audit trail on this desk differs from the copy the hub holds: ask the supervisor."
+    ),
+    ErrorCode.RECEIPT_NOT_YOURS: N_("The receipt number does not belong to this desk."),
+    ErrorCode.QUOTA_EXCEEDED: N_("The hub's limit for this desk or package was reached."),
+    ErrorCode.BLOB_SIZE_MISMATCH: N_("The hub holds a scan of a different size under this hash."),
+    ErrorCode.DESK_CODE_TAKEN: N_(
+        "Another computer is already connected as this desk: ask the administrator to revoke it."
+    ),
     ErrorCode.RATE_LIMITED: N_("The hub is busy; the desk will try again."),
     ErrorCode.UNAVAILABLE: N_("The hub is busy; the desk will try again."),
     ErrorCode.INTERNAL: N_("The hub failed; the desk will try again."),
@@ -171,10 +219,16 @@ class Health(_Response):
     hub_epoch: str
 
 
+ENROL_NONCE_MINUTES = 10  # a retry with the same code and nonce within this gets the same device
+
+
 class EnrolRequest(_Request):
     code: Annotated[Label, Field(min_length=4)]  # the one-time code, dashes optional
     desk_code: Code  # the desk's own name within the branch, e.g. "window-3"
     device_name: ShortText  # the computer, e.g. its host name
+    # Made once per enrolment attempt and sent again on its retries: a lost answer does not
+    # burn the code (the same code and nonce within ENROL_NONCE_MINUTES: the same device).
+    nonce: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
 
 
 class EnrolResponse(_Response):
@@ -276,14 +330,22 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """The same moment in UTC; refused when UTC cannot hold it (0001-01-01T00:00+01:00)."""
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValueError("the time is out of range once converted to UTC") from exc
+
+
 class DeclareRequest(_Request):
     """Step 1. The UUID is made on the desk; the hub never invents one."""
 
     package_uuid: UUID
-    receipt_no: Label
+    receipt_no: ReceiptNo  # "<branch>-<desk>-<sequence>": the declaring device's own
     service_id: ServiceId
     clerk: Clerk
-    device_time: AwareDatetime  # for information only; the hub orders by its own clock
+    device_time: Annotated[AwareDatetime, AfterValidator(_in_utc)]  # for information only
     manifest: Annotated[list[ManifestEntry], Field(min_length=1, max_length=1000)]
     manifest_hash: Sha256  # must equal manifest_hash(manifest)
     metadata: dict[str, Any] = Field(default_factory=dict)  # the package as the desk holds it
@@ -522,3 +584,102 @@ class CommitteePackageList(_Response):
     packages: list[CommitteePackage]
     has_more: bool
     next_after: UUID | None = None
+
+
+# ---------------------------------------------------------------- audit anchoring
+
+
+def audit_row_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    user_id: int | None,
+    action: str,
+    object_id: str,
+    details: Mapping[str, Any],
+) -> str:
+    """One audit row's chain hash, computed alike on the desk and the hub: the SHA-256 hex of
+    compact sorted-key UTF-8 JSON of [prev_hash, seq, at, user_id, action, object_id, details].
+    `at` is the row's ISO-8601 text as the desk stores it. Row 1 has prev_hash ""."""
+    text = json.dumps(
+        [prev_hash, seq, at, user_id, action, object_id, details],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class AuditHead(BaseModel):
+    """The last row of a chain: its sequence number and hash ("" and 0 for an empty chain)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: Annotated[int, Field(ge=0, le=2**62)]
+    hash: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")]
+
+    @model_validator(mode="after")
+    def _empty_or_hashed(self) -> AuditHead:
+        if (self.seq == 0) != (self.hash == ""):
+            raise ValueError("an empty chain (seq 0) has hash '', any other head a SHA-256")
+        return self
+
+
+class AuditRecord(_Request):
+    """One row of a desk's audit chain as it travels to the hub."""
+
+    seq: Annotated[int, Field(ge=1, le=2**62)]
+    at: Annotated[str, Field(min_length=1, max_length=40), _NO_NUL]  # ISO-8601, as stored
+    user_id: Annotated[int, Field(ge=-(2**62), le=2**62)] | None = None
+    user_login: Annotated[str, Field(max_length=64), _NO_NUL] = ""  # for display; not hashed
+    action: Label
+    object_id: Annotated[str, Field(max_length=64), _NO_NUL] = ""
+    details: dict[str, Any] = Field(default_factory=dict)
+    prev_hash: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")]
+    hash: Sha256
+
+    @model_validator(mode="after")
+    def _shallow(self) -> AuditRecord:
+        if _depth(self.details) > MAX_METADATA_DEPTH:
+            raise ValueError(f"details are nested deeper than {MAX_METADATA_DEPTH} levels")
+        return self
+
+    def computed_hash(self) -> str:
+        return audit_row_hash(
+            self.prev_hash,
+            self.seq,
+            self.at,
+            self.user_id,
+            self.action,
+            self.object_id,
+            self.details,
+        )
+
+
+MAX_AUDIT_ROWS = 500  # per POST /audit
+
+
+class AuditUpload(_Request):
+    """POST /audit, on every sync cycle: the rows the hub has not acknowledged yet (ascending,
+    contiguous, at most MAX_AUDIT_ROWS), and the desk's current head (the last row it holds)."""
+
+    rows: Annotated[list[AuditRecord], Field(max_length=MAX_AUDIT_ROWS)] = Field(
+        default_factory=list
+    )
+    head: AuditHead
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> AuditUpload:
+        for before, after in zip(self.rows, self.rows[1:], strict=False):
+            if after.seq != before.seq + 1:
+                raise ValueError("rows must be in ascending seq order with no gaps")
+        if self.rows and self.head.seq < self.rows[-1].seq:
+            raise ValueError("the head is behind the rows sent with it")
+        return self
+
+
+class AuditAck(_Response):
+    """What the hub now holds for this device; the desk stores it durably."""
+
+    head: AuditHead
+    acknowledged_at: AwareDatetime

@@ -13,6 +13,9 @@ from keyring.errors import NoKeyringError
 
 from ozq_desktop import i18n
 
+# The hub's real-process fixtures, for tests/hub and tests/adversarial alike.
+pytest_plugins = ["tests.hub.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 
 from ozq_hub.api.deps import Hub, committee_member, errors
 from ozq_hub.db import utcnow
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, state
 from ozq_wire import protocol as p
 
@@ -75,5 +75,5 @@ def download_blob(
     """A stored scan's bytes."""
     path = hub.store.path(sha256)
     if not path.is_file():
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, "no such blob")
+        raise Refusal(p.ErrorCode.NOT_FOUND, "no such blob")
     return FileResponse(path, media_type="application/octet-stream")

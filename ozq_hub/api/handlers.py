@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_wire.protocol import ApiError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,48 @@ _CODES_BY_STATUS = {
     429: ErrorCode.RATE_LIMITED,
     503: ErrorCode.UNAVAILABLE,
 }
+
+
+# The HTTP status of each refusal the rules can raise: the one place codes meet statuses.
+STATUS_BY_CODE: dict[str, int] = {
+    ErrorCode.INVALID_REQUEST: 422,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.REVOKED: 401,
+    ErrorCode.FORBIDDEN_BRANCH: 403,
+    ErrorCode.ENROLMENT_CODE_INVALID: 403,
+    ErrorCode.ENROLMENT_CODE_USED: 403,
+    ErrorCode.ENROLMENT_CODE_EXPIRED: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.BLOB_NOT_DECLARED: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.MANIFEST_CONFLICT: 409,
+    ErrorCode.PACKAGE_NOT_RECEIVED: 409,
+    ErrorCode.AUDIT_CONFLICT: 409,
+    ErrorCode.BLOB_SIZE_MISMATCH: 409,
+    ErrorCode.DESK_CODE_TAKEN: 409,
+    ErrorCode.MUST_REFETCH: 410,
+    ErrorCode.BLOBS_MISSING: 412,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.BLOB_TOO_LARGE: 413,
+    ErrorCode.QUOTA_EXCEEDED: 413,  # per package; per device per day it carries retry_after: 429
+    ErrorCode.OFFSET_MISMATCH: 416,
+    ErrorCode.MANIFEST_HASH_MISMATCH: 422,
+    ErrorCode.BLOB_HASH_MISMATCH: 422,
+    ErrorCode.UPLOAD_OVERFLOW: 422,
+    ErrorCode.CURSOR_INVALID: 422,
+    ErrorCode.SIGNATURE_REQUIRED: 422,
+    ErrorCode.SIGNATURE_INVALID: 422,
+    ErrorCode.RECEIPT_NOT_YOURS: 422,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.INTERNAL: 500,
+    ErrorCode.UNAVAILABLE: 503,
+}
+
+
+def status_for(refusal: Refusal) -> int:
+    if refusal.code == ErrorCode.QUOTA_EXCEEDED and refusal.extra.get("retry_after"):
+        return 429
+    return STATUS_BY_CODE[refusal.code]
 
 
 class PayloadTooLarge(StarletteHTTPException):
@@ -65,9 +107,9 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "the request is malformed"
 
 
-async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, HubProblem)
-    return problem_response(exc.status, exc.code, exc.detail, exc.headers, **exc.extra)
+async def _on_refusal(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refusal)
+    return problem_response(status_for(exc), exc.code, exc.detail, **exc.extra)
 
 
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
@@ -118,7 +160,7 @@ async def _on_bug(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(HubProblem, _on_problem)
+    app.add_exception_handler(Refusal, _on_refusal)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(OperationalError, _on_database_busy)

@@ -1,11 +1,6 @@
-"""Request-size limits and the enrolment throttle."""
+"""Request-size limits. (The enrolment throttle is kept in the database: service/throttle.py.)"""
 
 from __future__ import annotations
-
-import math
-import threading
-import time
-from collections import defaultdict, deque
 
 from ozq_hub.api.handlers import PayloadTooLarge, problem_response
 from ozq_wire.protocol import ErrorCode
@@ -48,33 +43,3 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
-
-
-class FailureThrottle:
-    """Counts failures per client address; after `limit` within `window` seconds, says wait."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
-
-    def wait_seconds(self, key: str) -> int:
-        """0 when the address may try; otherwise seconds until its oldest failure expires."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._prune(key, now)
-            if len(times) < self.limit:
-                return 0
-            return max(1, math.ceil(times[0] + self.window - now))
-
-    def record_failure(self, key: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._prune(key, now).append(now)

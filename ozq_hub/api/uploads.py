@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ozq_hub.api.deps import DeviceToken, Hub, authenticate, errors
+from ozq_hub.api.deps import DeskCaller, Hub, errors
 from ozq_hub.service import blobs
 from ozq_wire import protocol as p
 
 router = APIRouter(tags=["push"])
 
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="lowercase hex SHA-256")]
-_ERRORS = errors(401, 404, 413, 416, 422, 503)
+_ERRORS = errors(401, 404, 409, 413, 416, 422, 503)
 
 _STATUS_HEADERS = {
     name: {
@@ -41,10 +41,10 @@ def _headers(status: p.UploadStatus) -> dict[str, str]:
 
 
 @router.get("/uploads/{sha256}", response_model=p.UploadStatus, responses=_STATUS)
-def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response) -> p.UploadStatus:
-    """Where the upload stands: resume at `offset`. `complete` once stored and verified."""
-    device = authenticate(hub, token)
-    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, branch_code=device.branch_code)
+def upload_status(sha256: Sha, desk: DeskCaller, hub: Hub, response: Response) -> p.UploadStatus:
+    """Where the upload stands: resume at `offset`. `complete` once stored and verified.
+    `size` is the one this device's latest declaration gives the blob."""
+    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, device=desk.device())
     response.headers.update(_headers(status))
     return status
 
@@ -54,10 +54,9 @@ def upload_status(sha256: Sha, token: DeviceToken, hub: Hub, response: Response)
     response_class=Response,  # headers only: no body, so no media type to document
     responses=_STATUS,
 )
-def upload_status_head(sha256: Sha, token: DeviceToken, hub: Hub) -> Response:
+def upload_status_head(sha256: Sha, desk: DeskCaller, hub: Hub) -> Response:
     """The same as GET, in the Upload-Offset / Upload-Length / Upload-Complete headers."""
-    device = authenticate(hub, token)
-    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, branch_code=device.branch_code)
+    status = blobs.upload_status(hub.db, hub.store, sha256=sha256, device=desk.device())
     return Response(status_code=200, headers=_headers(status))
 
 
@@ -80,7 +79,7 @@ async def upload_chunk(
     sha256: Sha,
     upload_offset: Annotated[int, Header(alias=p.UPLOAD_OFFSET, ge=0)],
     request: Request,
-    token: DeviceToken,
+    desk: DeskCaller,
     hub: Hub,
     response: Response,
 ) -> p.UploadStatus:
@@ -88,14 +87,14 @@ async def upload_chunk(
     Bytes the hub already has are skipped; 416 `offset_mismatch` gives the right offset.
     The last chunk triggers the full SHA-256 check: 422 `blob_hash_mismatch` discards the
     partial upload, to be sent again from 0."""
-    device = await run_in_threadpool(authenticate, hub, token)  # before reading the body
+    device = await desk.device_async()  # before reading the body
     data = await request.body()
     status = await run_in_threadpool(
         blobs.write_chunk,
         hub.db,
         hub.store,
         sha256=sha256,
-        branch_code=device.branch_code,
+        device=device,
         offset=upload_offset,
         data=data,
     )

@@ -13,12 +13,13 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from ozq_hub.api.handlers import status_for
 from ozq_hub.console import accounts, audit, queue, review, web
 from ozq_hub.console.accounts import Role, SignedIn, SignInResult
 from ozq_hub.console.i18n import LANGUAGES, M_
 from ozq_hub.console.limits import hit
 from ozq_hub.db import utcnow
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, rules
 from ozq_wire import protocol as p
 
@@ -489,10 +490,12 @@ def _record(request: Request, user: SignedIn, package_uuid, decision, expected: 
             recorded = decisions.record_decision(
                 session, package_uuid=package_uuid, request=decision, now=now
             )
-        except HubProblem as problem:
+        except Refusal as refusal:
             raise web.PageError(
-                409, "The decision cannot be recorded: {reason}", reason=problem.detail
-            ) from problem
+                status_for(refusal),
+                "The decision cannot be recorded: {reason}",
+                reason=refusal.detail,
+            ) from refusal
         audit.record(
             session,
             action="decision",

@@ -14,6 +14,7 @@ horizon (pruned), or beyond the last sequence number (the hub went back in time)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import ChangeLogRow, ChangeSequence, HubMeta
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_wire.protocol import ChangesPage, ErrorCode
 
 PACKAGE_RECEIVED = "package_received"
@@ -42,8 +43,9 @@ def encode_cursor(epoch: str, seq: int) -> str:
 
 def parse_cursor(cursor: str) -> tuple[str, int]:
     epoch, _, seq = cursor.partition(".")
-    if not epoch or not seq.isdigit() or len(cursor) > 100:
-        raise HubProblem(422, ErrorCode.CURSOR_INVALID, "the cursor is not one this hub issues")
+    # ASCII digits only: "²" passes str.isdigit() and then fails int().
+    if not epoch or not re.fullmatch(r"[0-9]{1,18}", seq) or len(cursor) > 100:
+        raise Refusal(ErrorCode.CURSOR_INVALID, "the cursor is not one this hub issues")
     return epoch, int(seq)
 
 
@@ -83,8 +85,8 @@ def append_change(
     return seq
 
 
-def _must_refetch(reason: str) -> HubProblem:
-    return HubProblem(410, ErrorCode.MUST_REFETCH, f"{reason}: read GET state and start again")
+def _must_refetch(reason: str) -> Refusal:
+    return Refusal(ErrorCode.MUST_REFETCH, f"{reason}: read GET state and start again")
 
 
 _META = HubMeta.__table__

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import DecisionRow, Package
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import changelog
 from ozq_wire import protocol as p
 
@@ -89,11 +89,9 @@ def record_decision(
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if package is None:
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
+        raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
     if package.status != p.PackageStatus.RECEIVED:
-        raise HubProblem(
-            409, p.ErrorCode.PACKAGE_NOT_RECEIVED, "the package has not been committed yet"
-        )
+        raise Refusal(p.ErrorCode.PACKAGE_NOT_RECEIVED, "the package has not been committed yet")
     latest = latest_decisions(session, [package]).get(package_uuid)
     if latest is not None and _same_content(latest, request):
         return latest

@@ -1,8 +1,11 @@
 """Enrolment codes, devices and their tokens, committee tokens.
 
 A code is single-use: the UPDATE that spends it only matches an unspent,
-unexpired code, so two desks racing with one code cannot both enrol. Tokens and
-codes are stored only as SHA-256 hashes (`ozq_hub.security`).
+unexpired code, so two desks racing with one code cannot both enrol. A lost answer
+does not burn it: the same code with the same nonce within ten minutes gets the same
+device back, with a fresh token, as long as that device never used its first one.
+One active device per branch and desk code; an orphan (enrolled, never seen) expires.
+Tokens, codes and nonces are stored only as SHA-256 hashes (`ozq_hub.security`).
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from pydantic import TypeAdapter
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import Branch, CommitteeToken, Device, EnrolmentCode
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.security import new_enrolment_code, new_token, normalise_code, secret_hash
 from ozq_hub.service import changelog
 from ozq_hub.service.packages import DeviceIdentity
@@ -38,7 +43,10 @@ def ensure_branch(session: Session, *, code: str, name: str | None, now: dt.date
 def issue_enrolment_code(
     session: Session, *, branch_code: str, branch_name: str | None, hours: int, now: dt.datetime
 ) -> str:
-    """A new one-time code for `branch_code` (created if new); shown once, stored hashed."""
+    """A new one-time code for `branch_code` (created if new); shown once, stored hashed.
+    The branch code is an identifier as the protocol has it (NFKC, no invisible, bidi,
+    zero-width or full-width characters): pydantic's ValidationError otherwise."""
+    branch_code = TypeAdapter(p.Code).validate_python(branch_code)
     ensure_branch(session, code=branch_code, name=branch_name, now=now)
     code = new_enrolment_code()
     session.add(
@@ -53,15 +61,72 @@ def issue_enrolment_code(
     return code
 
 
-def _refusal(session: Session, code_hash: str) -> HubProblem:
+def _refusal(session: Session, code_hash: str) -> Refusal:
     row = session.execute(
         select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash)
     ).scalar_one_or_none()
     if row is None:
-        return HubProblem(403, p.ErrorCode.ENROLMENT_CODE_INVALID, "unknown enrolment code")
+        return Refusal(p.ErrorCode.ENROLMENT_CODE_INVALID, "unknown enrolment code")
     if row.used_at is not None:
-        return HubProblem(403, p.ErrorCode.ENROLMENT_CODE_USED, "the enrolment code was used")
-    return HubProblem(403, p.ErrorCode.ENROLMENT_CODE_EXPIRED, "the enrolment code has expired")
+        return Refusal(p.ErrorCode.ENROLMENT_CODE_USED, "the enrolment code was used")
+    return Refusal(p.ErrorCode.ENROLMENT_CODE_EXPIRED, "the enrolment code has expired")
+
+
+def _retry(
+    session: Session, *, code_hash: str, request: p.EnrolRequest, now: dt.datetime
+) -> Device | None:
+    """The device a lost answer enrolled: same code, same nonce, same desk code, within
+    ENROL_NONCE_MINUTES of the first use, and its token never used."""
+    if request.nonce is None:
+        return None
+    window = dt.timedelta(minutes=p.ENROL_NONCE_MINUTES)
+    row = session.execute(
+        select(Device)
+        .join(EnrolmentCode, EnrolmentCode.device_id == Device.id)
+        .where(
+            EnrolmentCode.code_hash == code_hash,
+            EnrolmentCode.nonce_hash == secret_hash(request.nonce),
+            EnrolmentCode.used_at > now - window,
+            Device.desk_code == request.desk_code,
+            Device.revoked_at.is_(None),
+            Device.last_seen_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    return row
+
+
+def _answer(session: Session, device: Device, token: str) -> p.EnrolResponse:
+    branch = session.get(Branch, device.branch_code)
+    assert branch is not None
+    return p.EnrolResponse(
+        device_id=device.id,
+        token=token,
+        branch_code=branch.code,
+        branch_name=branch.name,
+        desk_code=device.desk_code,
+        hub_epoch=changelog.current_epoch(session),
+    )
+
+
+def expire_orphans(
+    session: Session,
+    *,
+    now: dt.datetime,
+    older_than: dt.timedelta,
+    branch_code: str | None = None,
+    desk_code: str | None = None,
+) -> int:
+    """Revoke devices enrolled before `now - older_than` that never used their token."""
+    statement = update(Device).where(
+        Device.revoked_at.is_(None),
+        Device.last_seen_at.is_(None),
+        Device.enrolled_at < now - older_than,
+    )
+    if branch_code is not None:
+        statement = statement.where(
+            Device.branch_code == branch_code, Device.desk_code == desk_code
+        )
+    return session.execute(statement.values(revoked_at=now)).rowcount
 
 
 def enrol(session: Session, *, request: p.EnrolRequest, now: dt.datetime) -> p.EnrolResponse:
@@ -74,34 +139,58 @@ def enrol(session: Session, *, request: p.EnrolRequest, now: dt.datetime) -> p.E
             EnrolmentCode.used_at.is_(None),
             EnrolmentCode.expires_at > now,
         )
-        .values(used_at=now, device_id=device_id)
+        .values(
+            used_at=now,
+            device_id=device_id,
+            nonce_hash=secret_hash(request.nonce) if request.nonce else None,
+        )
         .returning(EnrolmentCode.branch_code)
     ).scalar_one_or_none()
-    if spent is None:
-        raise _refusal(session, code_hash)
     token = new_token()
-    session.add(
-        Device(
-            id=device_id,
-            branch_code=spent,
-            desk_code=request.desk_code,
-            name=request.device_name,
-            token_hash=secret_hash(token),
-            enrolled_at=now,
-            last_seen_at=now,
-        )
-    )
-    session.flush()
-    branch = session.get(Branch, spent)
-    assert branch is not None
-    return p.EnrolResponse(
-        device_id=device_id,
-        token=token,
-        branch_code=branch.code,
-        branch_name=branch.name,
+    if spent is None:
+        retried = _retry(session, code_hash=code_hash, request=request, now=now)
+        if retried is None:
+            raise _refusal(session, code_hash)
+        retried.token_hash = secret_hash(token)  # the lost answer's token is void
+        session.flush()
+        return _answer(session, retried, token)
+    # A desk whose earlier enrolment never came to use its token (an orphan) gives way.
+    expire_orphans(
+        session,
+        now=now,
+        older_than=dt.timedelta(minutes=p.ENROL_NONCE_MINUTES),
+        branch_code=spent,
         desk_code=request.desk_code,
-        hub_epoch=changelog.current_epoch(session),
     )
+    holder = session.execute(
+        select(Device.id).where(
+            Device.branch_code == spent,
+            Device.desk_code == request.desk_code,
+            Device.revoked_at.is_(None),
+        )
+    ).first()
+    taken = Refusal(
+        p.ErrorCode.DESK_CODE_TAKEN,
+        f"desk {request.desk_code} of branch {spent} is already enrolled: revoke that device "
+        "first (the code was not spent)",
+    )
+    if holder is not None:
+        raise taken
+    device = Device(
+        id=device_id,
+        branch_code=spent,
+        desk_code=request.desk_code,
+        name=request.device_name,
+        token_hash=secret_hash(token),
+        enrolled_at=now,
+        last_seen_at=None,
+    )
+    session.add(device)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a racing enrolment of the same desk won
+        raise taken from exc
+    return _answer(session, device, token)
 
 
 _DEVICE = Device.__table__
@@ -111,7 +200,7 @@ _BRANCH = Branch.__table__
 def authenticate_device(session: Session, token: str | None) -> tuple[DeviceIdentity, bool]:
     """The device holding `token`, and whether its last-seen stamp is due a refresh."""
     if not token:
-        raise HubProblem(401, p.ErrorCode.UNAUTHENTICATED, "a bearer token is required")
+        raise Refusal(p.ErrorCode.UNAUTHENTICATED, "a bearer token is required")
     row = (
         session.connection()
         .execute(
@@ -131,9 +220,9 @@ def authenticate_device(session: Session, token: str | None) -> tuple[DeviceIden
         .one_or_none()
     )
     if row is None:
-        raise HubProblem(401, p.ErrorCode.UNAUTHENTICATED, "the token is not known")
+        raise Refusal(p.ErrorCode.UNAUTHENTICATED, "the token is not known")
     if row.revoked_at is not None:
-        raise HubProblem(401, p.ErrorCode.REVOKED, "the device was revoked: re-enrolment needed")
+        raise Refusal(p.ErrorCode.REVOKED, "the device was revoked: re-enrolment needed")
     identity = DeviceIdentity(
         id=row.id,
         branch_code=row.branch_code,
@@ -183,3 +272,18 @@ def committee_token_known(session: Session, token: str) -> bool:
         )
     ).first()
     return found is not None
+
+
+def list_committee_tokens(session: Session) -> list[CommitteeToken]:
+    return list(session.execute(select(CommitteeToken).order_by(CommitteeToken.id)).scalars())
+
+
+def revoke_committee_token(session: Session, *, token_id: int, now: dt.datetime) -> bool:
+    """True when the token existed and was not yet revoked; it stops working at once."""
+    revoked = session.execute(
+        update(CommitteeToken)
+        .where(CommitteeToken.id == token_id, CommitteeToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(CommitteeToken.id)
+    ).first()
+    return revoked is not None

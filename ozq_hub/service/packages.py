@@ -1,4 +1,8 @@
-"""Push: declare a package, then commit it once its blobs are in (shared/domain/sync.md).
+"""Push: declare a package, then commit it once its blobs are in (docs/hub.md).
+
+A new declaration is checked before anything is stored: the receipt number must be the
+declaring device's own (`<branch>-<desk>-<n>`), the package and the device's day must stay
+within the quotas, and on a hub with trusted CAs the clerk's EDS must verify.
 
 Both steps are idempotent. The package row is created with INSERT … ON CONFLICT
 DO NOTHING, so duplicate declarations racing each other create exactly one; the
@@ -12,16 +16,16 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
+import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryptography import x509
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ozq_hub.models import Blob, ManifestEntryRow, Package
-from ozq_hub.problems import HubProblem
+from ozq_hub.models import Blob, BranchBlob, ManifestEntryRow, Package
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import changelog, due, signatures
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_hub.settings import HubLimits
@@ -42,43 +46,96 @@ class DeviceIdentity:
 
 def _check_limits(request: p.DeclareRequest, limits: HubLimits) -> None:
     if p.manifest_hash(request.manifest) != request.manifest_hash:
-        raise HubProblem(
-            422,
+        raise Refusal(
             p.ErrorCode.MANIFEST_HASH_MISMATCH,
             "manifest_hash is not the SHA-256 of the canonical manifest",
         )
     for entry in request.manifest:
         if entry.size > limits.max_blob_bytes:
-            raise HubProblem(
-                413,
+            raise Refusal(
                 p.ErrorCode.BLOB_TOO_LARGE,
                 f"{entry.name} is {entry.size} bytes; the limit is {limits.max_blob_bytes}",
             )
     try:
         metadata_json = json.dumps(request.metadata, ensure_ascii=False, allow_nan=False)
     except ValueError as exc:
-        raise HubProblem(
-            422, p.ErrorCode.INVALID_REQUEST, "metadata must be standard JSON (no NaN/Infinity)"
+        raise Refusal(
+            p.ErrorCode.INVALID_REQUEST, "metadata must be standard JSON (no NaN/Infinity)"
         ) from exc
     metadata_size = len(metadata_json.encode("utf-8"))
     if metadata_size > limits.max_metadata_bytes:
-        raise HubProblem(413, p.ErrorCode.PAYLOAD_TOO_LARGE, "the package metadata is too large")
+        raise Refusal(p.ErrorCode.PAYLOAD_TOO_LARGE, "the package metadata is too large")
 
 
-def _check_known_sizes(session: Session, request: p.DeclareRequest) -> None:
+def _check_known_sizes(session: Session, request: p.DeclareRequest, branch_code: str) -> None:
+    """A blob this branch already holds has one size; a package that says otherwise fails
+    alone. (Other branches' blobs are not consulted: dedup stays within a branch.)"""
     hashes = {entry.sha256 for entry in request.manifest}
     stored = dict(
-        session.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(hashes)))
+        session.execute(
+            select(Blob.sha256, Blob.size)
+            .join(BranchBlob, BranchBlob.sha256 == Blob.sha256)
+            .where(Blob.sha256.in_(hashes), BranchBlob.branch_code == branch_code)
+        )
         .tuples()
         .all()
     )
     for entry in request.manifest:
         if entry.sha256 in stored and stored[entry.sha256] != entry.size:
-            raise HubProblem(
-                422,
-                p.ErrorCode.INVALID_REQUEST,
+            raise Refusal(
+                p.ErrorCode.BLOB_SIZE_MISMATCH,
                 f"{entry.name}: a blob with this hash is {stored[entry.sha256]} bytes, not {entry.size}",
             )
+
+
+def _check_receipt(request: p.DeclareRequest, device: DeviceIdentity) -> None:
+    """Receipt numbers belong to their desk: `<branch>-<desk>-<digits>` of the caller."""
+    prefix = f"{device.branch_code}-{device.desk_code}-"
+    if not re.fullmatch(re.escape(prefix) + r"[0-9]{1,12}", request.receipt_no):
+        raise Refusal(
+            p.ErrorCode.RECEIPT_NOT_YOURS,
+            f"receipt {request.receipt_no!r} is not one of this desk's ({prefix}<number>)",
+        )
+
+
+def _next_midnight(now: dt.datetime) -> dt.datetime:
+    day = now.astimezone(dt.UTC).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+def _check_quotas(
+    session: Session, request: p.DeclareRequest, device: DeviceIdentity, limits: HubLimits, now
+) -> None:
+    """Per package: blobs and bytes (413). Per device per UTC day: blobs and bytes over every
+    package it declared today (429 with Retry-After until midnight UTC)."""
+    blobs, size = len(request.manifest), sum(entry.size for entry in request.manifest)
+    if blobs > limits.package_max_blobs or size > limits.package_max_bytes:
+        raise Refusal(
+            p.ErrorCode.QUOTA_EXCEEDED,
+            f"the package lists {blobs} files, {size} bytes; a package may have at most "
+            f"{limits.package_max_blobs} files and {limits.package_max_bytes} bytes",
+        )
+    midnight = _next_midnight(now)
+    today_blobs, today_bytes = session.execute(
+        select(
+            func.count(ManifestEntryRow.sha256), func.coalesce(func.sum(ManifestEntryRow.size), 0)
+        )
+        .join(Package, Package.uuid == ManifestEntryRow.package_uuid)
+        .where(
+            Package.device_id == device.id,
+            Package.declared_at >= midnight - dt.timedelta(days=1),
+        )
+    ).one()
+    if (
+        today_blobs + blobs > limits.device_daily_blobs
+        or today_bytes + size > limits.device_daily_bytes
+    ):
+        raise Refusal(
+            p.ErrorCode.QUOTA_EXCEEDED,
+            f"this desk declared {today_blobs} files, {today_bytes} bytes today; its daily "
+            f"limit is {limits.device_daily_blobs} files and {limits.device_daily_bytes} bytes",
+            retry_after=max(1, math.ceil((midnight - now).total_seconds())),
+        )
 
 
 def owned_package(session: Session, package_uuid: uuid.UUID, device: DeviceIdentity) -> Package:
@@ -89,42 +146,55 @@ def owned_package(session: Session, package_uuid: uuid.UUID, device: DeviceIdent
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if package is None:
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
+        raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
     if package.branch_code != device.branch_code:
-        raise HubProblem(403, p.ErrorCode.FORBIDDEN_BRANCH, "the package belongs to another branch")
+        raise Refusal(p.ErrorCode.FORBIDDEN_BRANCH, "the package belongs to another branch")
     return package
 
 
-def missing_blobs(session: Session, package_uuid: uuid.UUID) -> list[str]:
+def missing_blobs(session: Session, package_uuid: uuid.UUID, branch_code: str) -> list[str]:
+    """The package's blobs that its branch has not sent yet (another branch's copy of the
+    same bytes does not count)."""
+    held = (
+        select(BranchBlob.sha256)
+        .where(BranchBlob.branch_code == branch_code, BranchBlob.sha256 == ManifestEntryRow.sha256)
+        .exists()
+    )
     statement = (
         select(ManifestEntryRow.sha256)
-        .outerjoin(Blob, Blob.sha256 == ManifestEntryRow.sha256)
-        .where(ManifestEntryRow.package_uuid == package_uuid, Blob.sha256.is_(None))
+        .where(ManifestEntryRow.package_uuid == package_uuid, ~held)
         .distinct()
         .order_by(ManifestEntryRow.sha256)
     )
     return list(session.execute(statement).scalars())
 
 
+def _size_mismatches(session: Session, package_uuid: uuid.UUID) -> list[str]:
+    """Names of the package's entries whose stored blob has another size."""
+    statement = (
+        select(ManifestEntryRow.name)
+        .join(Blob, Blob.sha256 == ManifestEntryRow.sha256)
+        .where(ManifestEntryRow.package_uuid == package_uuid, Blob.size != ManifestEntryRow.size)
+        .order_by(ManifestEntryRow.name)
+    )
+    return list(session.execute(statement).scalars())
+
+
 def _signature_columns(
-    request: p.DeclareRequest, trusted: Sequence[x509.Certificate], now: dt.datetime
+    request: p.DeclareRequest, trust: signatures.TrustStore, now: dt.datetime
 ) -> dict[str, object]:
     """The clerk's EDS as the package row stores it. With trusted CAs the signature is
     required and must verify (seed: applications are certified by the clerk's EDS); with
     none it is stored unchecked."""
     if request.signature is None:
-        if trusted:
-            raise HubProblem(
-                422, p.ErrorCode.SIGNATURE_REQUIRED, "this hub accepts signed packages only"
-            )
+        if trust.enabled:
+            raise Refusal(p.ErrorCode.SIGNATURE_REQUIRED, "this hub accepts signed packages only")
         return {"signature": None, "signer": None, "signature_verified": False}
     try:
         cms_der = base64.b64decode(request.signature, validate=True)
     except binascii.Error as exc:
-        raise HubProblem(
-            422, p.ErrorCode.SIGNATURE_INVALID, "the signature is not valid base64"
-        ) from exc
-    if not trusted:
+        raise Refusal(p.ErrorCode.SIGNATURE_INVALID, "the signature is not valid base64") from exc
+    if not trust.enabled:
         signer = signatures.describe_unchecked(cms_der)
         return {
             "signature": cms_der,
@@ -132,9 +202,9 @@ def _signature_columns(
             "signature_verified": False,
         }
     try:
-        info = signatures.verify_detached(cms_der, request.content_to_sign(), list(trusted), now)
+        info = trust.verify(cms_der, request.content_to_sign(), now)
     except signatures.SignatureInvalid as exc:
-        raise HubProblem(422, p.ErrorCode.SIGNATURE_INVALID, exc.reason) from exc
+        raise Refusal(p.ErrorCode.SIGNATURE_INVALID, exc.reason) from exc
     return {"signature": cms_der, "signer": info.subject[:500], "signature_verified": True}
 
 
@@ -145,20 +215,26 @@ def declare(
     request: p.DeclareRequest,
     limits: HubLimits,
     now: dt.datetime,
-    trusted: Sequence[x509.Certificate] = (),
+    trust: signatures.TrustStore | None = None,
 ) -> p.DeclareResponse:
-    """Step 1. The signature is checked when the package is first declared; a replay gets
-    the first answer even after the signing certificate has expired."""
+    """Step 1. The receipt number, the quotas and the signature are checked when the package
+    is first declared; a replay gets the first answer even after the signing certificate
+    has expired."""
     _check_limits(request, limits)
-    _check_known_sizes(session, request)
+    existing = session.get(Package, request.package_uuid)
+    if existing is not None and existing.branch_code != device.branch_code:
+        raise Refusal(p.ErrorCode.FORBIDDEN_BRANCH, "the package belongs to another branch")
+    _check_known_sizes(session, request, device.branch_code)
     signed: dict[str, object] = {}
-    if session.get(Package, request.package_uuid) is None:
-        signed = _signature_columns(request, trusted, now)
+    if existing is None:
+        _check_receipt(request, device)
+        _check_quotas(session, request, device, limits, now)
+        signed = _signature_columns(request, trust or signatures.NO_TRUST, now)
     if request.supersedes is not None:
         earlier = session.get(Package, request.supersedes)
         if earlier is not None and earlier.branch_code != device.branch_code:
-            raise HubProblem(
-                403, p.ErrorCode.FORBIDDEN_BRANCH, "the superseded package is another branch's"
+            raise Refusal(
+                p.ErrorCode.FORBIDDEN_BRANCH, "the superseded package is another branch's"
             )
     created = insert_or_ignore(
         session,
@@ -197,8 +273,7 @@ def declare(
         request.receipt_no,
         request.service_id,
     ):
-        raise HubProblem(
-            409,
+        raise Refusal(
             p.ErrorCode.MANIFEST_CONFLICT,
             "a different package was already declared under this UUID",
         )
@@ -207,7 +282,7 @@ def declare(
         package_uuid=package.uuid,
         status=p.PackageStatus(package.status),
         manifest_hash=package.manifest_hash,
-        missing_blobs=[] if received else missing_blobs(session, package.uuid),
+        missing_blobs=[] if received else missing_blobs(session, package.uuid, package.branch_code),
         received_at=package.received_at,
     )
 
@@ -249,13 +324,19 @@ def commit(
     package = owned_package(session, package_uuid, device)
     if package.status == p.PackageStatus.RECEIVED:
         return _commit_answer(package)
-    missing = missing_blobs(session, package_uuid)
+    missing = missing_blobs(session, package_uuid, device.branch_code)
     if missing:
-        raise HubProblem(
-            412,
+        raise Refusal(
             p.ErrorCode.BLOBS_MISSING,
             f"{len(missing)} blob(s) not uploaded yet",
             missing_blobs=missing,
+        )
+    wrong = _size_mismatches(session, package_uuid)
+    if wrong:
+        raise Refusal(
+            p.ErrorCode.BLOB_SIZE_MISMATCH,
+            f"{', '.join(wrong[:5])}: the hub holds these blobs with another size than the "
+            "package declares",
         )
     marked = session.execute(
         update(Package)

@@ -1,31 +1,39 @@
 """Checking a clerk's EDS: a detached CMS (PKCS#7) SignedData over the package's signed
-content (`protocol.signed_content`), and its certificate chain up to a CA the hub trusts.
+content (`protocol.signed_content`), by a certificate that chains to a CA the hub trusts.
 
-The seed asks that applications be certified by the clerk's EDS. This hub checks RSA
-signatures (PKCS#1 v1.5, SHA-256) only: GOST 34.310 signatures, as NCALayer makes with
-GOST keys, are refused as unverifiable here (docs/hub.md).
+What is ours: what must be signed (one signer, SHA-256, the signed attributes binding the
+content) and which CAs and revocation lists the operator trusts (`TrustStore`). Everything
+else is pyhanko-certvalidator's, a maintained validator: the signature's cryptography, the
+path (signatures, names, CA flags, path lengths, validity at the moment of declaration,
+critical extensions), the signing certificate's key usage, and revocation through CRLs read
+from files the operator refreshes, or OCSP and CRL fetching when configured.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from asn1crypto import cms
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from asn1crypto import cms, crl, pem, x509
+from cryptography import x509 as cx509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import AlgorithmNotSupported, PathError, ValidationError
+from pyhanko_certvalidator.sig_validate import (
+    DEFAULT_SIGNATURE_VALIDATOR,
+    SignatureValidationContext,
+)
 
-MAX_CHAIN = 8
-# What parsing hostile bytes may raise, in asn1crypto or in cryptography's lazy parsing.
+# What parsing hostile bytes may raise in asn1crypto's lazy parsing.
 MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
-NAMES = {NameOID.SERIAL_NUMBER: "serialNumber"}  # "IIN…" in Kazakh certificates
-RSA_SIGNATURES = {"rsassa_pkcs1v15"}
+REVOCATION_MODES = ("soft-fail", "hard-fail", "require")
 
 
 class SignatureInvalid(Exception):
@@ -43,25 +51,141 @@ class SignerInfo:
     fingerprint_sha256: str  # of the signing certificate's DER, hex
 
 
+def _pem_or_der(data: bytes) -> list[bytes]:
+    if pem.detect(data):
+        return [der for _kind, _headers, der in pem.unarmor(data, multiple=True)]
+    return [data]
+
+
 def load_trusted_cas(paths: Sequence[Path]) -> list[x509.Certificate]:
-    """Every certificate in the PEM files; ValueError naming a file that holds none."""
+    """Every certificate in the PEM (or DER) files; ValueError naming a file that holds none."""
     trusted: list[x509.Certificate] = []
     for path in paths:
         try:
-            certs = x509.load_pem_x509_certificates(Path(path).read_bytes())
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"{path}: not a readable PEM certificate file ({exc})") from exc
+            certs = [x509.Certificate.load(der) for der in _pem_or_der(Path(path).read_bytes())]
+            for cert in certs:
+                cert.native  # noqa: B018 - parse now, so a damaged file fails at start
+        except (OSError, *MALFORMED) as exc:
+            raise ValueError(f"{path}: not a readable certificate file ({exc})") from exc
+        if not certs:
+            raise ValueError(f"{path}: holds no certificate")
         trusted += certs
     return trusted
 
 
-def _signed_data(cms_der: bytes) -> cms.SignedData:
+def load_crls(path: Path) -> list[crl.CertificateList]:
+    """The CRLs in one PEM or DER file; ValueError naming a file that holds none."""
+    try:
+        lists = [crl.CertificateList.load(der) for der in _pem_or_der(Path(path).read_bytes())]
+        for item in lists:
+            item.native  # noqa: B018
+    except (OSError, *MALFORMED) as exc:
+        raise ValueError(f"{path}: not a readable CRL file ({exc})") from exc
+    if not lists:
+        raise ValueError(f"{path}: holds no CRL")
+    return lists
+
+
+@dataclass
+class TrustStore:
+    """The CAs clerks' certificates must chain to, and how revocation is checked.
+
+    CRL files are re-read when the operator replaces them (their size or mtime changes), so
+    refreshing them needs no restart. With CRLs or OCSP, revocation is checked in
+    `revocation_mode`: "require" by default, so every certificate of the chain needs a
+    current CRL (or OCSP answer) and one whose status cannot be established, or is known
+    only from an out-of-date CRL, is refused."""
+
+    trusted: list[x509.Certificate] = field(default_factory=list)
+    crl_files: list[Path] = field(default_factory=list)
+    ocsp: bool = False  # fetch OCSP answers (and CRLs) named in the certificates
+    revocation_mode: str = "require"
+    _crl_cache: dict[Path, tuple[tuple[float, int], list[crl.CertificateList]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @classmethod
+    def from_files(
+        cls,
+        ca_files: Sequence[Path] = (),
+        crl_files: Sequence[Path] = (),
+        *,
+        ocsp: bool = False,
+        revocation_mode: str = "require",
+    ) -> TrustStore:
+        """ValueError at once for an unreadable CA or CRL file."""
+        if revocation_mode not in REVOCATION_MODES:
+            raise ValueError(f"revocation mode {revocation_mode!r}: one of {REVOCATION_MODES}")
+        store = cls(load_trusted_cas(ca_files), [Path(f) for f in crl_files], ocsp, revocation_mode)
+        store.crls()
+        return store
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.trusted)
+
+    def crls(self) -> list[crl.CertificateList]:
+        lists: list[crl.CertificateList] = []
+        for path in self.crl_files:
+            stat = os.stat(path)
+            stamp = (stat.st_mtime, stat.st_size)
+            cached = self._crl_cache.get(path)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, load_crls(path))
+                self._crl_cache[path] = cached
+            lists += cached[1]
+        return lists
+
+    def verify(self, cms_der: bytes, content: bytes, at: datetime) -> SignerInfo:
+        """Who signed `content`, once the signature and the signing certificate's path to a
+        trusted CA hold at `at`; SignatureInvalid with the reason otherwise."""
+        try:
+            signed, signer, cert = _parse(cms_der)
+            _check_signed_attributes(signed, signer, content)
+            _check_signature(signer, cert)
+            included = [c for c in _certificates(signed) if c.dump() != cert.dump()]
+        except MALFORMED as exc:
+            raise SignatureInvalid(f"the signature is malformed ({exc})") from exc
+        self._validate_path(cert, included, at)
+        return SignerInfo(
+            subject=_subject(cert),
+            serial=format(cert.serial_number, "x"),
+            fingerprint_sha256=hashlib.sha256(cert.dump()).hexdigest(),
+        )
+
+    def _validate_path(
+        self, cert: x509.Certificate, included: list[x509.Certificate], at: datetime
+    ) -> None:
+        checking = bool(self.crl_files) or self.ocsp
+        context = ValidationContext(
+            trust_roots=self.trusted,
+            other_certs=included,
+            moment=at,
+            crls=self.crls() if checking else None,
+            allow_fetching=self.ocsp,
+            revocation_mode=self.revocation_mode if checking else "soft-fail",
+        )
+        validator = CertificateValidator(cert, included, validation_context=context)
+        try:
+            asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        except PathError as exc:
+            raise SignatureInvalid(f"no chain to a trusted CA: {exc}") from exc
+        except ValidationError as exc:
+            raise SignatureInvalid(f"the certificate does not validate: {exc}") from exc
+        except (*MALFORMED, UnsupportedAlgorithm) as exc:
+            raise SignatureInvalid(f"a certificate is malformed ({exc})") from exc
+
+
+NO_TRUST = TrustStore()
+
+
+def _parse(cms_der: bytes) -> tuple[cms.SignedData, cms.SignerInfo, x509.Certificate]:
     try:
         info = cms.ContentInfo.load(cms_der, strict=True)
         if info["content_type"].native != "signed_data":
             raise SignatureInvalid("the CMS structure is not SignedData")
         signed = info["content"]
-        signed.native  # parse everything now, so a malformed inner part fails here  # noqa: B018
+        signed.native  # noqa: B018 - parse everything now, so a malformed part fails here
     except SignatureInvalid:
         raise
     except MALFORMED as exc:
@@ -70,7 +194,26 @@ def _signed_data(cms_der: bytes) -> cms.SignedData:
         raise SignatureInvalid("the signature is not detached: it carries content")
     if len(signed["signer_infos"]) != 1:
         raise SignatureInvalid(f"{len(signed['signer_infos'])} signers; exactly one is expected")
-    return signed
+    signer = signed["signer_infos"][0]
+    return signed, signer, _signing_certificate(signer, _certificates(signed))
+
+
+def _certificates(signed: cms.SignedData) -> list[x509.Certificate]:
+    return [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
+
+
+def _signing_certificate(signer: cms.SignerInfo, certs: list[x509.Certificate]) -> x509.Certificate:
+    sid = signer["sid"]
+    for cert in certs:
+        if sid.name == "issuer_and_serial_number":
+            if (
+                sid.chosen["serial_number"].native == cert.serial_number
+                and sid.chosen["issuer"] == cert.issuer
+            ):
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    raise SignatureInvalid("the signing certificate is not included in the signature")
 
 
 def _attribute(signed_attrs: cms.CMSAttributes, name: str) -> object:
@@ -81,6 +224,8 @@ def _attribute(signed_attrs: cms.CMSAttributes, name: str) -> object:
 
 
 def _check_signed_attributes(signed: cms.SignedData, signer: cms.SignerInfo, content: bytes):
+    """What we require be signed: SHA-256 over exactly this content, bound by the signed
+    attributes (RFC 5652 §5.3)."""
     digest = signer["digest_algorithm"]["algorithm"].native
     if digest != "sha256":
         raise SignatureInvalid(f"digest algorithm {digest} is not SHA-256")
@@ -94,162 +239,30 @@ def _check_signed_attributes(signed: cms.SignedData, signer: cms.SignerInfo, con
         raise SignatureInvalid("the message digest does not match the content (changed content)")
 
 
-Included = list[tuple[cms.Certificate, x509.Certificate]]
-
-
-def _certificates(signed: cms.SignedData) -> Included:
-    """The certificates the signature carries, each as asn1crypto and cryptography see it."""
-    certs = []
-    for choice in signed["certificates"] or []:
-        if choice.name != "certificate":
-            continue
-        try:
-            certs.append((choice.chosen, x509.load_der_x509_certificate(choice.chosen.dump())))
-        except ValueError as exc:
-            raise SignatureInvalid(f"an included certificate is malformed ({exc})") from exc
-    return certs
-
-
-def _signing_certificate(signer: cms.SignerInfo, certs: Included) -> x509.Certificate:
-    sid = signer["sid"]
-    for raw, cert in certs:
-        if sid.name == "issuer_and_serial_number":
-            wanted = sid.chosen
-            tbs = raw["tbs_certificate"]
-            if (
-                wanted["serial_number"].native == tbs["serial_number"].native
-                and wanted["issuer"] == tbs["issuer"]
-            ):
-                return cert
-        else:
-            try:
-                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-            except x509.ExtensionNotFound:
-                continue
-            if ski.value.digest == sid.chosen.native:
-                return cert
-    raise SignatureInvalid("the signing certificate is not included in the signature")
-
-
-def _check_rsa_signature(signer: cms.SignerInfo, cert: x509.Certificate) -> None:
-    algorithm = signer["signature_algorithm"]
+def _check_signature(signer: cms.SignerInfo, cert: x509.Certificate) -> None:
+    signed_bytes = b"\x31" + signer["signed_attrs"].dump()[1:]  # signed as a SET OF (§5.4)
     try:
-        kind = algorithm.signature_algo
-    except ValueError:
-        kind = algorithm["algorithm"].dotted
-    if kind not in RSA_SIGNATURES:
+        DEFAULT_SIGNATURE_VALIDATOR.validate_signature(
+            signer["signature"].native,
+            signed_bytes,
+            cert.public_key,
+            signer["signature_algorithm"],
+            SignatureValidationContext(contextual_md_algorithm="sha256"),
+        )
+    except AlgorithmNotSupported as exc:
         raise SignatureInvalid(
-            f"signature algorithm {kind} is not RSA PKCS#1 v1.5: this hub verifies RSA "
-            "signatures only "
-            "(GOST signatures cannot be checked here)"
-        )
-    key = cert.public_key()
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise SignatureInvalid("the signing certificate's key is not an RSA key")
-    attrs_der = signer["signed_attrs"].dump()
-    signed_bytes = b"\x31" + attrs_der[1:]  # RFC 5652 §5.4: signed as a SET OF, not [0]
-    try:
-        key.verify(signer["signature"].native, signed_bytes, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature as exc:
-        raise SignatureInvalid("the RSA signature does not match the signed attributes") from exc
+            f"{exc} This hub verifies RSA, ECDSA and EdDSA signatures; GOST signatures "
+            "cannot be checked here"
+        ) from exc
+    except (InvalidSignature, AssertionError) as exc:
+        raise SignatureInvalid("the signature does not match the signed attributes") from exc
+    except UnsupportedAlgorithm as exc:
+        raise SignatureInvalid(f"the signing certificate's key cannot be used ({exc})") from exc
 
 
-def _valid_at(cert: x509.Certificate, at: datetime, role: str) -> None:
-    if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
-        raise SignatureInvalid(
-            f"the {role} certificate {cert.subject.rfc4514_string()} is not valid at "
-            f"{at.isoformat()} (valid {cert.not_valid_before_utc.isoformat()} to "
-            f"{cert.not_valid_after_utc.isoformat()})"
-        )
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    try:
-        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        return False
-
-
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
-def _check_key_usage(cert: x509.Certificate) -> None:
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        return
-    if not (usage.digital_signature or usage.content_commitment):
-        raise SignatureInvalid("the signing certificate is not meant for signatures")
-
-
-def _check_chain(
-    leaf: x509.Certificate,
-    included: list[x509.Certificate],
-    trusted: Sequence[x509.Certificate],
-    at: datetime,
-) -> None:
-    """From the signing certificate through the included CA certificates to a trusted one."""
-    current, seen = leaf, set()
-    _valid_at(leaf, at, "signing")
-    for _ in range(MAX_CHAIN):
-        anchor = next((ca for ca in trusted if _issued_by(current, ca)), None)
-        if anchor is not None:
-            if not _is_ca(anchor):
-                raise SignatureInvalid("the trusted certificate that issued it is not a CA")
-            _valid_at(anchor, at, "trusted CA")
-            return
-        seen.add(current.fingerprint(hashes.SHA256()))
-        issuer = next(
-            (
-                c
-                for c in included
-                if c.fingerprint(hashes.SHA256()) not in seen and _issued_by(current, c)
-            ),
-            None,
-        )
-        if issuer is None:
-            raise SignatureInvalid(
-                f"no chain to a trusted CA: nobody trusted or included issued "
-                f"{current.subject.rfc4514_string()}"
-            )
-        if not _is_ca(issuer):
-            raise SignatureInvalid(f"{issuer.subject.rfc4514_string()} is not a CA")
-        _valid_at(issuer, at, "intermediate CA")
-        current = issuer
-    raise SignatureInvalid("the certificate chain is too long")
-
-
-def verify_detached(
-    cms_der: bytes, content: bytes, trusted: list[x509.Certificate], at: datetime
-) -> SignerInfo:
-    """Who signed `content`, once the signature, its attributes and the chain up to one of
-    `trusted` all hold at `at`; SignatureInvalid with the reason otherwise."""
-    try:
-        return _verify(cms_der, content, trusted, at)
-    except MALFORMED as exc:
-        raise SignatureInvalid(f"the signature is malformed ({exc})") from exc
-
-
-def _verify(
-    cms_der: bytes, content: bytes, trusted: list[x509.Certificate], at: datetime
-) -> SignerInfo:
-    signed = _signed_data(cms_der)
-    signer = signed["signer_infos"][0]
-    _check_signed_attributes(signed, signer, content)
-    certs = _certificates(signed)
-    cert = _signing_certificate(signer, certs)
-    _check_rsa_signature(signer, cert)
-    _check_key_usage(cert)
-    _check_chain(cert, [c for _, c in certs if c != cert], trusted, at)
-    return SignerInfo(
-        subject=cert.subject.rfc4514_string(NAMES),
-        serial=format(cert.serial_number, "x"),
-        fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(),
+def _subject(cert: x509.Certificate) -> str:
+    return cx509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string(
+        {NameOID.SERIAL_NUMBER: "serialNumber"}  # "IIN…" in Kazakh certificates
     )
 
 
@@ -257,8 +270,20 @@ def describe_unchecked(cms_der: bytes) -> str | None:
     """The signer's subject as the signature states it, without checking anything: for a
     hub with no trusted CAs, which stores signatures as they come."""
     try:
-        signed = _signed_data(cms_der)
-        cert = _signing_certificate(signed["signer_infos"][0], _certificates(signed))
-        return cert.subject.rfc4514_string(NAMES)
+        return _subject(_parse(cms_der)[2])
     except (SignatureInvalid, *MALFORMED):
         return None
+
+
+def verify_detached(
+    cms_der: bytes, content: bytes, trusted: Sequence[object], at: datetime
+) -> SignerInfo:
+    """`TrustStore.verify` against these CAs, without revocation data: for callers that hold
+    certificates rather than files (asn1crypto's, or `cryptography`'s)."""
+    certs = [
+        cert
+        if isinstance(cert, x509.Certificate)
+        else x509.Certificate.load(cert.public_bytes(Encoding.DER))  # type: ignore[attr-defined]
+        for cert in trusted
+    ]
+    return TrustStore(certs).verify(cms_der, content, at)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import ManifestEntryRow, Package
-from ozq_hub.problems import HubProblem
+from ozq_hub.refusals import Refusal
 from ozq_hub.service import calendar, changelog
 from ozq_hub.service.decisions import latest_decisions
 from ozq_wire import protocol as p
@@ -120,7 +120,7 @@ def committee_list(
 def committee_package(session: Session, package_uuid: uuid.UUID) -> p.CommitteePackage:
     package = session.get(Package, package_uuid)
     if package is None:
-        raise HubProblem(404, p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
+        raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
     return committee_view(session, [package])[0]
 
 

@@ -16,10 +16,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import update
 
 from ozq_desktop.domain.acceptance import accept_package
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.models import Package
+from ozq_desktop.models.branch import BranchSettings
 from ozq_desktop.printing.data import local
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
@@ -108,8 +110,13 @@ def connected_desk(desk, hub, memory_keyring, tmp_path):
     engine = SyncEngine(
         factory=desk["factory"], store=store, catalog=CATALOG, owner=f"desk-{uuid.uuid4().hex[:6]}"
     )
+    # A desk code of its own per test: the hub allows one active device per desk and takes
+    # only the device's own receipt numbers (<branch>-<desk>-<n>).
+    desk_code = f"D{uuid.uuid4().hex[:4].upper()}"
+    with transaction(desk["factory"]) as s:
+        s.execute(update(BranchSettings).values(desk_code=desk_code))
     code = hub.cli("enrol-code", "--branch", "ALA01", "--branch-name", "Алматы қ. филиалы")
-    engine.enrol(hub_url=hub.url, code=code, desk_code=f"D{uuid.uuid4().hex[:4]}")
+    engine.enrol(hub_url=hub.url, code=code, desk_code=desk_code)
     return desk, store, engine
 
 

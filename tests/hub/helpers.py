@@ -6,8 +6,10 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import itertools
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -51,7 +53,7 @@ class HubUnderTest:
             )
         assert answer.status_code == 200, answer.text
         enrolled = p.EnrolResponse.model_validate(answer.json())
-        return Desk(self, enrolled.branch_code, enrolled.token, enrolled.device_id)
+        return Desk(self, enrolled.branch_code, enrolled.token, enrolled.device_id, desk)
 
 
 @dataclass
@@ -96,10 +98,21 @@ class Desk:
     branch: str
     token: str
     device_id: uuid.UUID
+    desk_code: str = "window-1"
     http: httpx.Client = field(init=False)
+    _receipts: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         self.http = self.hub.client(self.token)
+
+    def receipt(self) -> str:
+        """This desk's next receipt number, as the desk makes them: branch, desk, sequence."""
+        return f"{self.branch}-{self.desk_code}-{next(self._receipts):07d}"
+
+    def declaration(self, files: list[Scan], **overrides) -> p.DeclareRequest:
+        """A declaration of `files` under this desk's next receipt number."""
+        overrides.setdefault("receipt_no", self.receipt())
+        return declaration(files, **overrides)
 
     def declare(self, request: p.DeclareRequest) -> httpx.Response:
         return self.http.post(

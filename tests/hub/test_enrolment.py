@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import create_engine, text
 
 from ozq_wire import protocol as p
-from tests.hub.helpers import declaration, scans
+from tests.hub.helpers import scans
 
 
 def _enrol(hub, code: str, desk: str = "w1"):
@@ -64,7 +64,7 @@ def test_the_database_holds_only_hashes_of_tokens_and_codes(shared_hub):
 def test_a_revoked_device_gets_401_revoked_and_a_new_enrolment_carries_on(shared_hub):
     desk = shared_hub.enrol()
     files = scans(2000)
-    request = declaration(files)
+    request = desk.declaration(files)
     assert desk.declare(request).status_code == 200  # declared before the revocation
     assert "revoked" in shared_hub.cli("revoke", "--device", str(desk.device_id))
     for answer in (desk.http.get("/device"), desk.changes(), desk.commit(request.package_uuid)):

@@ -167,9 +167,9 @@ def fuzz_target(request, tmp_path_factory) -> Iterator[FuzzTarget]:
     try:
         desk = hub.enrol()
         files = scans(100, 200)
-        received = declaration(files[:1])
+        received = desk.declaration(files[:1])
         desk.push(received, files[:1])
-        declared = declaration(files[1:])
+        declared = desk.declaration(files[1:])
         assert desk.declare(declared).status_code == 200
         yield FuzzTarget(hub, desk, [received.package_uuid, declared.package_uuid], files[0].sha256)
     finally:
@@ -213,6 +213,8 @@ def test_authenticated_calls_keep_to_the_documented_answers(case, fuzz_target):
     type, headers and body, never a 5xx."""
     fuzz_target.aim(case)
     CONSISTENT.get(case.operation.label, lambda _case: None)(case)
+    if case.operation.label == f"POST {p.API_PREFIX}/packages" and isinstance(case.body, dict):
+        case.body["receipt_no"] = fuzz_target.desk.receipt()  # only the desk's own numbers pass
     response = case.call_and_validate(checks=CONFORMANCE, timeout=30)
     fuzz_target.record(case, response.status_code)
 

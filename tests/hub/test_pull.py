@@ -7,14 +7,14 @@ import json
 import uuid
 
 from ozq_wire import protocol as p
-from tests.hub.helpers import declaration, scans
+from tests.hub.helpers import scans
 
 
 def _received(desk, count: int = 1):
     requests = []
     for _ in range(count):
         files = scans(100)
-        request = declaration(files)
+        request = desk.declaration(files)
         desk.push(request, files)
         requests.append(request)
     return requests
@@ -65,7 +65,7 @@ def test_decisions_arrive_in_commit_order_with_revisions(shared_hub):
 def test_a_decision_needs_a_committed_package_and_a_committee_token(shared_hub):
     desk = shared_hub.enrol()
     files = scans(10)
-    request = declaration(files)
+    request = desk.declaration(files)
     desk.declare(request)
     body = {"outcome": "refused", "reason": "Incomplete"}
     url = f"/committee/packages/{request.package_uuid}/decisions"

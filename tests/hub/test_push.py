@@ -17,7 +17,7 @@ from tests.hub.helpers import Scan, assert_exactly_once, declaration, scans
 def test_declare_is_idempotent_and_lists_missing_blobs(shared_hub):
     desk = shared_hub.enrol()
     files = scans(1000, 2000)
-    request = declaration(files)
+    request = desk.declaration(files)
     first = desk.declare(request)
     replay = desk.declare(request)
     assert first.status_code == replay.status_code == 200
@@ -33,10 +33,12 @@ def test_declare_is_idempotent_and_lists_missing_blobs(shared_hub):
 def test_a_different_manifest_under_the_same_uuid_is_409(shared_hub):
     desk = shared_hub.enrol()
     files = scans(500)
-    request = declaration(files)
+    request = desk.declaration(files)
     assert desk.declare(request).status_code == 200
     other = scans(600)
-    changed = declaration(other, package_uuid=request.package_uuid, receipt_no=request.receipt_no)
+    changed = desk.declaration(
+        other, package_uuid=request.package_uuid, receipt_no=request.receipt_no
+    )
     answer = desk.declare(changed)
     assert answer.status_code == 409
     assert answer.json()["code"] == p.ErrorCode.MANIFEST_CONFLICT
@@ -70,7 +72,7 @@ def test_a_scan_over_the_blob_limit_is_413(shared_hub):
 def test_commit_waits_for_every_blob_then_replays_the_same_answer(shared_hub):
     desk = shared_hub.enrol()
     files = scans(3000, 4000)
-    request = declaration(files)
+    request = desk.declaration(files)
     desk.declare(request)
     desk.upload(files[0])
     early = desk.commit(request.package_uuid)
@@ -97,7 +99,7 @@ def test_committing_an_unknown_package_asks_to_declare_again(shared_hub):
 def test_a_desk_cannot_touch_another_branch_s_package(shared_hub):
     owner, stranger = shared_hub.enrol(), shared_hub.enrol()
     files = scans(700)
-    request = declaration(files)
+    request = owner.declaration(files)
     owner.declare(request)
     for answer in (
         stranger.declare(request),
@@ -116,7 +118,7 @@ def test_a_desk_cannot_touch_another_branch_s_package(shared_hub):
 def test_every_request_sent_concurrently_eight_times_makes_one_package(shared_hub):
     desk = shared_hub.enrol()
     files = scans(300_000, 200_000)
-    request = declaration(files)
+    request = desk.declaration(files)
     start = threading.Barrier(8)
 
     def everything_at_once(_):
@@ -143,8 +145,8 @@ def test_the_desk_clock_is_information_only(shared_hub, shift_days):
     desk = shared_hub.enrol()
     files = [Scan("a.pdf", b"%PDF-1.7 one"), Scan("b.pdf", b"%PDF-1.7 two")]
     skewed = dt.datetime.now(dt.UTC) + dt.timedelta(days=shift_days)
-    first = declaration(files[:1], device_time=skewed)
-    second = declaration(files[1:], device_time=skewed - dt.timedelta(days=2 * shift_days))
+    first = desk.declaration(files[:1], device_time=skewed)
+    second = desk.declaration(files[1:], device_time=skewed - dt.timedelta(days=2 * shift_days))
     before = dt.datetime.now(dt.UTC)
     desk.push(first, files[:1])
     desk.push(second, files[1:])

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 from sqlalchemy import select
@@ -17,13 +19,15 @@ from sqlalchemy import select
 from ozq_hub.db import Database, sqlite_url
 from ozq_hub.devtools import HubProcess
 from ozq_hub.models import Package
-from ozq_hub.service.signatures import SignatureInvalid, verify_detached
+from ozq_hub.service.signatures import SignatureInvalid, TrustStore
 from ozq_wire import protocol as p
 from tests.hub.helpers import HubUnderTest, declaration, scans
 from tests.signing.pki import Issued, issue, make_pki
 from tests.signing.pki import TestPki as Pki
 
 CONTENT = b'{"package_uuid":"x","manifest":[]}'
+# pyhanko-certvalidator's words for "this certificate does not lead to a CA the hub trusts"
+NO_TRUSTED_PATH = re.compile(r"no chain to a trusted CA|path could not be validated")
 NOW = datetime.now(UTC)
 
 
@@ -42,16 +46,25 @@ def pki() -> Pki:
     return make_pki()
 
 
+def trusting(*roots: Issued) -> TrustStore:
+    """A hub's trust store with these CAs (asn1crypto reads what `cryptography` made)."""
+    return TrustStore(
+        [asn1_x509.Certificate.load(r.cert.public_bytes(serialization.Encoding.DER)) for r in roots]
+    )
+
+
+def verify_detached(cms_der: bytes, content: bytes, roots: list[Issued], at: datetime):
+    return trusting(*roots).verify(cms_der, content, at)
+
+
 def reason(cms_der: bytes, content: bytes, pki: Pki, at: datetime = NOW) -> str:
     with pytest.raises(SignatureInvalid) as caught:
-        verify_detached(cms_der, content, [pki.root.cert], at)
+        verify_detached(cms_der, content, [pki.root], at)
     return caught.value.reason
 
 
 def test_a_good_signature_names_its_signer(pki):
-    info = verify_detached(
-        sign(CONTENT, pki.clerk, pki.intermediate), CONTENT, [pki.root.cert], NOW
-    )
+    info = verify_detached(sign(CONTENT, pki.clerk, pki.intermediate), CONTENT, [pki.root], NOW)
     assert info.subject == "serialNumber=IIN900101300001,CN=Клерк Тестовый,C=KZ"
     assert info.fingerprint_sha256 == pki.clerk.cert.fingerprint(hashes.SHA256()).hex()
 
@@ -63,37 +76,37 @@ def test_changed_content_is_rejected(pki):
 
 def test_a_certificate_from_another_ca_is_rejected(pki):
     other = make_pki()
-    assert "no chain to a trusted CA" in reason(
-        sign(CONTENT, other.clerk, other.intermediate), CONTENT, pki
+    assert NO_TRUSTED_PATH.search(
+        reason(sign(CONTENT, other.clerk, other.intermediate), CONTENT, pki)
     )
 
 
 def test_an_expired_clerk_certificate_is_rejected(pki):
     old = make_pki(not_before=NOW - timedelta(days=400), days=30)
     expired = sign(CONTENT, old.clerk, old.intermediate)
-    with pytest.raises(SignatureInvalid, match=r"signing certificate .* is not valid at"):
-        verify_detached(expired, CONTENT, [old.root.cert], NOW)
+    with pytest.raises(SignatureInvalid, match=r"end-entity certificate expired"):
+        verify_detached(expired, CONTENT, [old.root], NOW)
     # A good signature, checked after its certificate ran out, is refused as well.
     later = sign(CONTENT, pki.clerk, pki.intermediate)
-    assert "not valid at" in reason(later, CONTENT, pki, at=NOW + timedelta(days=400))
+    assert "expired" in reason(later, CONTENT, pki, at=NOW + timedelta(days=400))
 
 
 def test_a_chain_without_its_intermediate_is_rejected(pki):
-    assert "no chain to a trusted CA" in reason(sign(CONTENT, pki.clerk), CONTENT, pki)
+    assert NO_TRUSTED_PATH.search(reason(sign(CONTENT, pki.clerk), CONTENT, pki))
 
 
 def test_a_clerk_certificate_posing_as_a_ca_is_rejected(pki):
     forged = issue("Forged", issuer=pki.clerk)  # the clerk's key issues a certificate
     with pytest.raises(SignatureInvalid, match="is not a CA"):
         verify_detached(
-            sign(CONTENT, forged, pki.clerk, pki.intermediate), CONTENT, [pki.root.cert], NOW
+            sign(CONTENT, forged, pki.clerk, pki.intermediate), CONTENT, [pki.root], NOW
         )
 
 
 def test_a_tampered_signature_byte_is_rejected(pki):
     good = bytearray(sign(CONTENT, pki.clerk, pki.intermediate))
     good[-20] ^= 0x01  # inside the RSA signature value, the last field of the structure
-    assert "RSA signature does not match" in reason(bytes(good), CONTENT, pki)
+    assert "signature does not match" in reason(bytes(good), CONTENT, pki)
 
 
 @pytest.mark.parametrize("junk", [b"", b"not a cms at all", b"\x30\x03\x02\x01\x01", bytes(300)])
@@ -156,7 +169,7 @@ def hub_row(hub: HubUnderTest, request: p.DeclareRequest) -> Package:
 def test_a_strict_hub_accepts_a_signed_package_and_records_the_signer(strict_hub, pki):
     desk = strict_hub.enrol()
     files = scans(1000, 2000)
-    request = signed_declaration(pki, files)
+    request = signed_declaration(pki, files, receipt_no=desk.receipt())
     desk.push(request, files)
     assert desk.declare(request).status_code == 200  # a replay: the same answer
     row = hub_row(strict_hub, request)
@@ -173,7 +186,7 @@ def test_a_strict_hub_accepts_a_signed_package_and_records_the_signer(strict_hub
 def test_a_strict_hub_rejects_a_package_changed_after_signing(strict_hub, pki):
     desk = strict_hub.enrol()
     files = scans(1000, 2000)
-    signed = signed_declaration(pki, files)
+    signed = signed_declaration(pki, files, receipt_no=desk.receipt())
     swapped = [*signed.manifest[:-1], files[-1].entry().model_copy(update={"size": 2001})]
     tampered = signed.model_copy(
         update={"manifest": swapped, "manifest_hash": p.manifest_hash(swapped)}
@@ -188,29 +201,29 @@ def test_a_strict_hub_rejects_a_package_changed_after_signing(strict_hub, pki):
 
 def test_a_strict_hub_rejects_an_unsigned_package(strict_hub):
     desk = strict_hub.enrol()
-    answer = desk.declare(declaration(scans(500)))
+    answer = desk.declare(desk.declaration(scans(500)))
     assert answer.status_code == 422, answer.text
     assert answer.json()["code"] == p.ErrorCode.SIGNATURE_REQUIRED
 
 
 def test_a_strict_hub_rejects_a_signature_from_an_untrusted_ca(strict_hub):
     desk = strict_hub.enrol()
-    answer = desk.declare(signed_declaration(make_pki(), scans(500)))
+    answer = desk.declare(signed_declaration(make_pki(), scans(500), receipt_no=desk.receipt()))
     assert answer.status_code == 422, answer.text
     assert answer.json()["code"] == p.ErrorCode.SIGNATURE_INVALID
-    assert "no chain to a trusted CA" in answer.json()["detail"]
+    assert NO_TRUSTED_PATH.search(answer.json()["detail"])
 
 
 def test_a_hub_without_cas_stores_signatures_unchecked(shared_hub, pki):
     desk = shared_hub.enrol()
     files = scans(700)
-    signed = signed_declaration(make_pki(), files)  # no hub would trust this CA
+    signed = signed_declaration(make_pki(), files, receipt_no=desk.receipt())  # untrusted CA
     desk.push(signed, files)
     row = hub_row(shared_hub, signed)
     assert row.signature_verified is False
     assert row.signature == base64.b64decode(signed.signature or "")
     files = scans(300)
-    unsigned = declaration(files)
+    unsigned = desk.declaration(files)
     desk.push(unsigned, files)
     row = hub_row(shared_hub, unsigned)
     assert row.signature is None and row.signer is None and row.signature_verified is False
@@ -228,7 +241,7 @@ def test_damaged_signatures_fail_only_as_invalid(pki):
         damaged.append(bytes(flipped))
     for cms_der in damaged:
         try:
-            info = verify_detached(cms_der, CONTENT, [pki.root.cert], NOW)
+            info = verify_detached(cms_der, CONTENT, [pki.root], NOW)
         except SignatureInvalid:
             continue
         assert "Клерк Тестовый" in info.subject

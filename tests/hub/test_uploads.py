@@ -10,13 +10,13 @@ import httpx
 
 from ozq_hub import faults
 from ozq_wire import protocol as p
-from tests.hub.helpers import Scan, assert_exactly_once, declaration, scans
+from tests.hub.helpers import Scan, assert_exactly_once, scans
 
 
 def test_upload_resumes_from_the_hub_s_offset(shared_hub):
     desk = shared_hub.enrol()
     (scan,) = scans(1_000_000)
-    request = declaration([scan])
+    request = desk.declaration([scan])
     desk.declare(request)
     assert desk.status(scan.sha256) == p.UploadStatus(
         sha256=scan.sha256, size=1_000_000, offset=0, complete=False
@@ -42,7 +42,7 @@ def test_upload_resumes_from_the_hub_s_offset(shared_hub):
 def test_one_flipped_byte_is_rejected_and_the_partial_discarded(shared_hub):
     desk = shared_hub.enrol()
     (scan,) = scans(500_000)
-    request = declaration([scan])
+    request = desk.declaration([scan])
     desk.declare(request)
     damaged = bytearray(scan.data)
     damaged[123_456] ^= 0x01
@@ -60,7 +60,7 @@ def test_one_flipped_byte_is_rejected_and_the_partial_discarded(shared_hub):
 def test_a_flipped_byte_in_a_single_chunk_upload_is_rejected_too(shared_hub):
     desk = shared_hub.enrol()
     (scan,) = scans(100_000)
-    desk.declare(declaration([scan]))
+    desk.declare(desk.declaration([scan]))
     damaged = bytearray(scan.data)
     damaged[-1] ^= 0x80
     answer = desk.chunk(scan.sha256, 0, bytes(damaged))
@@ -74,7 +74,7 @@ def test_a_flipped_byte_in_a_single_chunk_upload_is_rejected_too(shared_hub):
 def test_a_chunk_past_the_declared_size_or_over_the_chunk_limit_is_refused(shared_hub):
     desk = shared_hub.enrol()
     (scan,) = scans(1000)
-    desk.declare(declaration([scan]))
+    desk.declare(desk.declaration([scan]))
     answer = desk.chunk(scan.sha256, 0, scan.data + b"extra")
     assert (answer.status_code, answer.json()["code"]) == (422, p.ErrorCode.UPLOAD_OVERFLOW)
     too_big = desk.chunk(scan.sha256, 0, b"x" * (8 * 1024 * 1024 + 1))
@@ -91,25 +91,33 @@ def test_a_chunk_past_the_declared_size_or_over_the_chunk_limit_is_refused(share
     assert desk.status(scan.sha256).offset == 0
 
 
-def test_a_stored_blob_is_never_asked_for_again(shared_hub):
-    first_branch, second_branch = shared_hub.enrol(), shared_hub.enrol()
+def test_a_stored_blob_is_never_asked_for_again_in_its_branch(shared_hub):
+    desk = shared_hub.enrol()
+    other_desk = shared_hub.enrol(branch=desk.branch, desk="window-2")
     shared = Scan("same.pdf", os.urandom(50_000))
-    first = declaration([shared])
-    first_branch.push(first, [shared])
-    second = declaration([Scan("copy.pdf", shared.data)])
-    answer = p.DeclareResponse.model_validate(second_branch.declare(second).json())
+    first = desk.declaration([shared])
+    desk.push(first, [shared])
+    second = other_desk.declaration([Scan("copy.pdf", shared.data)])
+    answer = p.DeclareResponse.model_validate(other_desk.declare(second).json())
     assert answer.missing_blobs == []
-    status = second_branch.chunk(shared.sha256, 0, b"")
+    status = other_desk.chunk(shared.sha256, 0, b"")
     assert status.json()["complete"] is True
-    assert second_branch.commit(second.package_uuid).status_code == 200
+    assert other_desk.commit(second.package_uuid).status_code == 200
     assert_exactly_once(shared_hub, second, [shared])
+    # Another branch must send the bytes itself (tests/adversarial: dedup within a branch).
+    stranger = shared_hub.enrol()
+    third = stranger.declaration([shared])
+    answer = p.DeclareResponse.model_validate(stranger.declare(third).json())
+    assert answer.missing_blobs == [shared.sha256]
+    stranger.push(third, [shared])
+    assert_exactly_once(shared_hub, third, [shared])
 
 
 def test_an_empty_file_uploads_too(shared_hub):
     desk = shared_hub.enrol()
     empty = Scan("empty.txt", b"", mime="text/plain")
     files = [empty, *scans(10)]
-    request = declaration(files)
+    request = desk.declaration(files)
     desk.push(request, files)
     assert desk.status(empty.sha256).complete
     assert_exactly_once(shared_hub, request, files)
@@ -118,7 +126,7 @@ def test_an_empty_file_uploads_too(shared_hub):
 def test_the_hub_killed_mid_blob_resumes_where_its_disk_says(fresh_hub):
     desk = fresh_hub.enrol()
     (scan,) = scans(4_000_000)
-    request = declaration([scan])
+    request = desk.declaration([scan])
     desk.declare(request)
     for offset in (0, 1_000_000):
         assert desk.chunk(scan.sha256, offset, scan.data[offset : offset + 1_000_000]).is_success
@@ -152,7 +160,7 @@ def test_the_hub_killed_mid_blob_resumes_where_its_disk_says(fresh_hub):
 def test_a_crash_after_commit_before_the_answer_replays_the_same_answer(fresh_hub):
     desk = fresh_hub.enrol()
     files = scans(20_000)
-    request = declaration(files)
+    request = desk.declaration(files)
     desk.declare(request)
     desk.upload(files[0])
     fresh_hub.process.stop()
@@ -180,7 +188,7 @@ class _CutByTheDesk(Exception):
 def test_a_connection_cut_mid_chunk_leaves_the_acknowledged_offset(shared_hub):
     desk = shared_hub.enrol()
     (scan,) = scans(600_000)
-    request = declaration([scan])
+    request = desk.declaration([scan])
     desk.declare(request)
     assert desk.chunk(scan.sha256, 0, scan.data[:200_000]).is_success
 

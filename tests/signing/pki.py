@@ -102,3 +102,25 @@ def make_pki(clerk_name: str = "Клерк Тестовый", **clerk_options) -
     intermediate = issue("OZQ Test NCA", issuer=root, ca=True, days=1825)
     clerk = issue(clerk_name, issuer=intermediate, serial="IIN900101300001", **clerk_options)
     return TestPki(root, intermediate, clerk)
+
+
+def revoke(
+    issuer: Issued, *revoked: Issued, next_update_days: int = 7
+) -> x509.CertificateRevocationList:
+    """A CRL signed by `issuer` listing `revoked` (as a CA publishes it)."""
+    now = datetime.now(UTC)
+    next_update = now + timedelta(days=next_update_days)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.cert.subject)
+        .last_update(min(now - timedelta(minutes=5), next_update - timedelta(days=7)))
+        .next_update(next_update)
+    )
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.cert.serial_number)
+            .revocation_date(now - timedelta(minutes=1))
+            .build()
+        )
+    return builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from ozq_hub.devtools import HubProcess
-from tests.hub.conftest import BACKENDS, _database_url
+from tests.hub.fixtures import BACKENDS, _database_url
 from tests.hub.console.helpers import Browser
 from tests.hub.helpers import HubUnderTest
 

@@ -140,7 +140,7 @@ def push(
     manifest = [scan.entry() for scan in files]
     request = p.DeclareRequest(
         package_uuid=uuid.uuid4(),
-        receipt_no=receipt_no or f"{desk.branch}-D1-{uuid.uuid4().int % 10**7:07d}",
+        receipt_no=receipt_no or desk.receipt(),
         service_id=service_id,
         clerk=p.Clerk(login="clerk1", full_name="Әлия Сейітова"),
         device_time=dt.datetime.now(dt.UTC),

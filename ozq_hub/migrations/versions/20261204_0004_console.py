@@ -2,9 +2,9 @@
 departments, sessions, rate limits, review drafts, the hub's audit trail; the package's
 applicant, acceptance day and due dates for the queue; a refusal's reasons in kk and ru.
 
-Revision ID: 0003_console
-Revises: 0002_package_signature
-Create Date: 2026-11-26
+Revision ID: 0004_console
+Revises: 0003_trust
+Create Date: 2026-12-04
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_console"
-down_revision = "0002_package_signature"
+revision = "0004_console"
+down_revision = "0003_trust"
 branch_labels = None
 depends_on = None
 
