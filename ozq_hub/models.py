@@ -135,6 +135,9 @@ class CommitteeToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+OPEN_PACKAGES = "status = 'received' AND review_state IN ('new', 'in_review')"
+
+
 class Package(Base):
     __tablename__ = "package"
     __table_args__ = (
@@ -142,7 +145,26 @@ class Package(Base):
         Index("ix_package_queue", "due_date", "uuid"),
         Index("ix_package_branch_due", "branch_code", "due_date", "uuid"),
         Index("ix_package_state_due", "review_state", "due_date", "uuid"),
-        Index("ix_package_counts", "review_state", "branch_code", "due_date", "service_id"),
+        # Still to decide, in the queue's order: the "not yet decided" queue and the overdue
+        # and due-today counts read this small index alone.
+        Index(
+            "ix_package_open_due",
+            "due_date",
+            "uuid",
+            "branch_code",
+            "service_id",
+            postgresql_where=text(OPEN_PACKAGES),
+            sqlite_where=text(OPEN_PACKAGES),
+        ),
+        # Search by a part of the applicant's name (LIKE '%part%'): trigrams, PostgreSQL's
+        # pg_trgm, created by migration 0004 where the extension is available; SQLite has none.
+        Index(
+            "ix_package_name_trgm",
+            "applicant_name_fold",
+            postgresql_using="gin",
+            postgresql_ops={"applicant_name_fold": "gin_trgm_ops"},
+            info={"dialects": ("postgresql",)},
+        ),
         Index(
             "ix_package_receipt_prefix",
             "receipt_no",
@@ -177,7 +199,7 @@ class Package(Base):
     signature_verified: Mapped[bool] = mapped_column(default=False)
     # For the console's queue and the status page, copied from the metadata at declaration
     # and computed at commit (ozq_hub.service.due); recomputed when the calendar changes.
-    applicant_idn: Mapped[str] = mapped_column(String(12), default="", index=True)
+    applicant_idn: Mapped[str] = mapped_column(String(12), default="")
     applicant_name: Mapped[str] = mapped_column(String(300), default="")
     applicant_name_fold: Mapped[str] = mapped_column(String(300), default="")
     accepted_on: Mapped[dt.date | None]  # the desk's wall-clock day of acceptance

@@ -17,10 +17,9 @@ from ozq_hub.api.handlers import status_for
 from ozq_hub.console import accounts, audit, queue, review, web
 from ozq_hub.console.accounts import Role, SignedIn, SignInResult
 from ozq_hub.console.i18n import LANGUAGES, M_
-from ozq_hub.console.limits import hit
 from ozq_hub.db import utcnow
 from ozq_hub.refusals import Refusal
-from ozq_hub.service import decisions, rules
+from ozq_hub.service import decisions, rules, throttle
 from ozq_wire import protocol as p
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -72,8 +71,8 @@ def _sign_in(request: Request, login: str, password: str) -> tuple[str, str | No
     settings = hub.console
     address = web.client_address(request)
     now = utcnow()
-    with hub.db.writing() as session:
-        wait = hit(
+    with hub.db.writing(durable=False) as session:  # a lost count costs nothing
+        wait = throttle.count_attempt(
             session,
             key=f"login-ip:{address}",
             limit=settings.login_per_address,
@@ -203,28 +202,32 @@ def queue_page(
 # ---------------------------------------------------------------- a package
 
 
-def _visible(request: Request, user: SignedIn, package_uuid: uuid.UUID):
+def _visible(
+    request: Request, user: SignedIn, package_uuid: uuid.UUID, *, viewed: bool = False
+) -> review.PackageView:
+    """The package as the user may see it, or the 404 page. `viewed`: the view is written
+    to the hub's audit trail in the same transaction that reads the package."""
     hub = web.hub_of(request)
-    with hub.db.reading() as session:
+    with hub.db.writing() if viewed else hub.db.reading() as session:
         package = review.visible_package(session, user, package_uuid)
         if package is None:
             raise web.PageError(404, "No such package in your department.")
+        if viewed:
+            _record_view(session, request, user, "view_package", package_uuid)
         return review.package_view(session, package)
 
 
-def _audit_view(request: Request, user: SignedIn, action: str, package_uuid, **details) -> None:
-    hub = web.hub_of(request)
-    with hub.db.writing() as session:
-        audit.record(
-            session,
-            action=action,
-            now=utcnow(),
-            user_id=user.user_id,
-            user_login=user.login,
-            address=web.client_address(request),
-            package_uuid=package_uuid,
-            details=details,
-        )
+def _record_view(session, request: Request, user: SignedIn, action: str, package_uuid, **details):
+    audit.record(
+        session,
+        action=action,
+        now=utcnow(),
+        user_id=user.user_id,
+        user_login=user.login,
+        address=web.client_address(request),
+        package_uuid=package_uuid,
+        details=details,
+    )
 
 
 def _package_page(
@@ -236,10 +239,7 @@ def _package_page(
     status: int = 200,
     **ctx,
 ) -> Response:
-    hub = web.hub_of(request)
     shown = view.manifest[scan] if scan is not None and 0 <= scan < len(view.manifest) else None
-    with hub.db.reading() as session:
-        hub_audit = audit.for_package(session, view.package.uuid, limit=50)
     ctx.setdefault("grant", {})
     ctx.setdefault("refuse", {})
     return web.render(
@@ -252,7 +252,7 @@ def _package_page(
         scan=shown,
         inline_types=review.INLINE_TYPES,
         grant_kinds=review.grant_kinds(view.service),
-        hub_audit=hub_audit,
+        hub_audit=view.hub_audit,
         **ctx,
     )
 
@@ -266,14 +266,33 @@ def package_page(
     decided: int = 0,
 ) -> Response:
     user = web.require_user(request, *REVIEWERS)
-    view = _visible(request, user, package_uuid)
-    _audit_view(request, user, "view_package", package_uuid)
+    view = _visible(request, user, package_uuid, viewed=True)
     notice = ""
     if saved:
         notice = M_("The review draft is saved.")
     elif decided:
         notice = M_("The decision is recorded; the desk receives it at its next sync.")
     return _package_page(request, user, view, scan=scan, notice=notice)
+
+
+def _scan(request: Request, user: SignedIn, package_uuid: uuid.UUID, index: int):
+    """The scan's manifest entry and file, its view recorded; or the 404 page."""
+    hub = web.hub_of(request)
+    with hub.db.writing() as session:
+        package = review.visible_package(session, user, package_uuid)
+        if package is None:
+            raise web.PageError(404, "No such package in your department.")
+        manifest = review.manifest_of(session, package_uuid)
+        if index >= len(manifest):
+            raise web.PageError(404, "No such scan in this package.")
+        entry = manifest[index]
+        path = hub.store.path(entry.sha256)
+        if not path.is_file():
+            raise web.PageError(404, "The scan has not reached the hub.")
+        _record_view(
+            session, request, user, "view_scan", package_uuid, name=entry.name, sha256=entry.sha256
+        )
+    return entry, path
 
 
 @router.get("/packages/{package_uuid}/files/{index}")
@@ -283,14 +302,7 @@ def package_file(
     request: Request,
 ) -> Response:
     user = web.require_user(request, *REVIEWERS)
-    view = _visible(request, user, package_uuid)
-    if index >= len(view.manifest):
-        raise web.PageError(404, "No such scan in this package.")
-    entry = view.manifest[index]
-    path = web.hub_of(request).store.path(entry.sha256)
-    if not path.is_file():
-        raise web.PageError(404, "The scan has not reached the hub.")
-    _audit_view(request, user, "view_scan", package_uuid, name=entry.name, sha256=entry.sha256)
+    entry, path = _scan(request, user, package_uuid, index)
     inline = entry.mime in review.INLINE_TYPES
     disposition = "inline" if inline else "attachment"
     return FileResponse(

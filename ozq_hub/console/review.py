@@ -12,8 +12,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozq_hub.console import audit
 from ozq_hub.console.accounts import SignedIn
-from ozq_hub.models import Branch, DecisionRow, ManifestEntryRow, Package, ReviewDraft
+from ozq_hub.models import (
+    Branch,
+    DecisionRow,
+    HubAuditRow,
+    ManifestEntryRow,
+    Package,
+    ReviewDraft,
+)
 from ozq_hub.service import rules
 from ozq_hub.service.decisions import decision_view
 from ozq_wire import protocol as p
@@ -64,6 +72,7 @@ class PackageView:
     draft_updated_at: dt.datetime | None
     decisions: list[p.Decision]
     desk_audit: list[dict[str, Any]]
+    hub_audit: list[HubAuditRow]
 
     @property
     def latest(self) -> p.Decision | None:
@@ -155,16 +164,22 @@ def _documents(
     return documents, loose
 
 
-def package_view(session: Session, package: Package) -> PackageView:
-    service = rules.service_or_none(package.service_id)
-    manifest = [
+def manifest_of(session: Session, package_uuid: uuid.UUID) -> list[p.ManifestEntry]:
+    return [
         p.ManifestEntry(name=row.name, sha256=row.sha256, size=row.size, mime=row.mime)
         for row in session.execute(
             select(ManifestEntryRow)
-            .where(ManifestEntryRow.package_uuid == package.uuid)
+            .where(ManifestEntryRow.package_uuid == package_uuid)
             .order_by(ManifestEntryRow.position)
         ).scalars()
     ]
+
+
+def package_view(session: Session, package: Package, *, audit_rows: int = 50) -> PackageView:
+    """Everything the package page shows, with the newest `audit_rows` rows of the hub's
+    audit trail for the package."""
+    service = rules.service_or_none(package.service_id)
+    manifest = manifest_of(session, package.uuid)
     draft = session.get(ReviewDraft, package.uuid)
     decisions = [
         decision_view(row, package.receipt_no)
@@ -176,7 +191,7 @@ def package_view(session: Session, package: Package) -> PackageView:
     ]
     details = package.details or {}
     documents, loose = _documents(service, details, manifest)
-    audit_rows = [row for row in details.get("audit") or [] if isinstance(row, dict)]
+    desk_audit = [row for row in details.get("audit") or [] if isinstance(row, dict)]
     branch = session.get(Branch, package.branch_code)
     return PackageView(
         package=package,
@@ -190,7 +205,8 @@ def package_view(session: Session, package: Package) -> PackageView:
         draft_version=draft.version if draft else 0,
         draft_updated_at=draft.updated_at if draft else None,
         decisions=decisions,
-        desk_audit=audit_rows,
+        desk_audit=desk_audit,
+        hub_audit=audit.for_package(session, package.uuid, limit=audit_rows),
     )
 
 

@@ -4,7 +4,7 @@ It says where the case stands (received, under review, the result is ready at th
 branch, or refused: collect the reasons at the branch), the legal due date, and where and
 when to collect. Never a name, a scan or a reason. "No such receipt" and "wrong IIN/BIN"
 get the same answer from the same single query. Look-ups are rate-limited per address and
-per receipt number in the database, shared by every hub process.
+per receipt number in the database (service/throttle.py), shared by every hub process.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from ozq_hub.console import web
-from ozq_hub.console.limits import hit
 from ozq_hub.db import utcnow
 from ozq_hub.models import Branch, Package
+from ozq_hub.service import throttle
 from ozq_wire import protocol as p
 
 router = APIRouter(include_in_schema=False)
@@ -80,19 +80,21 @@ def status_form(
 
 
 def _answer(request: Request, receipt: str, idn: str) -> tuple[StatusAnswer | None, int]:
+    """The look-up, counted against the address and the receipt number first: one
+    transaction, whose commit need not reach the disk (a lost count costs nothing)."""
     hub = web.hub_of(request)
     settings = hub.console
     now = utcnow()
-    with hub.db.writing() as session:
+    with hub.db.writing(durable=False) as session:
         wait = max(
-            hit(
+            throttle.count_attempt(
                 session,
                 key=f"status-ip:{web.client_address(request)}",
                 limit=settings.status_per_address,
                 window_seconds=settings.rate_window_seconds,
                 now=now,
             ),
-            hit(
+            throttle.count_attempt(
                 session,
                 key=f"status-receipt:{receipt}",
                 limit=settings.status_per_receipt,
@@ -100,9 +102,8 @@ def _answer(request: Request, receipt: str, idn: str) -> tuple[StatusAnswer | No
                 now=now,
             ),
         )
-    if wait:
-        return None, wait
-    with hub.db.reading() as session:
+        if wait:
+            return None, wait
         return look_up(session, receipt_no=receipt, idn=idn, tz=hub.tz), 0
 
 

@@ -9,8 +9,11 @@ Create Date: 2026-12-04
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.exc import DBAPIError
 
 revision = "0004_console"
 down_revision = "0003_trust"
@@ -28,13 +31,19 @@ _PACKAGE_COLUMNS = (
     sa.Column("review_state", sa.String(16), nullable=False, server_default="new"),
 )
 _PACKAGE_INDEXES = (
-    ("ix_package_applicant_idn", ["applicant_idn"]),
     ("ix_package_queue", ["due_date", "uuid"]),
     ("ix_package_branch_due", ["branch_code", "due_date", "uuid"]),
     ("ix_package_state_due", ["review_state", "due_date", "uuid"]),
-    # The queue's overdue / due-today counts, answered from the index alone.
-    ("ix_package_counts", ["review_state", "branch_code", "due_date", "service_id"]),
 )
+# The packages still to decide, in the queue's order, with the columns its filters test: the
+# "not yet decided" queue and the overdue / due-today counts read this small index alone.
+OPEN = "status = 'received' AND review_state IN ('new', 'in_review')"
+OPEN_INDEX = "ix_package_open_due"
+# Search by a part of the applicant's name: a trigram index (PostgreSQL's pg_trgm) answers
+# LIKE '%part%'. Without the extension the search still works, by reading the table.
+TRIGRAM_INDEX = "ix_package_name_trgm"
+
+log = logging.getLogger(__name__)
 
 
 def upgrade() -> None:
@@ -44,6 +53,29 @@ def upgrade() -> None:
         op.add_column("package", column)
     for name, columns in _PACKAGE_INDEXES:
         op.create_index(name, "package", columns)
+    op.create_index(
+        OPEN_INDEX,
+        "package",
+        ["due_date", "uuid", "branch_code", "service_id"],
+        postgresql_where=sa.text(OPEN),
+        sqlite_where=sa.text(OPEN),
+    )
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        if _trigrams(bind):
+            op.create_index(
+                TRIGRAM_INDEX,
+                "package",
+                ["applicant_name_fold"],
+                postgresql_using="gin",
+                postgresql_ops={"applicant_name_fold": "gin_trgm_ops"},
+            )
+        else:
+            log.warning(
+                "PostgreSQL's pg_trgm extension is not available to this database user: the "
+                "console's search by a part of a name reads the whole package table. To add "
+                "its index later, see docs/console.md (Search)."
+            )
     # Search by the beginning of a receipt number or an IIN/BIN: LIKE 'prefix%' can use a
     # b-tree on PostgreSQL only with the pattern operator class (any collation).
     for name, column in _PREFIX_INDEXES:
@@ -156,7 +188,28 @@ _PREFIX_INDEXES = (
 )
 
 
+def _trigrams(bind) -> bool:
+    """pg_trgm is there, or this user may create it (it is a trusted extension: the
+    database's owner may). A failed CREATE EXTENSION is rolled back to a savepoint."""
+    installed = "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"
+    if bind.exec_driver_sql(installed).first():
+        return True
+    available = "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+    if not bind.exec_driver_sql(available).first():
+        return False
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION pg_trgm")
+    except DBAPIError as exc:
+        log.warning("CREATE EXTENSION pg_trgm failed: %s", str(exc.orig).strip())
+        return False
+    return True
+
+
 def downgrade() -> None:
+    # The extension stays: other objects of the database may use it.
+    op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+    op.drop_index(OPEN_INDEX, table_name="package")
     for name, _column in _PREFIX_INDEXES:
         op.drop_index(name, table_name="package")
     op.drop_index("ix_hub_audit_package", table_name="hub_audit")

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from ozq_hub.devtools import HubProcess
-from tests.hub.fixtures import BACKENDS, _database_url
 from tests.hub.console.helpers import Browser
+from tests.hub.fixtures import BACKENDS, _database_url
 from tests.hub.helpers import HubUnderTest
 
 PUBLIC_URL = "https://ozq.example.kz"

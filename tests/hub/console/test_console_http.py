@@ -332,6 +332,10 @@ def test_queue_filters_search_and_paging(browser, dept):
     # Filters: service; decided or not.
     assert _receipts(browser.get("/console/queue?service=attestation").text) == [made[5].receipt_no]
     assert _receipts(browser.get("/console/queue?decided=yes").text) == []
+    assert _receipts(browser.get("/console/queue?decided=no").text) == seen[:3]
+    assert _receipts(browser.get("/console/queue?state=new&service=attestation").text) == [
+        made[5].receipt_no
+    ]
 
 
 # ---------------------------------------------------------------- reviewing and deciding

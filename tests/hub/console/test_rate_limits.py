@@ -1,0 +1,49 @@
+"""The console's rate limits: fixed-window counters in the database (service/throttle.py),
+bumped in one statement, dropped by the daily maintenance once their window is over."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from ozq_hub.models import RateLimit
+from ozq_hub.service import maintenance, throttle
+from ozq_hub.service.blobs import BlobStore
+from ozq_hub.settings import ConsoleSettings, HubSettings
+
+T0 = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+
+
+def _count(database, key: str, at: dt.datetime, limit: int = 3, durable: bool = True) -> int:
+    with database.writing(durable=durable) as session:
+        return throttle.count_attempt(session, key=key, limit=limit, window_seconds=3600, now=at)
+
+
+def test_attempts_are_counted_per_key_and_window(hub_database):
+    answers = [_count(hub_database, "status-ip:a", T0 + dt.timedelta(minutes=i)) for i in range(5)]
+    assert answers[:3] == [0, 0, 0]
+    # The fourth and fifth wait for the window that opened at T0 to end.
+    assert answers[3:] == [(60 - 3) * 60, (60 - 4) * 60]
+    assert _count(hub_database, "status-ip:b", T0 + dt.timedelta(minutes=5)) == 0
+    # A new window starts the count again; a counter that need not be durable counts the same.
+    later = T0 + dt.timedelta(hours=1, minutes=1)
+    assert [_count(hub_database, "status-ip:a", later, durable=False) for _ in range(4)] == [
+        0,
+        0,
+        0,
+        3600,
+    ]
+
+
+def test_the_daily_maintenance_drops_counters_whose_window_is_over(hub_database, tmp_path):
+    _count(hub_database, "old", T0)
+    _count(hub_database, "current", T0 + dt.timedelta(minutes=50))
+    settings = HubSettings(console=ConsoleSettings(rate_window_seconds=3600))
+    report = maintenance.run(
+        hub_database, BlobStore(tmp_path / "blobs"), settings, T0 + dt.timedelta(minutes=90)
+    )
+    assert report.throttle_rows == 1
+    with hub_database.reading() as session:
+        assert session.execute(select(RateLimit.key)).scalars().all() == ["current"]
+        assert session.execute(select(func.count()).select_from(RateLimit)).scalar() == 1
