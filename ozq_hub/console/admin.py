@@ -39,7 +39,14 @@ def _branches(session) -> list[tuple[str, str, int]]:
     ]
 
 
-def _users_page(request: Request, user: SignedIn, *, error: str = "", status: int = 200, **ctx):
+def _users_page(
+    request: Request,
+    user: SignedIn,
+    *,
+    error: str = "",
+    status: int = 200,
+    **ctx,
+):
     hub = web.hub_of(request)
     with hub.db.reading() as session:
         users = accounts.list_users(session)
@@ -59,8 +66,7 @@ def _users_page(request: Request, user: SignedIn, *, error: str = "", status: in
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, done: str = "") -> Response:
-    user = web.require_user(request, Role.ADMINISTRATOR)
+def users_page(request: Request, user: web.Administrator, done: str = "") -> Response:
     notice = M_("Saved.") if done else ""
     return _users_page(request, user, notice=notice)
 
@@ -100,9 +106,8 @@ def _create(request: Request, user: SignedIn, form) -> str:
 
 
 @router.post("/users")
-async def create_user(request: Request) -> Response:
+async def create_user(request: Request, user: web.Administrator) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, Role.ADMINISTRATOR)
     web.check_csrf(form, user.csrf_token)
     error = await run_in_threadpool(_create, request, user, form)
     if error:
@@ -138,9 +143,10 @@ def _change(request: Request, user: SignedIn, user_id: int, form) -> str:
 
 
 @router.post("/users/{user_id}")
-async def change_user(user_id: Annotated[int, Path(ge=1)], request: Request) -> Response:
+async def change_user(
+    user_id: Annotated[int, Path(ge=1)], request: Request, user: web.Administrator
+) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, Role.ADMINISTRATOR)
     web.check_csrf(form, user.csrf_token)
     error = await run_in_threadpool(_change, request, user, user_id, form)
     if error:
@@ -152,8 +158,9 @@ async def change_user(user_id: Annotated[int, Path(ge=1)], request: Request) -> 
 
 
 @router.get("/branches", response_class=HTMLResponse)
-def branches_page(request: Request, done: str = "", code: str = "") -> Response:
-    user = web.require_user(request, Role.ADMINISTRATOR)
+def branches_page(
+    request: Request, user: web.Administrator, done: str = "", code: str = ""
+) -> Response:
     hub = web.hub_of(request)
     with hub.db.reading() as session:
         branches = _branches(session)
@@ -195,9 +202,8 @@ def _save_branch(request: Request, user: SignedIn, form) -> str:
 
 
 @router.post("/branches")
-async def save_branch(request: Request) -> Response:
+async def save_branch(request: Request, user: web.Administrator) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, Role.ADMINISTRATOR)
     web.check_csrf(form, user.csrf_token)
     result = await run_in_threadpool(_save_branch, request, user, form)
     if not result.startswith("="):
@@ -210,8 +216,7 @@ async def save_branch(request: Request) -> Response:
 
 
 @router.get("/calendar", response_class=HTMLResponse)
-def calendar_page(request: Request, done: str = "") -> Response:
-    user = web.require_user(request, Role.ADMINISTRATOR)
+def calendar_page(request: Request, user: web.Administrator, done: str = "") -> Response:
     hub = web.hub_of(request)
     with hub.db.reading() as session:
         overrides = calendar.list_overrides(session)
@@ -238,9 +243,8 @@ def _save_override(request: Request, user: SignedIn, form) -> None:
 
 
 @router.post("/calendar")
-async def save_override(request: Request) -> Response:
+async def save_override(request: Request, user: web.Administrator) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, Role.ADMINISTRATOR)
     web.check_csrf(form, user.csrf_token)
     await run_in_threadpool(_save_override, request, user, form)
     return web.redirect("/console/admin/calendar?done=1")

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ozq_hub.api.handlers import status_for
 from ozq_hub.console import accounts, audit, queue, review, web
-from ozq_hub.console.accounts import Role, SignedIn, SignInResult
+from ozq_hub.console.accounts import SignedIn, SignInResult
 from ozq_hub.console.i18n import LANGUAGES, M_
 from ozq_hub.db import utcnow
 from ozq_hub.refusals import Refusal
@@ -24,12 +24,9 @@ from ozq_wire import protocol as p
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-REVIEWERS = (Role.REVIEWER, Role.HEAD)
-
 
 @router.get("")
-def home(request: Request) -> Response:
-    user = web.require_user(request)
+def home(request: Request, user: web.SignedInUser) -> Response:
     return web.redirect("/console/admin/users" if user.is_admin else "/console/queue")
 
 
@@ -143,9 +140,8 @@ def _sign_out(request: Request, user: SignedIn) -> None:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
+async def logout(request: Request, user: web.SignedInUser) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request)
     web.check_csrf(form, user.csrf_token)
     await run_in_threadpool(_sign_out, request, user)
     response = web.redirect("/console/login")
@@ -159,6 +155,7 @@ async def logout(request: Request) -> Response:
 @router.get("/queue", response_class=HTMLResponse)
 def queue_page(
     request: Request,
+    user: web.Reviewer,
     service: Annotated[str, Query(max_length=64)] = "",
     branch: Annotated[str, Query(max_length=64)] = "",
     state: Annotated[str, Query(max_length=16)] = "",
@@ -166,7 +163,6 @@ def queue_page(
     q: Annotated[str, Query(max_length=100)] = "",
     after: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    user = web.require_user(request, *REVIEWERS)
     hub = web.hub_of(request)
     f = queue.QueueFilter(
         service=service, branch=branch, state=state, decided=decided, q=q.strip(), after=after
@@ -261,11 +257,11 @@ def _package_page(
 def package_page(
     package_uuid: uuid.UUID,
     request: Request,
+    user: web.Reviewer,
     scan: Annotated[int | None, Query(ge=0, le=1000)] = None,
     saved: int = 0,
     decided: int = 0,
 ) -> Response:
-    user = web.require_user(request, *REVIEWERS)
     view = _visible(request, user, package_uuid, viewed=True)
     notice = ""
     if saved:
@@ -300,8 +296,8 @@ def package_file(
     package_uuid: uuid.UUID,
     index: Annotated[int, Path(ge=0, le=1000)],
     request: Request,
+    user: web.Reviewer,
 ) -> Response:
-    user = web.require_user(request, *REVIEWERS)
     entry, path = _scan(request, user, package_uuid, index)
     inline = entry.mime in review.INLINE_TYPES
     disposition = "inline" if inline else "attachment"
@@ -360,9 +356,8 @@ def _save_review(request: Request, user: SignedIn, package_uuid: uuid.UUID, form
 
 
 @router.post("/packages/{package_uuid}/review")
-async def save_review(package_uuid: uuid.UUID, request: Request) -> Response:
+async def save_review(package_uuid: uuid.UUID, request: Request, user: web.Reviewer) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, *REVIEWERS)
     web.check_csrf(form, user.csrf_token)
     version = await run_in_threadpool(_save_review, request, user, package_uuid, form)
     if version is None:
@@ -457,9 +452,8 @@ def _form_error(request, user, view, outcome: str, error: str, values: dict) -> 
 
 
 @router.post("/packages/{package_uuid}/decision/confirm", response_class=HTMLResponse)
-async def confirm_decision(package_uuid: uuid.UUID, request: Request) -> Response:
+async def confirm_decision(package_uuid: uuid.UUID, request: Request, user: web.Head) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, Role.HEAD)
     web.check_csrf(form, user.csrf_token)
     view = await run_in_threadpool(_visible, request, user, package_uuid)
     decision, error, values = _decision_request(form, user)
@@ -522,9 +516,8 @@ def _record(request: Request, user: SignedIn, package_uuid, decision, expected: 
 
 
 @router.post("/packages/{package_uuid}/decision")
-async def record_decision(package_uuid: uuid.UUID, request: Request) -> Response:
+async def record_decision(package_uuid: uuid.UUID, request: Request, user: web.Head) -> Response:
     form = await request.form()
-    user = await run_in_threadpool(web.require_user, request, Role.HEAD)
     web.check_csrf(form, user.csrf_token)
     decision, error, values = _decision_request(form, user)
     if decision is None:

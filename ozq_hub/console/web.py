@@ -10,9 +10,10 @@ import datetime as dt
 import hmac
 import secrets
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
@@ -177,6 +178,33 @@ def require_user(request: Request, *roles: Role) -> SignedIn:
     if roles and user.role not in roles:
         raise PageError(403, "Your role does not allow this page.")
     return user
+
+
+# A page declares who may open it, as the API's routes declare `desk: DeskCaller`: the
+# dependency answers before the route runs (and before a form is read), with a redirect to
+# the sign-in page or the 403 page. FastAPI runs these plain functions in a worker thread.
+
+
+def _anyone(request: Request) -> SignedIn:
+    return require_user(request)
+
+
+def _reviewer(request: Request) -> SignedIn:
+    return require_user(request, Role.REVIEWER, Role.HEAD)
+
+
+def _head(request: Request) -> SignedIn:
+    return require_user(request, Role.HEAD)
+
+
+def _administrator(request: Request) -> SignedIn:
+    return require_user(request, Role.ADMINISTRATOR)
+
+
+SignedInUser = Annotated[SignedIn, Depends(_anyone)]
+Reviewer = Annotated[SignedIn, Depends(_reviewer)]  # a reviewer or a head
+Head = Annotated[SignedIn, Depends(_head)]
+Administrator = Annotated[SignedIn, Depends(_administrator)]
 
 
 # ---------------------------------------------------------------- CSRF
