@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("storage", "supervision", "printing", "startup", "hub_push", "hub_load")
+NAMES = ("storage", "supervision", "printing", "startup", "hub_push", "hub_load", "console")
 
 
 def main() -> int:
