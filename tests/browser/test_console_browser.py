@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from tests.sync.test_desk_sync import assert_exactly_once
 pytestmark = [needs_chromium, pytest.mark.slow]
 
 PUBLIC_URL = "http://ozq.example.kz"
+_DESK_NUMBERS = itertools.count(1)  # D1, D2, …: one desk code per test, in file order
 CATALOG = load_catalog()
 
 
@@ -112,7 +114,7 @@ def connected_desk(desk, hub, memory_keyring, tmp_path):
     )
     # A desk code of its own per test: the hub allows one active device per desk and takes
     # only the device's own receipt numbers (<branch>-<desk>-<n>).
-    desk_code = f"D{uuid.uuid4().hex[:4].upper()}"
+    desk_code = f"D{next(_DESK_NUMBERS)}"
     with transaction(desk["factory"]) as s:
         s.execute(update(BranchSettings).values(desk_code=desk_code))
     code = hub.cli("enrol-code", "--branch", "ALA01", "--branch-name", "Алматы қ. филиалы")
