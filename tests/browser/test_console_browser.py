@@ -126,21 +126,28 @@ def _open(chrome, hub, path: str):
     chrome.get(hub.url + path)
 
 
+def _follow(chrome, element):
+    """Click a link or a form's button and wait until the next page has replaced this one:
+    a loaded machine may still show the old page when the click returns."""
+    element.click()
+    WebDriverWait(chrome, 30).until(ec.staleness_of(element))
+    WebDriverWait(chrome, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def _sign_in(chrome, hub, login: str, password: str = PASSWORD):
     chrome.delete_all_cookies()
     _open(chrome, hub, "/console/login")
     chrome.find_element(By.ID, "login").send_keys(login)
     chrome.find_element(By.ID, "password").send_keys(password)
-    chrome.find_element(By.ID, "sign-in").click()
-    WebDriverWait(chrome, 10).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
+    _follow(chrome, chrome.find_element(By.ID, "sign-in"))
 
 
 def _language(chrome, lang: str):
     links = chrome.find_elements(By.ID, f"lang-{lang}")
     if links:
-        links[0].click()
+        _follow(chrome, links[0])
 
 
 def _shot(chrome, name: str):
@@ -177,11 +184,13 @@ def test_review_a_scan_tick_the_checklist_grant_and_the_desk_pulls_it_once(
         _language(chrome, lang)
         _shot(chrome, f"{lang}-1-queue")
     _language(chrome, "kk")
-    _package_row(chrome, late.receipt_no).find_element(By.CSS_SELECTOR, "a.receipt").click()
+    _follow(
+        chrome, _package_row(chrome, late.receipt_no).find_element(By.CSS_SELECTOR, "a.receipt")
+    )
 
     # Opens the expert conclusion's scan (a PDF in the browser's viewer), then the image.
     pdfs = chrome.find_elements(By.XPATH, "//a[contains(@class,'scan-link')][contains(., '.pdf')]")
-    pdfs[-1].click()  # the expert conclusion: the last document of service 3
+    _follow(chrome, pdfs[-1])  # the expert conclusion: the last document of service 3
     frame = chrome.find_element(By.ID, "scan-frame")
     assert "/files/" in frame.get_attribute("src")
     for lang in ("kk", "ru"):
@@ -194,7 +203,10 @@ def test_review_a_scan_tick_the_checklist_grant_and_the_desk_pulls_it_once(
         time.sleep(1.5)  # the PDF viewer draws the first page after the load event
         _shot(chrome, f"{lang}-2-package-scan-pdf")
     _language(chrome, "kk")
-    chrome.find_element(By.XPATH, "//a[contains(@class,'scan-link')][contains(., '.png')]").click()
+    _follow(
+        chrome,
+        chrome.find_element(By.XPATH, "//a[contains(@class,'scan-link')][contains(., '.png')]"),
+    )
     image = chrome.find_element(By.ID, "scan-image")
     WebDriverWait(chrome, 10).until(
         lambda d: d.execute_script(
@@ -209,7 +221,7 @@ def test_review_a_scan_tick_the_checklist_grant_and_the_desk_pulls_it_once(
     for box in boxes[:12]:
         box.click()
     chrome.find_element(By.NAME, "note:1.13").send_keys("Тәуекел талдауы толық емес")
-    chrome.find_element(By.ID, "save-review").click()
+    _follow(chrome, chrome.find_element(By.ID, "save-review"))
     assert chrome.find_element(By.ID, "notice").is_displayed()
     boxes = chrome.find_elements(By.CSS_SELECTOR, "#review-form input[type=checkbox]")
     assert [b.is_selected() for b in boxes] == [True] * 12 + [False] * 2
@@ -231,11 +243,11 @@ def test_review_a_scan_tick_the_checklist_grant_and_the_desk_pulls_it_once(
         )
         chrome.execute_script("arguments[0].scrollIntoView()", chrome.find_element(By.ID, "decide"))
         _shot(chrome, f"{lang}-3-decision-form")
-        chrome.find_element(By.ID, "grant").click()
+        _follow(chrome, chrome.find_element(By.ID, "grant"))
         facts = chrome.find_element(By.ID, "confirm-facts").text
         assert "ДПБ-2026-0042" in facts and "01.12.2026" in facts
         _shot(chrome, f"{lang}-4-decision-confirm")
-    chrome.find_element(By.ID, "confirm-decision").click()
+    _follow(chrome, chrome.find_element(By.ID, "confirm-decision"))
     assert "Выдано" in chrome.find_element(By.ID, "package-state").text
 
     # The desk pulls the decision: exactly once, and a replay changes nothing.
@@ -263,7 +275,7 @@ def test_review_a_scan_tick_the_checklist_grant_and_the_desk_pulls_it_once(
         _language(chrome, lang)
         assert chrome.find_element(By.ID, "receipt").get_attribute("value") == fresh.receipt_no
         chrome.find_element(By.ID, "idn").send_keys(VALID_BIN)
-        chrome.find_element(By.ID, "check").click()
+        _follow(chrome, chrome.find_element(By.ID, "check"))
         assert chrome.find_element(By.ID, "status-answer").is_displayed()
         _shot(chrome, f"{lang}-5-status")
     _language(chrome, "kk")
@@ -278,11 +290,11 @@ def test_a_refusal_with_reasons_in_both_languages_reaches_the_desk(chrome, hub, 
     _open(chrome, hub, f"/console/packages/{package.package_id}")
     chrome.find_element(By.ID, "reason-kk").send_keys("Сараптама қорытындысы 3 айдан ескі")
     chrome.find_element(By.ID, "reason-ru").send_keys("Экспертное заключение старше 3 месяцев")
-    chrome.find_element(By.ID, "refuse").click()
+    _follow(chrome, chrome.find_element(By.ID, "refuse"))
     assert (
         "Экспертное заключение старше 3 месяцев" in chrome.find_element(By.ID, "confirm-facts").text
     )
-    chrome.find_element(By.ID, "confirm-decision").click()
+    _follow(chrome, chrome.find_element(By.ID, "confirm-decision"))
     assert engine.run_once().decisions == [package.receipt_no]
     with reading(desk["factory"]) as s:
         stored = s.get(Package, package.package_id)
@@ -315,7 +327,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(chrome, hub, connected_
     _open(chrome, hub, f"/console/packages/{package.package_id}")
     chrome.find_elements(By.CSS_SELECTOR, "#review-form input[type=checkbox]")[0].click()
     chrome.execute_script("document.querySelector('#review-form input[name=csrf]').remove()")
-    chrome.find_element(By.ID, "save-review").click()
+    _follow(chrome, chrome.find_element(By.ID, "save-review"))
     assert "Бетті қайта ашыңыз" in chrome.find_element(By.ID, "page-error").text
     _open(chrome, hub, f"/console/packages/{package.package_id}")
     assert not chrome.find_elements(By.CSS_SELECTOR, "#review-form input[type=checkbox]")[
@@ -349,8 +361,7 @@ def test_the_status_page_for_a_real_receipt_a_wrong_iin_and_an_unknown_receipt(
         _open(chrome, hub, "/status")
         chrome.find_element(By.ID, "receipt").send_keys(receipt)
         chrome.find_element(By.ID, "idn").send_keys(idn)
-        chrome.find_element(By.ID, "check").click()
-        WebDriverWait(chrome, 10).until(ec.presence_of_element_located((By.ID, "status-answer")))
+        _follow(chrome, chrome.find_element(By.ID, "check"))
         return chrome.find_element(By.ID, "status-answer").text
 
     real = look(package.receipt_no, VALID_BIN)
