@@ -16,7 +16,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("storage", "supervision", "printing", "startup", "hub_push", "hub_load", "console")
+NAMES = (
+    "storage",
+    "supervision",
+    "printing",
+    "startup",
+    "scan",
+    "hub_push",
+    "hub_load",
+    "console",
+)
 
 
 def main() -> int:

@@ -2,6 +2,7 @@
 
 ozq-desktop [--lang kk|ru] [--data-dir DIR] [--self-test]
 ozq-desktop [--lang kk|ru] [--data-dir DIR] audit verify
+ozq-desktop [--lang kk|ru] [--data-dir DIR] recover   (the code from the recovery sheet on stdin)
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="open a fresh database in a temporary folder, migrate it, print a receipt; exit 0",
     )
-    parser.add_argument("command", nargs="*", help="audit verify: check the audit trail and exit")
+    parser.add_argument(
+        "command",
+        nargs="*",
+        help="audit verify: check the audit trail and exit; recover: restore the data key "
+        "from the recovery sheet's code (read from standard input)",
+    )
     return parser.parse_known_args(argv)[0]
 
 
@@ -42,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         from ozq_desktop.audit_cli import verify
 
         return verify(args.data_dir.resolve() if args.data_dir else None, args.lang)
+    if args.command[:1] == ["recover"]:
+        from ozq_desktop.recover_cli import recover
+
+        return recover(args.data_dir.resolve() if args.data_dir else None, args.lang)
     from ozq_desktop.app import run
 
     return run(argv, lang=args.lang, folder=args.data_dir.resolve() if args.data_dir else None)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.scans import ScanStore
     from ozq_desktop.ui.context import DeskServices
     from ozq_desktop.ui.first_run import FirstRunWindow
@@ -56,6 +57,7 @@ class Desk:
     factory: sessionmaker[Session]
     catalog: Catalog
     scans: ScanStore
+    keys: DeskKeys
 
     def close(self) -> None:
         self.engine.dispose()
@@ -65,20 +67,25 @@ def open_desk(folder: Path | None = None) -> Desk:
     """Open the desk's data encrypted at rest (the key from the keyring, or the documented
     key-file fallback), back it up and migrate it, load the catalog, open the scan store.
     Raises StorageError or CatalogError with a message for the clerk."""
+    from ozq_desktop.domain.recovery import DeskKeys
     from ozq_desktop.storage.encryption import open_database
     from ozq_desktop.storage.engine import make_session_factory
+    from ozq_desktop.storage.keys import SCANS_FOLDER
     from ozq_desktop.storage.scans import ScanStore
     from ozq_wire.catalog import load_catalog
 
     root = folder or data_dir()
     root.mkdir(parents=True, exist_ok=True)  # --data-dir may name a folder not made yet
     opened = open_database(root)
+    scans = ScanStore(root / SCANS_FOLDER, key=opened.key.key)
+    scans.start_up()  # temporary files a crash left; older scans to the current format
     return Desk(
         opened.path,
         opened.engine,
         make_session_factory(opened.engine),
         load_catalog(),
-        ScanStore(root / "scans", key=opened.key.key),
+        scans,
+        DeskKeys(root, opened.key.key),
     )
 
 
@@ -104,6 +111,7 @@ def make_services(desk: Desk, tasks: TaskRunner, settings: QSettings) -> DeskSer
         settings=settings,
         clock=wall_clock,
         outbox_count=outbox_count,
+        keys=desk.keys,
     )
 
 
@@ -403,6 +411,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
         if not pdf.startswith(b"%PDF-"):
             raise RuntimeError("the receipt is not a PDF")
         report.append(f"receipt PDF rendered ({len(pdf)} bytes)")
+    report.append(_self_test_scan_pdf(desk))
     app = QApplication.instance() or QApplication([])
     tasks = TaskRunner()
     services = make_services(desk, tasks, settings_for(folder))
@@ -422,6 +431,25 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     report.append("windows built")
     report.append(_self_test_signing(folder))
     return report
+
+
+def _self_test_scan_pdf(desk: Desk) -> str:
+    """Two scanned pages joined into one PDF (img2pdf), stored encrypted, their pages counted:
+    the frozen bundle carries what the scan dialog needs."""
+    import io
+
+    from PIL import Image
+
+    from ozq_desktop.devices.scanner import jpeg_page, pages_to_pdf
+    from ozq_desktop.storage.pages import count_pages
+
+    buffer = io.BytesIO()
+    Image.new("L", (200, 280), 200).save(buffer, "JPEG", dpi=(200, 200))
+    pdf = pages_to_pdf([jpeg_page(buffer.getvalue(), 200)] * 2)
+    ref = desk.scans.add_bytes(pdf, "self-test-scan.pdf")
+    if count_pages(desk.scans.read(ref.sha256), ref.mime) != 2:
+        raise RuntimeError("the scanned pages did not make a two-page PDF")
+    return "scanned pages made one PDF"
 
 
 def _self_test_signing(folder: Path) -> str:

@@ -11,10 +11,13 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain.accounts import branch as branch_settings
 from ozq_desktop.domain.lifecycle import PackageStatus
 from ozq_desktop.domain.packages import by_id
+from ozq_desktop.domain.recovery import RevealedSheet
 from ozq_desktop.domain.registers import DailyRegister
+from ozq_desktop.domain.service_times import TimesReport
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import BranchSettings, Package, User
 from ozq_desktop.printing import data as pd
+from ozq_desktop.printing.recovery_sheet import RecoverySheetData
 from ozq_desktop.sync import state as sync_state
 from ozq_wire.calendar import OfficeHours
 from ozq_wire.catalog import Catalog, Service
@@ -264,4 +267,56 @@ def transfer_data(
         rows=rows,
         committee=catalog.services[0].provider.as_dict(),
         handed_over_by=handed_over_by,
+    )
+
+
+def times_report_data(
+    *,
+    session: Session,
+    catalog: Catalog,
+    report: TimesReport,
+    printed_at: datetime | None = None,
+):
+    """The service-time report (domain/service_times.py) as the printing layer's data."""
+    from ozq_desktop.charts import hour_bars
+    from ozq_desktop.printing.times_report import TimesReportData, TimesRow
+
+    names = _short_names(catalog)
+
+    def row(line, label) -> TimesRow:
+        w, s = line.wait, line.service
+        return TimesRow(
+            label=label,
+            packages=line.packages,
+            wait_median=w.median,
+            wait_p90=w.p90,
+            wait_within=w.within_norm,
+            service_median=s.median,
+            service_p90=s.p90,
+            service_within=s.within_norm,
+            no_ticket_time=line.no_ticket_time,
+        )
+
+    return TimesReportData(
+        branch=branch_info(branch_settings(session=session)),
+        start=report.start,
+        end=report.end,
+        by_hour=[row(x, f"{x.key}:00–{int(x.key) + 1:02d}:00") for x in report.by_hour],
+        by_clerk=[row(x, x.key) for x in report.by_clerk],
+        by_service=[row(x, names.get(x.key, x.key)) for x in report.by_service],
+        total=row(report.total, ""),
+        bars=hour_bars(report),
+        printed_at=printed_at,
+    )
+
+
+def recovery_sheet_data(revealed: RevealedSheet) -> RecoverySheetData:
+    """The recovery sheet as the printing layer takes it."""
+    return RecoverySheetData(
+        branch=branch_info(revealed.branch),
+        code=revealed.sheet.code,
+        key_id=revealed.sheet.key_id,
+        made_on=date.fromisoformat(revealed.sheet.created_at),
+        data_folder=str(revealed.folder),
+        shown_to=revealed.shown_to,
     )

@@ -51,6 +51,9 @@ def test_audit_verify_passes_then_catches_an_edited_row(tmp_path, no_keyring):
     ok = run_cli(tmp_path, env)
     assert ok.returncode == 0, ok.stderr
     assert "Журнал аудита цел" in ok.stdout and "4" in ok.stdout
+    # Never synced: it says what it cannot know, and the limit of any check.
+    assert "не подтвердил ни одной строки" in ok.stdout
+    assert "до последней строки, подтверждённой хабом" in ok.stdout
 
     # Edit a row behind the program's back, with the key (as an attacker with the key would).
     with opened.engine.begin() as conn:

@@ -20,6 +20,7 @@ from ozq_desktop.domain.drafts import PackageDraft, Place, discard_draft
 from ozq_desktop.domain.identifiers import validate
 from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
 from ozq_desktop.domain.receipts import next_receipt_number
+from ozq_desktop.domain.waiting import service_seconds, ticket_issued_at, wait_seconds
 from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import OutboxItem, Package, PackageDocument, PackageFile, User
 from ozq_desktop.signing import Signature
@@ -177,7 +178,7 @@ def accept_package(
         package.status = check_transition(status, PackageStatus.QUEUED)
         session.add(OutboxItem(package_id=package.id))
     session.flush()
-    discard_draft(session=session, draft_id=draft.id)
+    discard_draft(session=session, actor=clerk, draft_id=draft.id)
     audit.record(
         session=session,
         action="package_accepted" if accepted else "package_refused",
@@ -212,7 +213,9 @@ def _package_row(
     decision: ChecklistDecision,
     manifest: list[dict[str, object]],
 ) -> Package:
-    service_seconds = max(0, int((at - draft.started_at).total_seconds()))
+    issued_at = None
+    if draft.place is Place.COUNTER and draft.ticket_time is not None:
+        issued_at = ticket_issued_at(draft.ticket_time, draft.started_at, draft.ticket_date)
     rep = draft.representative
     package = Package(
         id=draft.id,
@@ -241,7 +244,10 @@ def _package_row(
         accepted_at=at,
         accepted_day=at.date(),
         result_date=result_date,
-        service_seconds=service_seconds,
+        service_seconds=service_seconds(draft.started_at, at),
+        ticket_number=draft.ticket_number.strip()[:20] if draft.place is Place.COUNTER else "",
+        ticket_issued_at=issued_at,
+        wait_seconds=wait_seconds(issued_at, draft.started_at),
         annex1=dict(draft.annex1),
         consent=draft.consent,
         missing_documents=[d.code for d in decision.missing],

@@ -5,9 +5,11 @@ Roles are checked here, in the domain, not only by hiding buttons in the UI."""
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -75,12 +77,50 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def require_role(user: User, *roles: Role) -> None:
+@cache
+def _stand_in_hash() -> str:
+    """A hash of a random password, verified when there is no real one to check, so that an
+    unknown or inactive login costs the same argon2 work as a known one."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of writes no person makes: what arrives through the hub's change feed (a
+    committee decision, a calendar override). Its audit rows carry no user id."""
+
+    name: str
+    id: None = None
+
+
+HUB = SystemActor("hub")
+ANY_ROLE = tuple(Role)
+
+
+def require_role(user: User | SystemActor | None, *roles: Role) -> None:
+    """Every domain write calls this (or `require_actor`) with the acting user first. The UI
+    hides what a role may not do; this is what makes it so."""
+    if not isinstance(user, User):
+        raise AuthorizationError("This action needs a signed-in user with the right role.")
     if not user.is_active or Role(user.role) not in roles:
         raise AuthorizationError(
             "Your role ({role}) does not allow this action.",
             role=lazy(ROLE_LABELS[Role(user.role)]),
         )
+
+
+def require_actor(actor: User | SystemActor | None, *roles: Role, system: bool = False) -> None:
+    """A person with one of `roles`, or (with `system`) the hub's change feed."""
+    if system and actor is HUB:
+        return
+    require_role(actor, *roles)
 
 
 def needs_first_run(*, session: Session) -> bool:
@@ -222,22 +262,29 @@ def authenticate(
     at = at or wall_clock()
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
     if user is None or not user.is_active:
+        _verifies(_stand_in_hash(), password)  # the same work as for a known login
         audit.record(
             session=session,
             action="login_failed",
             user_id=None,
-            details={"login": login.strip().lower()[:64]},
+            details={"login": login.strip().lower()[:64], "purpose": purpose},
             at=at,
         )
         raise AuthenticationError("Wrong login or password.")
     if user.locked_until is not None and user.locked_until > at:
+        _verifies(user.password_hash, password)  # the same work; the answer is not used
+        audit.record(
+            session=session,
+            action="login_failed",
+            user_id=user.id,
+            details={"purpose": purpose, "reason": "locked"},
+            at=at,
+        )
         minutes = max(1, math.ceil((user.locked_until - at).total_seconds() / 60))
         raise AuthenticationError(
             "Too many failed attempts. Try again in {minutes} min.", minutes=minutes
         )
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _verifies(user.password_hash, password):
         user.failed_attempts += 1
         if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
             user.locked_until = at + LOCKOUT
@@ -249,7 +296,7 @@ def authenticate(
             details={"purpose": purpose},
             at=at,
         )
-        raise AuthenticationError("Wrong login or password.") from None
+        raise AuthenticationError("Wrong login or password.")
     user.failed_attempts = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
@@ -315,9 +362,11 @@ def set_signing(*, session: Session, user: User, kind: str | None, key_path: str
     sets their own; the key itself never enters the database, only the file's path."""
     from ozq_desktop.signing.choice import SigningKind
 
+    require_role(user, *ANY_ROLE)
     row = session.get(User, user.id)
     if row is None:
         raise NotFoundError("No such user.")
+    require_role(row, *ANY_ROLE)
     if kind is not None and kind not in {k.value for k in SigningKind}:
         raise ValidationError("Unknown way of signing: {kind}.", kind=kind)
     path = (key_path or "").strip() if kind == SigningKind.PKCS12 else ""

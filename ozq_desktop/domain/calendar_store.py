@@ -1,4 +1,7 @@
-"""The branch's working calendar: the `holidays` KZ calendar plus the overrides in the database."""
+"""The branch's working calendar: the `holidays` KZ calendar plus the overrides in the database.
+
+Only a supervisor changes it on the desk; the hub's change feed (actor `accounts.HUB`) brings
+the overrides the committee's side decrees."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.accounts import HUB, Role, SystemActor, require_actor
 from ozq_desktop.models import CalendarOverrideRow, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_wire.calendar import Override, OverrideKind, WorkingCalendar
@@ -26,10 +30,11 @@ def put_override(
     day: date,
     kind: OverrideKind,
     note: str,
-    source: str = "local",
-    actor: User | None = None,
+    actor: User | SystemActor | None,
 ) -> None:
     """Add or replace the override of one day, in the caller's write transaction."""
+    require_actor(actor, Role.SUPERVISOR, system=True)
+    source = "hub" if actor is HUB else "local"
     row = session.get(CalendarOverrideRow, day)
     if row is None:
         row = CalendarOverrideRow(day=day)
@@ -41,14 +46,15 @@ def put_override(
     audit.record(
         session=session,
         action="calendar_override",
-        user_id=actor.id if actor else None,
+        user_id=actor.id,
         object_id=day.isoformat(),
         details={"kind": row.kind, "note": note, "source": source},
     )
 
 
-def remove_override(*, session: Session, day: date, actor: User | None = None) -> None:
+def remove_override(*, session: Session, day: date, actor: User | SystemActor | None) -> None:
     """Withdraw an override: the standard calendar applies to that day again."""
+    require_actor(actor, Role.SUPERVISOR, system=True)
     row = session.get(CalendarOverrideRow, day)
     if row is None:
         return
@@ -56,6 +62,6 @@ def remove_override(*, session: Session, day: date, actor: User | None = None) -
     audit.record(
         session=session,
         action="calendar_override_removed",
-        user_id=actor.id if actor else None,
+        user_id=actor.id,
         object_id=day.isoformat(),
     )

@@ -11,9 +11,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.accounts import Role, SystemActor, require_actor
 from ozq_desktop.domain.lifecycle import OPEN
 from ozq_desktop.domain.packages import COLUMNS, PackageSummary, rows_of
-from ozq_desktop.models import Package
+from ozq_desktop.models import Package, User
 from ozq_wire.calendar import WorkingCalendar
 from ozq_wire.catalog import Catalog
 
@@ -76,8 +77,16 @@ def deadline_lists(
     )
 
 
-def recompute_result_dates(*, session: Session, catalog: Catalog, calendar: WorkingCalendar) -> int:
-    """Re-derive the result date of every open package; returns how many changed."""
+def recompute_result_dates(
+    *,
+    session: Session,
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    actor: User | SystemActor | None,
+) -> int:
+    """Re-derive the result date of every open package; returns how many changed. A write: the
+    supervisor after a calendar change, or the hub's feed after one it brought."""
+    require_actor(actor, Role.SUPERVISOR, system=True)
     changed = 0
     for package in session.scalars(select(Package).where(Package.status.in_(_OPEN))):
         service = catalog.get(package.service_id)

@@ -8,15 +8,17 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
-from ozq_desktop.models import Draft
+from ozq_desktop.errors import AuthorizationError
+from ozq_desktop.models import Draft, User
 from ozq_desktop.models.base import now as wall_clock
 
 
@@ -88,6 +90,11 @@ class PackageDraft:
     place: Place = Place.COUNTER
     visit_address: str = ""
     visit_reason: str = ""
+    # The queue ticket (domain/waiting.py): its number, and the time (and date, when the
+    # ticket shows one) it was issued. Empty for a home visit.
+    ticket_number: str = ""
+    ticket_time: time | None = None
+    ticket_date: date | None = None
     applicant: ApplicantDraft = field(default_factory=ApplicantDraft)
     representative: Representative = field(default_factory=Representative)
     documents: dict[str, DocumentDraft] = field(default_factory=dict)
@@ -120,6 +127,11 @@ class PackageDraft:
             place=Place(data.get("place", Place.COUNTER)),
             visit_address=data.get("visit_address", ""),
             visit_reason=data.get("visit_reason", ""),
+            ticket_number=data.get("ticket_number", ""),
+            ticket_time=time.fromisoformat(data["ticket_time"])
+            if data.get("ticket_time")
+            else None,
+            ticket_date=_date(data.get("ticket_date")),
             applicant=ApplicantDraft(**(data.get("applicant") or {})),
             representative=Representative(**rep),
             documents=docs,
@@ -139,18 +151,27 @@ def _encode(value: Any) -> Any:
         return {k: _encode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_encode(v) for v in value]
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     if isinstance(value, StrEnum):
         return value.value
     return value
 
 
-def save_draft(*, session: Session, user_id: int, draft: PackageDraft) -> None:
-    row = session.get(Draft, draft.id)
+def _owned(session: Session, actor: User, draft_id: str) -> Draft | None:
+    """The stored draft, if any; AuthorizationError when it is another user's."""
+    require_role(actor, *ANY_ROLE)
+    row = session.get(Draft, draft_id)
+    if row is not None and row.user_id != actor.id:
+        raise AuthorizationError("This draft belongs to another user.")
+    return row
+
+
+def save_draft(*, session: Session, actor: User, draft: PackageDraft) -> None:
+    row = _owned(session, actor, draft.id)
     if row is None:
         row = Draft(
-            id=draft.id, user_id=user_id, service_id=draft.service_id, started_at=draft.started_at
+            id=draft.id, user_id=actor.id, service_id=draft.service_id, started_at=draft.started_at
         )
         session.add(row)
     row.data = draft.to_dict()
@@ -164,5 +185,6 @@ def drafts_of(*, session: Session, user_id: int) -> list[PackageDraft]:
     return [PackageDraft.from_dict(row.data) for row in rows]
 
 
-def discard_draft(*, session: Session, draft_id: str) -> None:
-    session.execute(delete(Draft).where(Draft.id == draft_id))
+def discard_draft(*, session: Session, actor: User, draft_id: str) -> None:
+    if _owned(session, actor, draft_id) is not None:
+        session.execute(delete(Draft).where(Draft.id == draft_id))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain import audit
-from ozq_desktop.domain.accounts import Role, require_role
+from ozq_desktop.domain.accounts import HUB, Role, SystemActor, require_role
 from ozq_desktop.domain.identifiers import validate
 from ozq_desktop.domain.lifecycle import (
     RESULT_READY,
@@ -21,7 +21,7 @@ from ozq_desktop.domain.lifecycle import (
     check_transition,
 )
 from ozq_desktop.domain.packages import by_id
-from ozq_desktop.errors import ValidationError
+from ozq_desktop.errors import AuthorizationError, ValidationError
 from ozq_desktop.models import Package, User
 from ozq_desktop.models.base import now as wall_clock
 
@@ -42,10 +42,14 @@ class DecisionData:
     reason_ru: str | None = None
 
 
-def apply_decision(*, session: Session, package_id: str, decision: DecisionData) -> bool:
+def apply_decision(
+    *, session: Session, package_id: str, decision: DecisionData, actor: User | SystemActor | None
+) -> bool:
     """Store the decision unless an equal or newer version is already held. Returns whether
     anything changed. A package not yet marked received passes through "received" first: the
-    hub only decides on packages it has committed."""
+    hub only decides on packages it has committed. Only the hub's feed brings decisions."""
+    if actor is not HUB:
+        raise AuthorizationError("Only the committee's decision from the hub can be stored.")
     package = session.get(Package, package_id)
     if package is None:
         return False

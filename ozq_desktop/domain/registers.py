@@ -4,7 +4,6 @@ day, the register of that day is frozen as it was signed."""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,10 +14,11 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, require_role
 from ozq_desktop.domain.lifecycle import PackageStatus
+
+# The service-time report sits with the other supervisor reports.
+from ozq_desktop.domain.service_times import service_time_report  # noqa: F401
 from ozq_desktop.errors import ConflictError
 from ozq_desktop.models import DaySignOff, Package, User
-
-SERVICE_NORM_SECONDS = 15 * 60  # seed §4 3): the longest allowed service time at the counter
 
 
 @dataclass(frozen=True)
@@ -147,37 +147,3 @@ def close_day(*, session: Session, actor: User, day: date, at: datetime) -> Dail
 
 def is_day_closed(*, session: Session, day: date) -> bool:
     return session.get(DaySignOff, day) is not None
-
-
-@dataclass(frozen=True)
-class ServiceTimeLine:
-    clerk_name: str
-    service_id: str
-    packages: int
-    median_seconds: float
-    within_norm_share: float  # 0..1
-
-
-def service_time_report(
-    *, session: Session, actor: User, start: date, end: date
-) -> list[ServiceTimeLine]:
-    """Per clerk and per service: the median service time and the share within the norm."""
-    require_role(actor, Role.SUPERVISOR)
-    names = dict(session.execute(select(User.id, User.full_name)).all())
-    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
-    stmt = select(Package.clerk_id, Package.service_id, Package.service_seconds).where(
-        Package.accepted_day >= start, Package.accepted_day <= end
-    )
-    for clerk_id, service_id, seconds in session.execute(stmt):
-        groups[(clerk_id, service_id)].append(seconds)
-    lines = [
-        ServiceTimeLine(
-            names.get(clerk_id, "?"),
-            service_id,
-            len(times),
-            statistics.median(times),
-            sum(t <= SERVICE_NORM_SECONDS for t in times) / len(times),
-        )
-        for (clerk_id, service_id), times in groups.items()
-    ]
-    return sorted(lines, key=lambda line: (line.clerk_name, line.service_id))

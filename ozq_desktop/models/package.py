@@ -37,6 +37,11 @@ class Package(Base):
     accepted_day: Mapped[date]
     result_date: Mapped[date | None]
     service_seconds: Mapped[int] = mapped_column(default=0)
+    # The applicant's queue ticket (none for a home visit) and the wait from its issue to the
+    # start of service (domain/waiting.py); None when the ticket's time is not known.
+    ticket_number: Mapped[str] = mapped_column(String(20), default="")
+    ticket_issued_at: Mapped[datetime | None]
+    wait_seconds: Mapped[int | None]
     annex1: Mapped[dict[str, Any]] = mapped_column(default=dict)
     consent: Mapped[bool] = mapped_column(default=False)
     missing_documents: Mapped[list[Any]] = mapped_column(default=list)

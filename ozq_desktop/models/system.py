@@ -34,11 +34,13 @@ class OutboxItem(Base):
 
 
 class AuditRow(Base):
-    """What happened, who did it; each row carries the hash of the one before."""
+    """What happened, who did it; rows are numbered 1, 2, 3 … (`seq`) and each carries the hash
+    of the one before (ozq_wire.protocol.audit_row_hash)."""
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(unique=True)
     at: Mapped[datetime] = mapped_column(default=now)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))

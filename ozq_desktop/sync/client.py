@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from uuid import UUID
 
 import httpx
@@ -10,6 +13,8 @@ import httpx
 from ozq_wire import protocol as p
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+MAX_RETRY_AFTER = 24 * 3600.0
+_SECONDS = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?", re.ASCII)
 
 
 @dataclass
@@ -39,9 +44,28 @@ def _error(response: httpx.Response) -> HubCallError:
         code, detail, offset = body.code, body.detail, body.offset
     except ValueError:
         pass
-    retry = response.headers.get("Retry-After")
-    retry_after = float(retry) if retry and retry.replace(".", "", 1).isdigit() else None
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
     return HubCallError(response.status_code, code, detail, retry_after, offset)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait, from delta-seconds ("120"; an ASCII decimal is tolerated) or an
+    HTTP-date; bounded to [0, MAX_RETRY_AFTER]. Anything else (`²`, `nan`, `1e999`, a broken
+    date) is ignored: the desk's own backoff applies."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if _SECONDS.fullmatch(text):
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 class HubClient:
@@ -111,6 +135,10 @@ class HubClient:
     def commit(self, package_uuid: UUID) -> p.CommitResponse:
         response = self._call("POST", f"/packages/{package_uuid}/commit")
         return p.CommitResponse.model_validate(response.json())
+
+    def audit(self, upload: p.AuditUpload) -> p.AuditAck:
+        body = upload.model_dump(mode="json")
+        return p.AuditAck.model_validate(self._call("POST", "/audit", json=body).json())
 
     def changes(self, after: str | None, limit: int = 200) -> p.ChangesPage:
         params: dict[str, str | int] = {"limit": limit}

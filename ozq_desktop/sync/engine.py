@@ -5,27 +5,46 @@ after each acceptance, and on "Sync now") and shows the `SyncReport` in the stat
 
 from __future__ import annotations
 
+import logging
 import random
+import secrets
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.accounts import Role, require_role
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import lazy
+from ozq_desktop.models import User
 from ozq_desktop.models.base import now as wall_clock
+from ozq_desktop.paths import data_dir
 from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.storage.scans import ScanStore
 from ozq_desktop.sync import credentials, push, state
+from ozq_desktop.sync.audit_sync import current_conflict, send_trail
 from ozq_desktop.sync.client import HubCallError, HubClient
+from ozq_desktop.sync.hub_address import check_hub_url, is_plain_remote
 from ozq_desktop.sync.pull import pull_changes
 from ozq_wire import protocol as p
 from ozq_wire.catalog import Catalog
 
+log = logging.getLogger(__name__)
+
 LEASE_TTL = timedelta(minutes=2)
+ENROL_ATTEMPTS = 3
+ENROL_RETRY_DELAY = 1.0
+ENROL_RETRY_CAP = 10.0
+
+
+def new_nonce() -> str:
+    """One per enrolment attempt, sent again with each retry of it."""
+    return secrets.token_urlsafe(24)
 
 
 class SyncError(OzqError):
@@ -51,6 +70,9 @@ class SyncReport:
     queued: int = 0
     needs_reenrolment: bool = False
     busy: bool = False  # another sender holds the lease
+    # The hub holds another audit trail for this desk: the supervisor must look (kk/ru).
+    audit_problem: OzqError | None = None
+    audit_acknowledged: int | None = None  # the last row the hub acknowledged
     error: OzqError | None = None
     finished_at: datetime | None = None
 
@@ -68,13 +90,18 @@ class SyncEngine:
         client_factory: ClientFactory = HubClient,
         owner: str | None = None,
         rng: random.Random | None = None,
+        folder: Path | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """`folder` is the desk's data folder, where the token's fallback file lives."""
         self.factory = factory
         self.store = store
         self.catalog = catalog
         self.client_factory = client_factory
         self.owner = owner or state.lease_owner()
         self.rng = rng or random.Random()
+        self.folder = folder or data_dir()
+        self.sleep = sleep
 
     # ---------------------------------------------------------------- enrolment
 
@@ -83,21 +110,34 @@ class SyncEngine:
             return state.get(s, state.HUB_URL), state.get(s, state.DEVICE_ID)
 
     def enrol(
-        self, *, hub_url: str, code: str, desk_code: str, device_name: str | None = None
+        self,
+        *,
+        hub_url: str,
+        code: str,
+        desk_code: str,
+        actor: User,
+        device_name: str | None = None,
+        nonce: str | None = None,
+        allow_plain_http: bool = False,
     ) -> p.EnrolResponse:
+        """Enrol this desk (the supervisor only). Before the one-time code is sent, the address
+        is checked (https, or a confirmed plain http) and so is the place the token will be
+        kept, so neither can waste the code. The request carries a nonce; a lost answer is
+        retried with the same code and nonce, which the hub answers with the same device.
+        Pass the same `nonce` again when the supervisor retries the same attempt."""
+        require_role(actor, Role.SUPERVISOR)
+        url = check_hub_url(hub_url, allow_plain_http=allow_plain_http)
+        credentials.check_storable(self.folder)
         request = p.EnrolRequest(
             code=code.strip(),
             desk_code=desk_code,
             device_name=device_name or socket.gethostname()[:200] or "desk",
+            nonce=nonce or new_nonce(),
         )
-        with self.client_factory(hub_url, None) as client:
-            try:
-                answer = client.enrol(request)
-            except HubCallError as err:
-                raise explain(err) from err
-        credentials.store_token(str(answer.device_id), answer.token)
+        answer = self._send_enrolment(url, request)
+        credentials.store_token(str(answer.device_id), answer.token, self.folder)
         with transaction(self.factory) as s:
-            state.put(s, state.HUB_URL, hub_url.rstrip("/"))
+            state.put(s, state.HUB_URL, url)
             state.put(s, state.DEVICE_ID, str(answer.device_id))
             state.remember_status_page(s, answer.status_page_url)
             state.delete(s, state.REVOKED)
@@ -106,11 +146,23 @@ class SyncEngine:
             audit.record(
                 session=s,
                 action="enrolled",
-                user_id=None,
+                user_id=actor.id,
                 object_id=str(answer.device_id),
-                details={"hub": hub_url},
+                details={"hub": url, "plain_http_confirmed": is_plain_remote(url)},
             )
         return answer
+
+    def _send_enrolment(self, url: str, request: p.EnrolRequest) -> p.EnrolResponse:
+        with self.client_factory(url, None) as client:
+            for attempt in range(ENROL_ATTEMPTS):
+                try:
+                    return client.enrol(request)
+                except HubCallError as err:
+                    lost = err.handling is p.Handling.RETRY
+                    if not lost or attempt + 1 == ENROL_ATTEMPTS:
+                        raise explain(err) from err
+                    self.sleep(min(err.retry_after or ENROL_RETRY_DELAY, ENROL_RETRY_CAP))
+        raise AssertionError("unreachable")
 
     # ---------------------------------------------------------------- one cycle
 
@@ -120,7 +172,7 @@ class SyncEngine:
             return self._finish(SyncReport(configured=False))
         report = SyncReport(configured=True)
         try:
-            token = credentials.load_token(device_id)
+            token = credentials.load_token(device_id, self.folder)
         except OzqError as err:
             report.error = err
             return self._finish(report)
@@ -168,6 +220,7 @@ class SyncEngine:
                     break
             pulled = pull_changes(factory=self.factory, client=client, catalog=self.catalog)
             report.decisions = pulled.decisions
+            self._send_audit(client, report)
             report.online = True
             with transaction(self.factory) as s:
                 state.put(s, state.LAST_SYNC, wall_clock().isoformat())
@@ -180,9 +233,23 @@ class SyncEngine:
                 with transaction(self.factory) as s:
                     state.put(s, state.REVOKED, err.code or "unauthenticated")
 
+    def _send_audit(self, client: HubClient, report: SyncReport) -> None:
+        """The audit rows and head, every cycle. A refusal is the supervisor's to look into;
+        it does not stop package sync. A hub too old for it is skipped."""
+        try:
+            sent = send_trail(factory=self.factory, client=client)
+        except HubCallError as err:
+            if err.status in (404, 405):
+                log.warning("this hub does not anchor audit trails yet: %s", err)
+                return
+            raise
+        report.audit_problem = sent.conflict
+        report.audit_acknowledged = sent.acknowledged.seq if sent.acknowledged else None
+
     def _finish(self, report: SyncReport) -> SyncReport:
         with reading(self.factory) as s:
             report.queued = push.queued_count(session=s)
+            report.audit_problem = report.audit_problem or current_conflict(s)
             if state.get(s, state.REVOKED):
                 report.needs_reenrolment = True
         report.finished_at = wall_clock()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.calendar_store import load_calendar, put_override, remove_override
 from ozq_desktop.domain.deadlines import recompute_result_dates
 from ozq_desktop.domain.handover import DecisionData, apply_decision
@@ -21,6 +22,13 @@ from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import Catalog
 
 PAGE = 200
+
+
+class FeedStalled(HubCallError):
+    """The hub said "more" but its cursor did not move: the cycle stops instead of looping."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(502, None, f"the hub's {where} did not advance; pull stopped")
 
 
 @dataclass
@@ -53,14 +61,14 @@ def _mark_received(session: Session, package_id: str) -> None:
 
 def _apply_override(session: Session, override: p.CalendarOverride) -> None:
     if override.kind is p.CalendarDay.STANDARD:
-        remove_override(session=session, day=override.date)
+        remove_override(session=session, day=override.date, actor=HUB)
     else:
         put_override(
             session=session,
             day=override.date,
             kind=OverrideKind(override.kind.value),
             note=override.note,
-            source="hub",
+            actor=HUB,
         )
 
 
@@ -69,7 +77,9 @@ def _apply(session: Session, change, report: PullReport) -> None:
         _mark_received(session, str(change.package_uuid))
     elif isinstance(change, p.DecisionChange):
         d = change.decision
-        if apply_decision(session=session, package_id=str(d.package_uuid), decision=_decision(d)):
+        if apply_decision(
+            session=session, package_id=str(d.package_uuid), decision=_decision(d), actor=HUB
+        ):
             report.decisions.append(d.receipt_no)
     elif isinstance(change, p.CalendarOverrideChange):
         _apply_override(session, change.override)
@@ -79,7 +89,7 @@ def _apply(session: Session, change, report: PullReport) -> None:
 def _finish_calendar(session: Session, catalog: Catalog, report: PullReport) -> None:
     if report.calendar_changed:
         recompute_result_dates(
-            session=session, catalog=catalog, calendar=load_calendar(session=session)
+            session=session, catalog=catalog, calendar=load_calendar(session=session), actor=HUB
         )
 
 
@@ -102,13 +112,18 @@ def refetch(
                 if pkg.status is p.PackageStatus.RECEIVED:
                     _mark_received(s, str(pkg.package_uuid))
                 if pkg.decision is not None and apply_decision(
-                    session=s, package_id=str(pkg.package_uuid), decision=_decision(pkg.decision)
+                    session=s,
+                    package_id=str(pkg.package_uuid),
+                    decision=_decision(pkg.decision),
+                    actor=HUB,
                 ):
                     report.decisions.append(pkg.receipt_no)
             if not page.has_more:
                 state.put(s, state.CURSOR, cursor)
                 _finish_calendar(s, catalog, report)
                 return
+        if page.next_after is None or page.next_after == after:
+            raise FeedStalled("state page")
         after = page.next_after
 
 
@@ -133,6 +148,8 @@ def pull_changes(
             state.put(s, state.CURSOR, page.next_cursor)
             if not page.has_more:
                 _finish_calendar(s, catalog, report)
-        cursor = page.next_cursor
+        previous, cursor = cursor, page.next_cursor
         if not page.has_more:
             return report
+        if page.next_cursor == previous:
+            raise FeedStalled("change-feed cursor")

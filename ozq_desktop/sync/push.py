@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain import audit
+from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
 from ozq_desktop.errors import StorageError
 from ozq_desktop.models import AuditRow, OutboxItem, Package, User
@@ -43,10 +44,11 @@ class PushOutcome:
 
 
 def backoff_delay(attempts: int, retry_after: float | None, rng: random.Random) -> float:
-    """Exponential backoff with full jitter, never sooner than the hub's Retry-After."""
+    """Exponential backoff with full jitter, never sooner than the hub's Retry-After, and never
+    later than BACKOFF_CAP (beyond it `due_items` would take the wait for a clock moved back)."""
     ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
     delay = rng.uniform(0, ceiling)
-    return max(delay, retry_after or 0.0)
+    return min(max(delay, retry_after or 0.0), BACKOFF_CAP)
 
 
 def due_items(*, session: Session, now: datetime, limit: int = 50) -> list[str]:
@@ -82,11 +84,12 @@ def _aware(moment: datetime) -> datetime:
 def audit_trail(session: Session, package_id: str) -> list[dict[str, object]]:
     """The package's audit rows, with their chain hashes, to travel with it to the hub."""
     rows = session.scalars(
-        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.id)
+        select(AuditRow).where(AuditRow.object_id == package_id).order_by(AuditRow.seq)
     )
     return [
         {
             "id": r.id,
+            "seq": r.seq,
             "at": r.at.isoformat(),
             "user_id": r.user_id,
             "action": r.action,
@@ -143,23 +146,45 @@ def declaration(
     )
 
 
+class UploadCannotEnd(Exception):
+    """The hub's view of a blob cannot be reconciled with the local one: a person must look."""
+
+
 def _upload(client: HubClient, store: ScanStore, sha256: str) -> None:
+    """Send the blob's missing bytes. Ends: every PATCH must move the hub's offset forward,
+    and a hub size or offset that the local blob cannot meet is a permanent failure."""
     status = client.upload_status(sha256)
     if status.complete:
         return
     blob = store.read(sha256)  # plain bytes (scans are at most tens of MB)
+    if status.size != len(blob):
+        raise UploadCannotEnd(
+            f"the hub expects {status.size} bytes for {sha256[:12]}, the local scan has "
+            f"{len(blob)}: the package lists the scan with a wrong size"
+        )
     offset = status.offset
     while offset < status.size:
+        if not 0 <= offset <= len(blob):
+            raise UploadCannotEnd(f"the hub asks for byte {offset} of a {len(blob)}-byte scan")
         try:
             status = client.upload_chunk(sha256, offset, blob[offset : offset + CHUNK_BYTES])
         except HubCallError as err:
             if err.handling is p.Handling.RESUME_UPLOAD and err.offset is not None:
+                if err.offset == offset:
+                    raise UploadCannotEnd(
+                        f"the hub refuses byte {offset} of {sha256[:12]} and asks for it again"
+                    ) from err
                 offset = err.offset
                 continue
             raise
-        offset = status.offset
         if status.complete:
             return
+        if status.offset <= offset:
+            raise UploadCannotEnd(
+                f"the hub's offset for {sha256[:12]} stayed at {status.offset} after a chunk "
+                f"sent at {offset}: the upload makes no progress"
+            )
+        offset = status.offset
 
 
 def _set_status(package: Package, target: PackageStatus) -> None:
@@ -202,6 +227,10 @@ def push_package(
         committed = client.commit(UUID(package_id))
     except HubCallError as err:
         return _failed(factory, store, package_id, err, attempts, rng)
+    except UploadCannotEnd as err:
+        reason = f"upload stopped: {err}"
+        _mark(factory, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
+        return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     except (OSError, StorageError) as err:  # a scan missing or damaged here: a person must look
         err_text = f"local scan unreadable: {err}"
         _mark(factory, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
@@ -272,8 +301,9 @@ def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:
     return [(r, i, e or "") for r, i, e in session.execute(stmt)]
 
 
-def retry_failed(*, session: Session, package_id: str) -> None:
+def retry_failed(*, session: Session, package_id: str, actor: User) -> None:
     """A person fixed the cause: send the package again."""
+    require_role(actor, *ANY_ROLE)
     item = _item(session, package_id)
     item.state, item.next_attempt_at = PENDING, None
 

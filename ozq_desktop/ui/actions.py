@@ -34,6 +34,7 @@ class ActionId(StrEnum):
     CALENDAR = "calendar"
     USERS = "users"
     SERVICE_TIME = "service_time"
+    RECOVERY_SHEET = "recovery_sheet"
     QUIT = "quit"
 
 
@@ -71,6 +72,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.CALENDAR, _msg(N_("Working calendar")), "Ctrl+4"),
     ActionSpec(ActionId.USERS, _msg(N_("Users")), "Ctrl+5"),
     ActionSpec(ActionId.SERVICE_TIME, _msg(N_("Service time")), "Ctrl+6"),
+    ActionSpec(ActionId.RECOVERY_SHEET, _msg(N_("Recovery sheet of the data key…")), ""),
     ActionSpec(ActionId.QUIT, _msg(N_("Quit")), "Ctrl+Q"),
 )
 

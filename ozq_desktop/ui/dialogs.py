@@ -47,3 +47,30 @@ def error_text(exc: BaseException) -> str:
         return message_of(exc)
     log.error("unexpected error", exc_info=exc)
     return tr(N_("Something went wrong: {reason}"), reason=str(exc) or type(exc).__name__)
+
+
+class UnattachedChoice(Enum):
+    ATTACH = "attach"
+    DISCARD = "discard"
+    KEEP_SCANNING = "keep_scanning"
+
+
+def ask_unattached_pages(parent: QWidget, count: int) -> UnattachedChoice:
+    """Closing the scan dialog with pages not yet attached: attach, discard, or go on."""
+    box = QMessageBox(parent)
+    box.setObjectName("unattached_question")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(tr(N_("Attach the scanned pages?")))
+    box.setText(tr(N_("{count} scanned pages are not attached yet."), count=count))
+    attach = box.addButton(tr(N_("Attach")), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(tr(N_("Discard the pages")), QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton(tr(N_("Keep scanning")), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(attach)
+    box.setEscapeButton(stay)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is attach:
+        return UnattachedChoice.ATTACH
+    if clicked is discard:
+        return UnattachedChoice.DISCARD
+    return UnattachedChoice.KEEP_SCANNING

@@ -1,6 +1,6 @@
 """First run on a machine with no users: the branch, this desk, the first supervisor, and
 (optionally) the hub to enrol with — or none, to work offline and enrol later from the
-"Desk" menu.
+"Desk" menu. Last, the supervisor is shown the recovery sheet of the data key to print.
 
 The branch name, department number and address are printed on every receipt."""
 
@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
 from ozq_desktop.domain import accounts
 from ozq_desktop.domain.accounts import BranchSetup, NewUser, Role
 from ozq_desktop.i18n import N_
+from ozq_desktop.models import User
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.hub_enrolment import Enrolment
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LanguageSwitch
 from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.recovery_sheet import open_recovery_sheet
 
 BRANCH_FIELDS = (
     ("branch_name", N_("Branch name"), N_("e.g. the branch for the city of Almaty")),
@@ -46,13 +49,6 @@ HUB_FIELDS = (
     ("hub_url", N_("Hub address"), N_("e.g. https://hub.example.kz — leave empty to work offline")),
     ("hub_code", N_("One-time enrolment code"), N_("from the hub administrator")),
 )
-
-
-def enrol_desk(services: DeskServices, url: str, code: str, desk_code: str) -> str:
-    """Enrol with the hub (network: runs in the task helper's pool); the device id."""
-    from ozq_desktop.ui.sync_panel import make_engine
-
-    return str(make_engine(services).enrol(hub_url=url, code=code, desk_code=desk_code).device_id)
 
 
 class FirstRunWindow(QWidget):
@@ -80,6 +76,9 @@ class FirstRunWindow(QWidget):
         supervisor_box = self._group(N_("First supervisor"), SUPERVISOR_FIELDS)
         hub_box = self._group(N_("Hub (optional: leave empty to work offline for now)"), HUB_FIELDS)
         self._login: str | None = None
+        self._user: User | None = None
+        self._sheet_shown = False
+        self._enrolment = Enrolment(self, services.tasks)
         for key in ("sv_password", "sv_password_again"):
             self.edits[key].setEchoMode(QLineEdit.EchoMode.Password)
 
@@ -128,7 +127,7 @@ class FirstRunWindow(QWidget):
 
     def submit(self) -> None:
         if self._login is not None:  # set up already; the hub refused: go on offline
-            self.desk_set_up.emit(self._login)
+            self._show_recovery_sheet()
             return
         if self.value("sv_password") != self.value("sv_password_again"):
             self.error_label.show_message(N_("The two passwords differ."))
@@ -151,25 +150,45 @@ class FirstRunWindow(QWidget):
         )
         self.submit_button.setEnabled(False)
         self._services.tasks.write(
-            lambda s: accounts.set_up_desk(session=s, setup=setup, supervisor=supervisor).login,
+            lambda s: accounts.set_up_desk(session=s, setup=setup, supervisor=supervisor),
             self._done,
             self._failed,
             owner=self,
         )
 
-    def _done(self, login: str) -> None:
-        self._login = login
+    def _done(self, user: User) -> None:
+        self._user, self._login = user, user.login
         url, code = self.value("hub_url").strip(), self.value("hub_code").strip()
         if not url or not code:
+            self._show_recovery_sheet()
+            return
+        from ozq_desktop.ui.sync_panel import make_engine
+
+        self._enrolment.start(
+            make_engine(self._services),
+            url=url,
+            code=code,
+            desk_code=self.value("desk_code").strip().upper(),
+            actor=user,
+            done=lambda _device: self._show_recovery_sheet(),
+            failed=self._enrol_failed,
+        )
+
+    def _show_recovery_sheet(self) -> None:
+        """Once: the supervisor prints the recovery sheet, then the desk is ready."""
+        if self._sheet_shown or self._user is None:
             self._finish()
             return
-        desk_code = self.value("desk_code").strip().upper()
-        self._services.tasks.run(
-            lambda: enrol_desk(self._services, url, code, desk_code),
-            lambda _device: self._finish(),
-            self._enrol_failed,
-            owner=self,
+        self._sheet_shown = True
+        self.submit_button.setEnabled(False)
+        self.error_label.show_message(
+            N_(
+                "Print the recovery sheet of the data key and lock it away: with it the desk's "
+                "data can be restored if the key is ever lost."
+            ),
+            "note",
         )
+        open_recovery_sheet(self, self._services, self._user, "first_run", self._finish)
 
     def _finish(self) -> None:
         self.submit_button.setEnabled(True)

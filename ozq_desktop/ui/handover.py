@@ -299,6 +299,7 @@ class HandoverDialog(QDialog):
             parent=self,
             user_id=self._clerk.user.id,
             object_id=package_id,
+            printers=self._services.printers,
         )
         self.preview.open()
 

@@ -171,8 +171,9 @@ class HomeScreen(QWidget):
         self.draft_banner.set_drafts(found)
 
     def _discard_draft(self, draft: PackageDraft) -> None:
+        user = self._clerk.user
         self._services.tasks.write(
-            lambda s: drafts.discard_draft(session=s, draft_id=draft.id),
+            lambda s: drafts.discard_draft(session=s, actor=user, draft_id=draft.id),
             lambda _none: self.refresh(),
             owner=self,
         )

@@ -23,6 +23,7 @@ from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.handover import HandoverDialog
 from ozq_desktop.ui.home import HomeScreen
 from ozq_desktop.ui.language import follow_language
+from ozq_desktop.ui.recovery_sheet import open_recovery_sheet
 from ozq_desktop.ui.settings_dialog import HubSettingsDialog
 from ozq_desktop.ui.signing_dialog import SigningDialog
 from ozq_desktop.ui.status_bar import DeskStatusBar
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         for action_id in SUPERVISOR_ACTIONS:
             self.supervisor_menu.addAction(self.actions[action_id])
             self.actions[action_id].setVisible(is_supervisor)
+        self.supervisor_menu.addSeparator()
+        self.supervisor_menu.addAction(self.actions[ActionId.RECOVERY_SHEET])
+        self.actions[ActionId.RECOVERY_SHEET].setVisible(is_supervisor)
         self.supervisor_menu.menuAction().setVisible(is_supervisor)
         self.supervision: SupervisorWindow | None = None
         self.sync = SyncController(services, parent=self)
@@ -119,6 +123,7 @@ class MainWindow(QMainWindow):
         a[ActionId.LOCK].triggered.connect(self.auto_lock.lock)
         a[ActionId.AUTO_LOCK].triggered.connect(self.ask_lock_minutes)
         a[ActionId.SIGNING].triggered.connect(self.open_signing)
+        a[ActionId.RECOVERY_SHEET].triggered.connect(self.open_recovery_sheet)
         self.auto_lock.locked.connect(self._locked)
         self.auto_lock.sign_out_requested.connect(self.signed_out)
         self.sync.reported.connect(self._sync_reported)
@@ -162,6 +167,10 @@ class MainWindow(QMainWindow):
         if self.wizard is not None and self.wizard.result is None:
             self.wizard.save_now()  # the draft is on disk whatever happens while locked
 
+    def open_recovery_sheet(self) -> None:
+        if self.clerk.user.role == Role.SUPERVISOR:
+            open_recovery_sheet(self, self.services, self.clerk.user)
+
     def open_signing(self) -> None:
         dialog = SigningDialog(self.services, self.clerk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -193,6 +202,9 @@ class MainWindow(QMainWindow):
 
     def _sync_reported(self, report: SyncReport) -> None:
         self.status.show_sync(report, self.sync.last_sync)
+        if report.audit_problem is not None and self.clerk.user.role == Role.SUPERVISOR:
+            # The hub holds another audit trail for this desk (Desk → Needs attention…).
+            self.status.showMessage(report.audit_problem.message(), 60000)
         new_desk = not report.configured and self.clerk.user.role == Role.SUPERVISOR
         if new_desk and not self._hub_hint_shown:
             # Point the supervisor to the enrolment, once per sign-in.
@@ -226,7 +238,7 @@ class MainWindow(QMainWindow):
         self.supervision.activateWindow()
 
     def open_needs_attention(self) -> None:
-        dialog = NeedsAttentionDialog(self.services, self)
+        dialog = NeedsAttentionDialog(self.services, self.clerk.user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.retried.connect(lambda _id: self.sync.sync(reset_backoff=True))
         self.attention_dialog = dialog
@@ -234,7 +246,7 @@ class MainWindow(QMainWindow):
 
     def open_hub_settings(self) -> None:
         dialog = HubSettingsDialog(
-            self.services, self.sync.engine, self.clerk.branch.desk_code, self
+            self.services, self.sync.engine, self.clerk.branch.desk_code, self.clerk.user, self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.enrolled.connect(lambda _id: self.sync.sync(reset_backoff=True))

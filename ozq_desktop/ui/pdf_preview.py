@@ -1,18 +1,19 @@
 """A printed document on screen before it goes to paper: view, print, save as PDF.
 
-The PDF is rendered off the GUI thread; the printer and the number of copies chosen last
-are remembered in the settings."""
+The PDF is rendered off the GUI thread. Print opens the desk's own print dialog (the
+system's printers, in the clerk's language) and hands the PDF itself to the print system
+(devices/printer.py) in a worker; the printer, copies and sides chosen last are remembered.
+A printer that is missing, paused or out of paper says so here, and the document stays on
+screen to be printed again or saved."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,16 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.devices.printer import PrintSystem
 from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
 from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.print_dialog import (
+    COPIES_KEY,
+    PRINTER_KEY,
+    PrintChoice,
+    PrintDialog,
+    PrintedDocument,
+    print_pdf,
+)
 from ozq_desktop.ui.tasks import TaskRunner
 
-PRINTER_KEY = "printing/printer"
-COPIES_KEY = "printing/copies/{kind}"
+__all__ = ["COPIES_KEY", "PRINTER_KEY", "PdfPreviewDialog"]
+
 SAVE_FOLDER_KEY = "printing/save_folder"
-PRINT_DPI = 300
 
 Render = Callable[[str], bytes]  # language -> PDF bytes, run in a worker
 
@@ -51,10 +60,17 @@ class PdfPreviewDialog(QDialog):
         *,
         user_id: int | None = None,
         object_id: str = "",
+        printers: PrintSystem | None = None,
     ) -> None:
         """`user_id` and `object_id` (a package id or a day) go into the audit row written
         when the document is printed or saved."""
         super().__init__(parent)
+        if printers is None:
+            from ozq_desktop.ui.qt_printing import system_print_system
+
+            printers = system_print_system()
+        self._printers = printers
+        self.print_dialog: PrintDialog | None = None
         self.setObjectName("pdf_preview")
         self.resize(820, 900)
         self._tasks = tasks
@@ -143,58 +159,45 @@ class PdfPreviewDialog(QDialog):
 
     # -- printing -----------------------------------------------------------------------
 
-    def make_printer(self) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        name = str(self._settings.value(PRINTER_KEY, "") or "")
-        if name:
-            printer.setPrinterName(name)
-        copies = int(self._settings.value(COPIES_KEY.format(kind=self._kind), 1) or 1)
-        printer.setCopyCount(max(1, copies))
-        printer.setDocName(self._file_stem)
-        return printer
-
     def print_document(self) -> None:
-        printer = self.make_printer()
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.remember(printer)
-        self.print_to(printer)
+        """Print…: the desk's print dialog, then the PDF to the chosen queue."""
+        dialog = PrintDialog(self._tasks, self._printers, self._settings, self._kind, self)
+        dialog.accepted.connect(lambda: self.print_to(dialog.choice()))
+        self.print_dialog = dialog
+        dialog.open()
 
-    def remember(self, printer: QPrinter) -> None:
-        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
-            self._settings.setValue(PRINTER_KEY, printer.printerName())
-        self._settings.setValue(COPIES_KEY.format(kind=self._kind), printer.copyCount())
-
-    def print_to(self, printer: QPrinter) -> None:
-        """Render the pages off the GUI thread at print resolution, then paint them."""
+    def print_to(self, choice: PrintChoice) -> None:
+        """Send the PDF on screen to `choice.printer` off the GUI thread."""
         pdf = self.pdf_bytes
-        dpi = min(printer.resolution(), PRINT_DPI)
-        self.status.show_message(N_("Printing…"), "note")
-        self._tasks.run(
-            lambda: page_images(pdf, dpi), lambda images: self._paint(printer, images), owner=self
+        document = PrintedDocument(
+            self._kind,
+            self._file_stem,
+            self._user_id,
+            self._object_id,
+            str(self.language.currentData()),
+        )
+        self.status.show_message(N_("Sending to the printer {name}…"), "note", name=choice.printer)
+        self.print_button.setEnabled(False)
+        print_pdf(
+            self._tasks,
+            self._printers,
+            document,
+            lambda: pdf,
+            choice,
+            self._printed,
+            self._print_failed,
+            owner=self,
         )
 
-    def _paint(self, printer: QPrinter, images: list[QImage]) -> None:
-        painter = QPainter()
-        if not painter.begin(printer):
-            self.status.show_message(N_("The printer could not be opened."))
-            return
-        try:
-            for i, image in enumerate(images):
-                if i:
-                    printer.newPage()
-                target = painter.viewport()
-                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.setViewport(target.x(), target.y(), scaled.width(), scaled.height())
-                painter.setWindow(image.rect())
-                painter.drawImage(0, 0, image)
-                painter.setViewport(target)
-        finally:
-            painter.end()
-        self.status.show_message(N_("Sent to the printer."), "ok")
-        target = printer.printerName() or Path(printer.outputFileName()).name
-        self._record("printer", target, printer.copyCount())
+    def _printed(self, choice: PrintChoice) -> None:
+        self.print_button.setEnabled(True)
+        self.status.show_message(N_("Sent to the printer {name}."), "ok", name=choice.printer)
+
+    def _print_failed(self, exc: BaseException) -> None:
+        """Nothing was printed: the message says why; Print and Save stay at hand."""
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.status.show_error(exc)
 
     # -- saving -------------------------------------------------------------------------
 
@@ -243,22 +246,3 @@ class PdfPreviewDialog(QDialog):
         self.texts.apply()
         for i in range(self.language.count()):
             self.language.setItemText(i, tr(LANGUAGE_NAMES[self.language.itemData(i)]))
-
-
-def page_images(pdf: bytes, dpi: int) -> list[QImage]:
-    """Every page as an image at `dpi`; runs in a worker with its own QPdfDocument."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    try:
-        images = []
-        for page in range(document.pageCount()):
-            points = document.pagePointSize(page)
-            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-            images.append(document.render(page, size))
-        return images
-    finally:
-        document.close()
-        buffer.close()

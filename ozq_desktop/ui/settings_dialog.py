@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.models import User
 from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.hub_enrolment import Enrolment
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.sync_panel import INTERVAL_KEY, interval_minutes
 
@@ -32,6 +34,7 @@ class HubSettingsDialog(QDialog):
         services: DeskServices,
         engine: SyncEngine,
         desk_code: str,
+        user: User,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -40,6 +43,8 @@ class HubSettingsDialog(QDialog):
         self._services = services
         self._engine = engine
         self._desk_code = desk_code
+        self._user = user
+        self._enrolment = Enrolment(self, services.tasks)
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Connect to the hub"))
         self.current = QLabel(self)
@@ -121,12 +126,14 @@ class HubSettingsDialog(QDialog):
             return
         self.enrol_button.setEnabled(False)
         self.message.setText(tr(N_("Enrolling…")))
-        engine, desk = self._engine, self._desk_code
-        self._services.tasks.run(
-            lambda: str(engine.enrol(hub_url=url, code=code, desk_code=desk).device_id),
-            self._enrolled,
-            self._failed,
-            owner=self,
+        self._enrolment.start(
+            self._engine,
+            url=url,
+            code=code,
+            desk_code=self._desk_code,
+            actor=self._user,
+            done=self._enrolled,
+            failed=self._failed,
         )
 
     def _enrolled(self, device_id: str) -> None:

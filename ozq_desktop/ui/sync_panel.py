@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.models import User
 from ozq_desktop.sync.engine import SyncEngine, SyncReport
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
@@ -49,7 +50,10 @@ def run_cycle(engine: SyncEngine, reset_backoff: bool) -> tuple[SyncReport, date
 def make_engine(services: DeskServices) -> SyncEngine:
     assert services.tasks.factory is not None
     return SyncEngine(
-        factory=services.tasks.factory, store=services.scans, catalog=services.catalog
+        factory=services.tasks.factory,
+        store=services.scans,
+        catalog=services.catalog,
+        folder=services.keys.folder if services.keys else None,
     )
 
 
@@ -164,12 +168,14 @@ class NeedsAttentionDialog(QDialog):
 
     retried = Signal(str)  # package id
 
-    def __init__(self, services: DeskServices, parent: QWidget | None = None) -> None:
+    def __init__(self, services: DeskServices, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("needs_attention")
+        self._user = user
         self.resize(720, 360)
         self._services = services
         self.rows: list[tuple[str, str, str]] = []
+        self.audit_problem = None
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Packages that need attention"))
         self.hint = QLabel(self)
@@ -204,9 +210,14 @@ class NeedsAttentionDialog(QDialog):
         self._show_hint()
 
     def reload(self) -> None:
+        from ozq_desktop.sync.audit_sync import current_conflict
         from ozq_desktop.sync.push import needs_attention
 
-        self._services.tasks.read(lambda s: needs_attention(session=s), self._show, owner=self)
+        def read(s):
+            self.audit_problem = current_conflict(s)  # the audit trail disagrees with the hub
+            return needs_attention(session=s)
+
+        self._services.tasks.read(read, self._show, owner=self)
 
     def _show(self, rows: list[tuple[str, str, str]]) -> None:
         self.rows = rows
@@ -221,11 +232,12 @@ class NeedsAttentionDialog(QDialog):
 
     def _show_hint(self) -> None:
         if self.rows:
-            self.hint.setText(
-                tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
-            )
+            text = tr(N_("The hub refused these packages. Fix the cause, then retry sending."))
         else:
-            self.hint.setText(tr(N_("No package needs attention.")))
+            text = tr(N_("No package needs attention."))
+        if self.audit_problem is not None:
+            text = f"{self.audit_problem.message()}\n\n{text}"
+        self.hint.setText(text)
 
     def retry_selected(self) -> None:
         from ozq_desktop.sync.push import retry_failed
@@ -233,9 +245,9 @@ class NeedsAttentionDialog(QDialog):
         row = self.table.currentRow()
         if not 0 <= row < len(self.rows):
             return
-        package_id = self.rows[row][1]
+        package_id, user = self.rows[row][1], self._user
         self._services.tasks.write(
-            lambda s: retry_failed(session=s, package_id=package_id),
+            lambda s: retry_failed(session=s, package_id=package_id, actor=user),
             lambda _none: self._retried(package_id),
             lambda exc: self.hint.setText(error_text(exc)),
             owner=self,

@@ -4,7 +4,8 @@
 the callbacks on the GUI thread. Database jobs (`read(...)`, `write(...)`, or `run(...,
 database=True)`) go one after another on a single worker, in the order they were asked for:
 a draft saved before an acceptance is written before it, and a read asked for after a write
-sees it. Other jobs (rendering, hashing scans, previews) share a small pool.
+sees it. Other jobs (rendering, hashing scans, previews) share a small pool. A job that
+reports as it goes (a scan, page by page) sends through a `Relay`.
 
 With `OZQ_DEV=1` a watchdog logs every GUI-thread stall over 100 ms.
 """
@@ -189,3 +190,13 @@ class StallWatchdog(QObject):
 
 def dev_mode() -> bool:
     return os.environ.get("OZQ_DEV", "") not in ("", "0")
+
+
+class Relay(QObject):
+    """Carries values from a running job to the GUI thread as they come (a scanner's pages):
+    the job calls `send(value)` from its worker; `arrived` fires on the GUI thread."""
+
+    arrived = Signal(object)
+
+    def send(self, value: Any) -> None:
+        self.arrived.emit(value)

@@ -38,7 +38,7 @@ def test_service_1_complete_package_is_accepted_queued_and_audited(desk):
     )
     draft.annex1 = {"industry_sector": "мұнай-газ", "activity_kind": "сараптама"}
     with transaction(desk["factory"]) as s:
-        drafts.save_draft(session=s, user_id=desk["clerk"].id, draft=draft)
+        drafts.save_draft(session=s, actor=desk["clerk"], draft=draft)
     result = accept(desk, draft)
     assert result.outcome is Outcome.ACCEPT
     assert result.receipt_no == "ALA01-D1-0000001"
@@ -270,7 +270,7 @@ def test_drafts_round_trip_through_the_database(desk):
     draft.representative = drafts.Representative("Rep", VALID_IIN, "5", date(2026, 1, 2))
     draft.page = 3
     with transaction(desk["factory"]) as s:
-        drafts.save_draft(session=s, user_id=desk["clerk"].id, draft=draft)
+        drafts.save_draft(session=s, actor=desk["clerk"], draft=draft)
     with reading(desk["factory"]) as s:
         (loaded,) = drafts.drafts_of(session=s, user_id=desk["clerk"].id)
         assert drafts.drafts_of(session=s, user_id=desk["supervisor"].id) == []

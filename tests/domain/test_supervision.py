@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import select
 
 from ozq_desktop.domain import accounts, complaints, deadlines, handover, registers
 from ozq_desktop.domain.acceptance import accept_package
+from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.calendar_store import load_calendar, put_override
+from ozq_desktop.domain.drafts import Place
 from ozq_desktop.errors import (
     AuthorizationError,
     ConflictError,
@@ -37,6 +39,7 @@ def decide(desk, package_id, version=1, granted=True):
     with transaction(desk["factory"]) as s:
         return handover.apply_decision(
             session=s,
+            actor=HUB,
             package_id=package_id,
             decision=handover.DecisionData(
                 version=version,
@@ -168,7 +171,7 @@ def test_deadline_monitor_counts_and_a_calendar_override_moves_a_deadline(desk):
             actor=desk["supervisor"],
         )
         changed = deadlines.recompute_result_dates(
-            session=s, catalog=CATALOG, calendar=load_calendar(session=s)
+            session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=desk["supervisor"]
         )
     # With 1 Dec off the term ends Mon 7 Dec; one day early -> Fri 4 Dec.
     assert changed == 1
@@ -218,20 +221,70 @@ def test_register_groups_outcomes_and_freezes_after_sign_off(desk):
     ]
 
 
-def test_service_time_report(desk):
-    accept(desk, at=datetime(2026, 11, 25, 10, 10))  # 10 min after started_at=10:00
-    accept(desk, at=datetime(2026, 11, 25, 10, 20))
+S1 = ["application", "expert_conclusion", "specialists_and_base"]
+
+
+def take(desk, clerk, service, codes, started, at, ticket=None, home=False):
+    """A package started at `started`, its receipt at `at`; `ticket` is the issue time typed."""
+    draft = draft_for(service, "legal_entity", VALID_BIN, codes, started_at=started)
+    draft.ticket_number = "A1"
+    draft.ticket_time = ticket
+    if home:
+        draft.place = Place.HOME_VISIT
+        draft.visit_address = "Алматы қ., Абай даңғ., 1"
+    with transaction(desk["factory"]) as s:
+        accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk[clerk], at=at)
+
+
+def at(hh, mm):
+    return datetime(2026, 11, 25, hh, mm)
+
+
+def test_service_time_report_of_waits_and_service_by_clerk_service_and_hour(desk):
+    S3_ID, S1_ID = "declaration-registration", "attestation"
+    take(desk, "clerk", S3_ID, S3, at(10, 0), at(10, 10), time(9, 50))
+    take(desk, "clerk", S3_ID, S3, at(10, 20), at(10, 40), time(9, 40))
+    take(desk, "clerk", S1_ID, S1, at(11, 0), at(11, 5), time(10, 55))
+    take(desk, "supervisor", S3_ID, S3, at(11, 30), at(11, 45))  # ticket without its time
+    take(desk, "supervisor", S1_ID, S1, at(14, 0), at(14, 30), home=True)
     with reading(desk["factory"]) as s:
         with pytest.raises(AuthorizationError):
             registers.service_time_report(
                 session=s, actor=desk["clerk"], start=AT.date(), end=AT.date()
             )
-        (line,) = registers.service_time_report(
+        report = registers.service_time_report(
             session=s, actor=desk["supervisor"], start=AT.date(), end=AT.date()
         )
-    assert line.packages == 2
-    assert line.median_seconds == 0  # both drafts were started at the acceptance time here
-    assert line.within_norm_share == 1.0
+        stored = s.scalars(select(Package).order_by(Package.accepted_at)).all()
+    assert [p.wait_seconds for p in stored] == [600, 2400, 300, None, None]
+    assert [p.ticket_number for p in stored] == ["A1", "A1", "A1", "A1", ""]  # none at home
+
+    def row(line):
+        w, sv = line.wait, line.service
+        return (line.key, line.packages, w.count, w.median, w.p90, w.within_norm,
+                sv.median, sv.p90, sv.within_norm, line.no_ticket_time)  # fmt: skip
+
+    clerk, boss = desk["clerk"].full_name, desk["supervisor"].full_name
+    assert sorted(map(row, report.by_clerk)) == sorted([
+        (clerk, 3, 3, 600, 2400, 2 / 3, 600, 1200, 2 / 3, 0),
+        (boss, 2, 0, None, None, None, 1350, 1800, 0.5, 1),
+    ])  # fmt: skip
+    assert list(map(row, report.by_service)) == [
+        (S1_ID, 2, 1, 300, 300, 1.0, 1050, 1800, 0.5, 0),
+        (S3_ID, 3, 2, 1500, 2400, 0.5, 900, 1200, 2 / 3, 1),
+    ]
+    assert list(map(row, report.by_hour)) == [
+        ("10", 2, 2, 1500, 2400, 0.5, 900, 1200, 0.5, 0),
+        ("11", 2, 1, 300, 300, 1.0, 600, 900, 1.0, 1),
+        ("14", 1, 0, None, None, None, 1800, 1800, 0.0, 0),
+    ]
+    assert row(report.total) == ("", 5, 3, 600, 2400, 2 / 3, 900, 1800, 0.6, 1)
+    assert report.hours() == list(range(9, 20))
+    with reading(desk["factory"]) as s:
+        empty = registers.service_time_report(
+            session=s, actor=desk["supervisor"], start=date(2026, 12, 1), end=date(2026, 12, 7)
+        )
+    assert empty.total.packages == 0 and empty.by_hour == []
 
 
 def test_complaint_deadline_answer_and_overdue(desk):

@@ -17,6 +17,7 @@ from ozq_desktop.printing import (
     render_register,
     render_transfer,
 )
+from ozq_desktop.printing.recovery_sheet import RecoverySheetData, render_recovery_sheet
 from tests.printing import samples
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "printing"
@@ -32,7 +33,22 @@ DOCUMENTS = {
     "handover-refused": (lambda lang: render_handover(samples.handover(False), lang), (1, 1)),
     "register": (lambda lang: render_register(samples.register(40), lang), None),
     "transfer": (lambda lang: render_transfer(samples.transfer(12), lang), None),
+    "recovery-sheet": (lambda lang: render_recovery_sheet(recovery_sample(), lang), None),
 }
+
+
+def recovery_sample() -> RecoverySheetData:
+    """A made-up code (each group's last digit checks it), never a real desk's."""
+    from datetime import date
+
+    return RecoverySheetData(
+        branch=samples.receipt(1).branch,
+        code="123457-234566-345675-456784-567893-678902-789011-890120",
+        key_id="3F2A-9C01",
+        made_on=date(2026, 11, 25),
+        data_folder="C:\\Users\\clerk\\AppData\\Local\\OZQ\\OZQDesktop",
+        shown_to="Сейітова Ләззат",
+    )
 
 
 def main() -> None:

@@ -73,8 +73,8 @@ def engine_for(desk, scan_store, memory_keyring):
 
 
 @pytest.fixture
-def enrolled(hub, engine_for):
+def enrolled(hub, engine_for, desk):
     engine = engine_for()
     code = hub.cli("enrol-code", "--branch", "ALA01", "--branch-name", "Алматы филиалы")
-    engine.enrol(hub_url=hub.url, code=code, desk_code="D1")
+    engine.enrol(hub_url=hub.url, code=code, desk_code="D1", actor=desk["supervisor"])
     return engine

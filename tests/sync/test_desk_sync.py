@@ -202,7 +202,7 @@ def test_token_revoked_while_offline_keeps_data_and_asks_for_reenrolment(
     assert status_of(desk, a.package_id) in ("queued", "sent")
     assert enrolled.run_once().needs_reenrolment  # stays visible until re-enrolled
     code = hub.cli("enrol-code", "--branch", "ALA01")
-    enrolled.enrol(hub_url=hub.url, code=code, desk_code="D1")
+    enrolled.enrol(hub_url=hub.url, code=code, desk_code="D1", actor=desk["supervisor"])
     report = enrolled.run_once()
     assert (report.pushed, report.needs_reenrolment) == (1, False)
     assert_exactly_once(desk, hub, scan_store)
@@ -292,15 +292,17 @@ def test_calendar_override_from_the_hub_moves_open_deadlines(desk, hub, enrolled
         assert s.get(Package, a.package_id).result_date in (date(2026, 12, 4),)
 
 
-def test_enrolment_with_a_used_code_is_refused_clearly(hub, engine_for):
+def test_enrolment_with_a_used_code_is_refused_clearly(hub, engine_for, desk):
     code = hub.cli("enrol-code", "--branch", "ALA01")
-    engine_for().enrol(hub_url=hub.url, code=code, desk_code="D1")
+    engine_for().enrol(hub_url=hub.url, code=code, desk_code="D1", actor=desk["supervisor"])
     import pytest
 
     from ozq_desktop.sync.engine import SyncError
 
     with pytest.raises(SyncError) as err:
-        engine_for(owner="other").enrol(hub_url=hub.url, code=code, desk_code="D2")
+        engine_for(owner="other").enrol(
+            hub_url=hub.url, code=code, desk_code="D2", actor=desk["supervisor"]
+        )
     assert "код регистрации" in err.value.message("ru").lower()
 
 

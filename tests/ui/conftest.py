@@ -45,6 +45,33 @@ def set_up_desk(folder: Path, role: accounts.Role = accounts.Role.CLERK) -> None
         desk.close()
 
 
+def supervisor_of(app: DeskApp):
+    """The supervisor «boss» of a desk made by set_up_desk, as a domain actor."""
+    from sqlalchemy import select
+
+    from ozq_desktop.models import User
+    from ozq_desktop.storage.engine import reading
+
+    with reading(app.desk.factory) as s:
+        return s.scalars(select(User).where(User.login == "boss")).one()
+
+
+def close_recovery_sheet(qtbot, window: QWidget) -> bytes:
+    """First run ends with the recovery sheet: wait until it is rendered, close it; its PDF."""
+    qtbot.waitUntil(
+        lambda: (
+            getattr(window, "recovery_sheet_dialog", None) is not None
+            and window.recovery_sheet_dialog.isVisible()
+            and bool(window.recovery_sheet_dialog.pdf_bytes)
+        ),
+        timeout=20000,
+    )
+    dialog = window.recovery_sheet_dialog
+    pdf = dialog.pdf_bytes
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    return pdf
+
+
 def start_app(qtbot, folder: Path) -> DeskApp:
     app = DeskApp(folder)
     with qtbot.waitSignal(app.ready, timeout=20000):

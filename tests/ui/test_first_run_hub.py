@@ -9,6 +9,7 @@ from ozq_desktop.app import DeskApp
 from ozq_desktop.storage.engine import reading
 from ozq_desktop.sync import state
 from tests.sync.conftest import hub  # noqa: F401  (the real hub process fixture)
+from tests.ui.conftest import close_recovery_sheet
 from tests.ui.test_start import FIRST_RUN
 
 
@@ -33,7 +34,8 @@ def test_first_run_enrols_with_the_hub(qtbot, data_folder, hub):  # noqa: F811
     code = hub.cli("enrol-code", "--branch", FIRST_RUN["branch_code"])
     app = DeskApp(data_folder)
     try:
-        fill_first_run(qtbot, app, hub.url, code)
+        window = fill_first_run(qtbot, app, hub.url, code)
+        close_recovery_sheet(qtbot, window)
         qtbot.waitUntil(lambda: app.first_run is None and app.login.isVisible(), timeout=20000)
         assert hub_url_on_desk(app) == hub.url
     finally:
@@ -52,6 +54,7 @@ def test_a_refused_code_leaves_the_desk_set_up_and_offers_to_go_on_offline(
         assert window.submit_button.text() == "Желісіз жалғастыру"
         assert hub_url_on_desk(app) is None
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+        close_recovery_sheet(qtbot, window)
         qtbot.waitUntil(lambda: app.first_run is None and app.login.isVisible(), timeout=10000)
         assert app.login.login_edit.text() == FIRST_RUN["sv_login"]
     finally:

@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
 from ozq_desktop.app import DeskApp, open_desk
 from ozq_desktop.domain.accounts import Role
 from ozq_desktop.errors import StorageError
-from tests.ui.conftest import VALID_BIN, idle, set_up_desk, sign_in, start_app
+from tests.printing.pdf import pages_text
+from tests.ui.conftest import (
+    VALID_BIN,
+    close_recovery_sheet,
+    idle,
+    set_up_desk,
+    sign_in,
+    start_app,
+)
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +70,8 @@ def test_first_run_sets_up_the_desk_then_the_supervisor_signs_in(qtbot, data_fol
 
         window.edits["branch_code"].setText(FIRST_RUN["branch_code"])
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+        sheet = close_recovery_sheet(qtbot, window)  # the data key's recovery sheet, to print
+        assert str(data_folder) in pages_text(sheet)[0]
         qtbot.waitUntil(lambda: app.first_run is None and app.login.isVisible(), timeout=10000)
         assert app.login.login_edit.text() == "aigerim"
         main = sign_in(qtbot, app, "aigerim", FIRST_RUN["sv_password"])

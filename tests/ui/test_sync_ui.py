@@ -13,7 +13,15 @@ from ozq_desktop.storage.engine import reading
 from ozq_desktop.sync.engine import SyncEngine
 from ozq_desktop.ui.actions import ActionId
 from tests.sync.conftest import hub  # noqa: F401  (the real hub process fixture)
-from tests.ui.conftest import VALID_BIN, idle, make_pdf, set_up_desk, sign_in, start_app
+from tests.ui.conftest import (
+    VALID_BIN,
+    idle,
+    make_pdf,
+    set_up_desk,
+    sign_in,
+    start_app,
+    supervisor_of,
+)
 from tests.ui.driver import WizardDriver
 from tests.ui.supervisor.helpers import accept_one
 from tests.ui.test_wizard_flows import DECLARATION_DOCUMENTS
@@ -144,9 +152,12 @@ def test_a_package_accepted_in_the_wizard_is_sent_at_once(
     try:
         assert app.desk is not None
         code = hub.cli("enrol-code", "--branch", "ALA01", "--branch-name", "Алматы филиалы")
-        SyncEngine(factory=app.desk.factory, store=app.desk.scans, catalog=app.desk.catalog).enrol(
-            hub_url=hub.url, code=code, desk_code="D1"
-        )
+        SyncEngine(
+            factory=app.desk.factory,
+            store=app.desk.scans,
+            catalog=app.desk.catalog,
+            folder=data_folder,
+        ).enrol(hub_url=hub.url, code=code, desk_code="D1", actor=supervisor_of(app))
         main = sign_in(qtbot, app)
         sync_finished(qtbot, main)
         assert main.sync.report.online and main.sync.report.pushed == 0

@@ -57,7 +57,7 @@ def test_an_error_reaches_on_error_and_otherwise_the_default_handler(qtbot, runn
 
 def test_database_jobs_run_one_after_another_in_order(qtbot, runner, desk):
     """A write asked for first is committed before a later read looks."""
-    clerk_id = desk["clerk"].id
+    clerk = desk["clerk"]
     order, found = [], []
     draft = PackageDraft(service_id="attestation")
     for n in range(5):
@@ -65,10 +65,10 @@ def test_database_jobs_run_one_after_another_in_order(qtbot, runner, desk):
         def save(s, n=n):
             order.append(n)
             draft.applicant.name = f"applicant {n}"
-            drafts.save_draft(session=s, user_id=clerk_id, draft=draft)
+            drafts.save_draft(session=s, actor=clerk, draft=draft)
 
         runner.write(save)
-    runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk_id), found.extend)
+    runner.read(lambda s: drafts.drafts_of(session=s, user_id=clerk.id), found.extend)
     qtbot.waitUntil(lambda: runner.pending == 0, timeout=10000)
     assert order == [0, 1, 2, 3, 4]
     assert [d.applicant.name for d in found] == ["applicant 4"]

@@ -35,7 +35,7 @@ def read_calendar(session, year: int, lang: str):
     return days_off(calendar, year, lang), list(calendar.overrides)
 
 
-def change_calendar(session, catalog, change) -> int:
+def change_calendar(session, catalog, change, actor) -> int:
     """Apply `change(session)`, then re-derive the result dates of open packages."""
     from ozq_desktop.domain.calendar_store import load_calendar
     from ozq_desktop.domain.deadlines import recompute_result_dates
@@ -43,7 +43,7 @@ def change_calendar(session, catalog, change) -> int:
     change(session)
     session.flush()
     calendar = load_calendar(session=session)
-    return recompute_result_dates(session=session, catalog=catalog, calendar=calendar)
+    return recompute_result_dates(session=session, catalog=catalog, calendar=calendar, actor=actor)
 
 
 class CalendarPage(QWidget):
@@ -173,9 +173,12 @@ class CalendarPage(QWidget):
         self._write(lambda s: remove_override(session=s, day=day, actor=actor))
 
     def _write(self, change) -> None:
-        catalog = self._services.catalog
+        catalog, actor = self._services.catalog, self._clerk.user
         self._services.tasks.write(
-            lambda s: change_calendar(s, catalog, change), self._changed, self._failed, owner=self
+            lambda s: change_calendar(s, catalog, change, actor),
+            self._changed,
+            self._failed,
+            owner=self,
         )
 
     def _changed(self, moved: int) -> None:

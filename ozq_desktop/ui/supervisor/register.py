@@ -257,6 +257,7 @@ class RegisterPage(QWidget):
             parent=self,
             user_id=self._clerk.user.id,
             object_id=self.day.isoformat(),
+            printers=self._services.printers,
         )
         self.preview.open()
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -25,7 +25,7 @@ from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.wizard.conclusion_fields import ConclusionFields
-from ozq_desktop.ui.wizard.scan_list import ScanList
+from ozq_desktop.ui.wizard.scan_list import SCAN_SHORTCUT, ScanList
 from ozq_wire.catalog import DocumentSpec
 
 FORM_NOTES = (
@@ -79,7 +79,13 @@ class DocumentEditor(QFrame):
         top.addWidget(pages_label)
         top.addWidget(self.pages)
 
-        self.scan_list = ScanList(services, spec.code, self)
+        self.scan_list = ScanList(
+            services, spec.code, self, title=lambda: self.spec.name.get(current_language())
+        )
+        # Ctrl+Shift+S scans into the document whose line has the keyboard focus.
+        scan = QShortcut(QKeySequence(SCAN_SHORTCUT), self)
+        scan.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        scan.activated.connect(self.scan_list.scan)
         self.conclusion = (
             ConclusionFields(spec.code, today, self) if spec.expert_conclusion else None
         )
@@ -96,6 +102,7 @@ class DocumentEditor(QFrame):
         self.pages.valueChanged.connect(self._emit)
         self.scan_list.changed.connect(self._scans_changed)
         self.scan_list.pages_counted.connect(self._pages_counted)
+        self.scan_list.pages_scanned.connect(self.pages.setValue)  # the sheet count follows
         if self.conclusion is not None:
             self.conclusion.changed.connect(self._emit)
         follow_language(self.retranslate)
@@ -108,6 +115,7 @@ class DocumentEditor(QFrame):
             self.presented,
             self.pages,
             self.scan_list.list,
+            self.scan_list.scan_button,
             self.scan_list.attach_button,
             self.scan_list.remove_button,
         ]

@@ -1,4 +1,8 @@
-"""Step 7: the receipt number and the result date, the print buttons, the next applicant."""
+"""Step 7: the receipt number and the result date, the print buttons, the next applicant.
+
+With "Print the receipt at once" set on this desk, the receipt (or the refusal) goes to the
+desk's printer as soon as the package is written; the outcome is shown here, and the print
+buttons stay for saving or printing again."""
 
 from __future__ import annotations
 
@@ -8,8 +12,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ozq_desktop.domain.acceptance import AcceptanceResult
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.i18n import N_, current_language, tr
+from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.labels import day_text, minutes_seconds, time_text
 from ozq_desktop.ui.language import named
+from ozq_desktop.ui.message_label import MessageLabel
+from ozq_desktop.ui.print_dialog import (
+    PrintChoice,
+    PrintedDocument,
+    print_at_once,
+    print_pdf,
+    remembered_choice,
+)
 from ozq_desktop.ui.print_jobs import JOB_TITLES, PrintJob, renderer
 from ozq_desktop.ui.wizard.base import WizardPage
 
@@ -41,6 +54,7 @@ class DonePage(WizardPage):
         self.details = QLabel(self)
         self.details.setObjectName("done_details")
         self.details.setWordWrap(True)
+        self.print_status = MessageLabel("done_print_status", self)
 
         self.print_receipt = QPushButton(self)
         named(self.print_receipt, "print_receipt", self.texts, N_("Print the receipt"))
@@ -73,6 +87,7 @@ class DonePage(WizardPage):
         layout.addWidget(self.heading)
         layout.addWidget(self.receipt_label)
         layout.addWidget(self.details)
+        layout.addWidget(self.print_status)
         layout.addSpacing(12)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -90,11 +105,55 @@ class DonePage(WizardPage):
     def show_result(self, result: AcceptanceResult, service_seconds: int) -> None:
         self.result = result
         self.service_seconds = service_seconds
+        self.print_status.clear_message()
         accepted = result.outcome is Outcome.ACCEPT
         self.print_receipt.setVisible(accepted)
         self.print_application.setVisible(accepted)
         self.print_refusal.setVisible(not accepted)
         self.retranslate()
+
+    def print_now_if_set(self) -> bool:
+        """Send the receipt or the refusal straight to the printer when the desk says so."""
+        if self.result is None or not print_at_once(self.services.settings):
+            return False
+        job = PrintJob.RECEIPT if self.result.outcome is Outcome.ACCEPT else PrintJob.REFUSAL
+        lang = current_language()
+        render = self.renderer_for(job)
+        document = PrintedDocument(
+            str(job),
+            f"{job}-{self.result.receipt_no}",
+            self.clerk.user.id,
+            self.result.package_id,
+            lang,
+        )
+        choice = remembered_choice(self.services.settings, str(job))
+        self.print_status.show_message(N_("Printing the receipt…"), "note")
+        print_pdf(
+            self.services.tasks,
+            self.services.printers,
+            document,
+            lambda: render(lang),
+            choice,
+            self._printed,
+            self._print_failed,
+            owner=self,
+        )
+        return True
+
+    def _printed(self, choice: PrintChoice) -> None:
+        self.print_status.show_message(
+            N_("The receipt went to the printer {name}."), "ok", name=choice.printer
+        )
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.print_status.show_fn(
+            lambda: tr(
+                N_("The receipt was not printed: {reason} Use the print button to print it "
+                   "again or save it."),
+                reason=error_text(exc),
+            ),
+            "error",
+        )  # fmt: skip
 
     def renderer_for(self, job: PrintJob):
         assert self.result is not None

@@ -1,5 +1,6 @@
-"""Step 1: the service, and where the documents are taken: at the counter or at the
-applicant's home (seed §13: an applicant who cannot come for health reasons)."""
+"""Step 1: the queue ticket, the service, and where the documents are taken: at the counter or
+at the applicant's home (seed §13: an applicant who cannot come for health reasons). A home
+visit has no ticket."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, current_language
 from ozq_desktop.ui.language import named
 from ozq_desktop.ui.wizard.base import WizardPage, new_form
+from ozq_desktop.ui.wizard.ticket_fields import TicketFields
 
 
 class PlacePage(WizardPage):
@@ -27,7 +29,13 @@ class PlacePage(WizardPage):
     def __init__(self, services, clerk, parent: QWidget | None = None) -> None:
         super().__init__(services, clerk, parent)
         self.setObjectName("page_place")
+        self._started_at = services.clock()
         form = new_form()
+        self.ticket = TicketFields(lambda: self._started_at, self)
+        ticket_label = QLabel(self)
+        ticket_label.setBuddy(self.ticket.number)
+        self.texts.bind(ticket_label.setText, N_("Queue ticket"))
+        form.addRow(ticket_label, self.ticket)
         self.service_combo = QComboBox(self)
         self.service_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -81,10 +89,12 @@ class PlacePage(WizardPage):
         layout.addWidget(note)
         layout.addStretch(1)
 
+        self.ticket.changed.connect(self.changed)
         self.service_combo.currentIndexChanged.connect(self.changed)
         self.counter_radio.toggled.connect(self._place_toggled)
         self.visit_address.textChanged.connect(self.changed)
         self.visit_reason.textChanged.connect(self.changed)
+        self.setTabOrder(self.ticket.time, self.service_combo)
         self.setTabOrder(self.service_combo, self.counter_radio)
         self.setTabOrder(self.counter_radio, self.home_radio)
         self.setTabOrder(self.home_radio, self.visit_address)
@@ -99,6 +109,7 @@ class PlacePage(WizardPage):
         home = self.home_radio.isChecked()
         self.visit_address.setEnabled(home)
         self.visit_reason.setEnabled(home)
+        self.ticket.setEnabled(not home)
 
     def load(self, draft: PackageDraft) -> None:
         self.service_combo.setCurrentIndex(self.service_combo.findData(draft.service_id))
@@ -107,6 +118,8 @@ class PlacePage(WizardPage):
         self.counter_radio.setChecked(not home)
         self.visit_address.setText(draft.visit_address)
         self.visit_reason.setText(draft.visit_reason)
+        self._started_at = draft.started_at
+        self.ticket.load(draft.ticket_number, draft.ticket_time, draft.ticket_date)
         self._sync_enabled()
 
     def store(self, draft: PackageDraft) -> None:
@@ -114,8 +127,14 @@ class PlacePage(WizardPage):
         draft.place = Place.HOME_VISIT if self.home_radio.isChecked() else Place.COUNTER
         draft.visit_address = self.visit_address.text() if draft.place is Place.HOME_VISIT else ""
         draft.visit_reason = self.visit_reason.text() if draft.place is Place.HOME_VISIT else ""
+        if draft.place is Place.HOME_VISIT:
+            draft.ticket_number, draft.ticket_time, draft.ticket_date = "", None, None
+        else:
+            draft.ticket_number, draft.ticket_time, draft.ticket_date = self.ticket.values()
 
     def problem(self, draft: PackageDraft) -> OzqError | None:
+        if draft.place is Place.COUNTER and (found := self.ticket.problem()) is not None:
+            return found
         if draft.place is Place.HOME_VISIT:
             if not draft.visit_address.strip():
                 return ValidationError("Enter the address of the home visit.")
@@ -124,7 +143,8 @@ class PlacePage(WizardPage):
         return None
 
     def first_input(self) -> QWidget:
-        return self.service_combo
+        """The ticket at the counter, where the barcode reader types; else the service."""
+        return self.service_combo if self.home_radio.isChecked() else self.ticket.number
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -1,10 +1,13 @@
-"""The scans of one document: attach by file dialog or drag-and-drop, remove, preview.
+"""The scans of one document: scan from the scanner, attach by file dialog or drag-and-drop,
+remove, preview.
 
 Files go into the content-addressed ScanStore through the task helper; a refused file
-(wrong type, empty, too large) is named with the store's own reason."""
+(wrong type, empty, too large) is named with the store's own reason. Pages from the scanner
+come through the scan dialog (ui/scan_dialog.py) as one stored PDF, with their count."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -29,14 +32,26 @@ from ozq_desktop.ui.wizard.scan_preview import THUMB, ScanPreview, make_preview
 LAST_FOLDER_KEY = "scans/last_folder"
 
 
+SCAN_SHORTCUT = "Ctrl+Shift+S"
+
+
 class ScanList(QWidget):
     changed = Signal()
     pages_counted = Signal(int)  # total pages of the attached scans
+    pages_scanned = Signal(int)  # the same, after pages came from the scanner
 
-    def __init__(self, services: DeskServices, code: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: DeskServices,
+        code: str,
+        parent: QWidget | None = None,
+        title: Callable[[], str] = str,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._code = code
+        self._title = title
+        self.scan_dialog = None
         self._scans: list[ScanDraft] = []
         self._pages: dict[str, int] = {}
         self._previews: dict[str, QPixmap] = {}
@@ -47,10 +62,17 @@ class ScanList(QWidget):
         self.attach_button = QPushButton(self)
         named(self.attach_button, f"doc_{code}_attach", self.texts, N_("Attach a scan"))
         self.texts.bind(self.attach_button.setText, N_("Attach a scan…"))
+        self.scan_button = QPushButton(self)
+        named(self.scan_button, f"doc_{code}_scan", self.texts, N_("Scan from the scanner"))
+        self.texts.bind(self.scan_button.setText, N_("Scan…"))
+        self.texts.bind_fn(
+            self.scan_button.setToolTip,
+            lambda: f"{tr(N_('Scan from the scanner'))} ({SCAN_SHORTCUT})",
+        )
         self.remove_button = QPushButton(self)
         named(self.remove_button, f"doc_{code}_remove_scan", self.texts, N_("Remove the scan"))
         self.texts.bind(self.remove_button.setText, N_("Remove"))
-        for button in (self.attach_button, self.remove_button):
+        for button in (self.scan_button, self.attach_button, self.remove_button):
             button.setAutoDefault(True)
         self.preview = QLabel(self)
         self.preview.setObjectName(f"doc_{code}_preview")
@@ -61,21 +83,23 @@ class ScanList(QWidget):
         self.drop_hint.setWordWrap(True)
         self.texts.bind(
             self.drop_hint.setText,
-            N_("PDF, JPEG, PNG or TIFF; drag files here or use the button."),
+            N_("Scan from the scanner, or attach PDF, JPEG, PNG or TIFF files: drag them here."),
         )
         self.error = MessageLabel(f"doc_{code}_scan_error", self)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.list, 0, 0, 1, 2)
-        grid.addWidget(self.attach_button, 1, 0)
-        grid.addWidget(self.remove_button, 1, 1)
-        grid.addWidget(self.drop_hint, 2, 0, 1, 2)
-        grid.addWidget(self.error, 3, 0, 1, 2)
-        grid.addWidget(self.preview, 0, 2, 4, 1, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        grid.addWidget(self.list, 0, 0, 1, 3)
+        grid.addWidget(self.scan_button, 1, 0)
+        grid.addWidget(self.attach_button, 1, 1)
+        grid.addWidget(self.remove_button, 1, 2)
+        grid.addWidget(self.drop_hint, 2, 0, 1, 3)
+        grid.addWidget(self.error, 3, 0, 1, 3)
+        grid.addWidget(self.preview, 0, 3, 4, 1, Qt.AlignmentFlag.AlignTop)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
 
+        self.scan_button.clicked.connect(self.scan)
         self.attach_button.clicked.connect(self.choose_files)
         self.remove_button.clicked.connect(self.remove_selected)
         self.list.currentRowChanged.connect(self._show_preview)
@@ -105,6 +129,26 @@ class ScanList(QWidget):
         if paths:
             self._services.settings.setValue(LAST_FOLDER_KEY, str(Path(paths[0]).parent))
             self.add_paths([Path(p) for p in paths])
+
+    def scan(self) -> None:
+        """Open the scan dialog for this document; its pages come back as one stored PDF."""
+        from ozq_desktop.ui.scan_dialog import ScanDialog
+
+        if self.scan_dialog is not None and self.scan_dialog.isVisible():
+            self.scan_dialog.raise_()
+            return
+        self.error.clear_message()
+        dialog = ScanDialog(self._services, self._title, f"scan-{self._code}", self.window())
+        dialog.attached.connect(self._scanned)
+        self.scan_dialog = dialog
+        dialog.open()
+
+    def _scanned(self, ref, pages: int) -> None:
+        self._pages[ref.sha256] = pages
+        before = len(self._scans)
+        self._stored(ref)
+        if len(self._scans) > before:
+            self.pages_scanned.emit(sum(self._pages.get(s.sha256, 0) for s in self._scans))
 
     def add_paths(self, paths: list[Path]) -> None:
         """Store each file (off the GUI thread) and attach it when the store accepts it."""
@@ -175,6 +219,7 @@ class ScanList(QWidget):
         if self._scans:
             self.list.setCurrentRow(min(max(current, 0), len(self._scans) - 1))
         self.remove_button.setEnabled(bool(self._scans))
+        self.scan_button.setEnabled(True)
         self._show_preview(self.list.currentRow())
 
     def _item_text(self, scan: ScanDraft) -> str:

@@ -209,8 +209,10 @@ class PackageWizard(QWidget):
         choice = ask_discard(self)
         if choice is DiscardChoice.DISCARD:
             self._stop_saving()
-            draft_id = self.draft.id
-            self.services.tasks.write(lambda s: drafts.discard_draft(session=s, draft_id=draft_id))
+            draft_id, user = self.draft.id, self.clerk.user
+            self.services.tasks.write(
+                lambda s: drafts.discard_draft(session=s, actor=user, draft_id=draft_id)
+            )
             self.closed.emit()
         elif choice is DiscardChoice.KEEP_DRAFT:
             self.save_now()
@@ -246,9 +248,9 @@ class PackageWizard(QWidget):
         if self._accepting or self.result is not None:
             return
         snapshot = copy.deepcopy(self.draft)
-        user_id = self.clerk.user.id
+        user = self.clerk.user
         self.services.tasks.write(
-            lambda s: drafts.save_draft(session=s, user_id=user_id, draft=snapshot),
+            lambda s: drafts.save_draft(session=s, actor=user, draft=snapshot),
             on_error=self._save_failed,
             owner=self,
         )
@@ -289,6 +291,7 @@ class PackageWizard(QWidget):
         self.done_page.show_result(result, self.clock.elapsed_seconds())
         self._accepting = False
         self.go_to(DONE, save=False)
+        self.done_page.print_now_if_set()
         self.accepted.emit(result)
 
     def _not_accepted(self, exc: BaseException) -> None:
@@ -309,6 +312,7 @@ class PackageWizard(QWidget):
             parent=self,
             user_id=self.clerk.user.id,
             object_id=self.result.package_id if self.result else "",
+            printers=self.services.printers,
         )
         self.preview.open()
 

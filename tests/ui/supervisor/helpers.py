@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from ozq_desktop.domain import handover
 from ozq_desktop.domain.acceptance import accept_package
+from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.storage.engine import transaction
 from tests.domain.helpers import VALID_BIN, draft_for
@@ -37,6 +38,7 @@ def decide(app, package_id: str, granted: bool = True) -> None:
     with transaction(app.desk.factory) as s:
         handover.apply_decision(
             session=s,
+            actor=HUB,
             package_id=package_id,
             decision=handover.DecisionData(
                 version=1,

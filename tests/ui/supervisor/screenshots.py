@@ -132,7 +132,19 @@ def shots(out: Path, folder: Path) -> None:
     shoot(main.attention_dialog, out, "29-needs-attention")
     main.attention_dialog.close()
     signing_key(bot, app, main, out, folder)
+    recovery_sheet(bot, app, main, out)
     app.shutdown()
+
+
+def recovery_sheet(bot: Bot, app, main, out: Path) -> None:
+    """Supervisor → Recovery sheet of the data key: the sheet to print (issue 12)."""
+    main.actions[ActionId.RECOVERY_SHEET].trigger()
+    bot.waitUntil(lambda: getattr(main, "recovery_sheet_dialog", None) is not None)
+    dialog = main.recovery_sheet_dialog
+    bot.waitUntil(lambda: dialog.pdf_bytes.startswith(b"%PDF-") and app.tasks.pending == 0)
+    settle(600)
+    shoot(dialog, out, "31-recovery-sheet")
+    dialog.close()
 
 
 def signing_key(bot: Bot, app, main, out: Path, folder: Path) -> None:
