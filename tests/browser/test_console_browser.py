@@ -118,7 +118,7 @@ def connected_desk(desk, hub, memory_keyring, tmp_path):
     with transaction(desk["factory"]) as s:
         s.execute(update(BranchSettings).values(desk_code=desk_code))
     code = hub.cli("enrol-code", "--branch", "ALA01", "--branch-name", "Алматы қ. филиалы")
-    engine.enrol(hub_url=hub.url, code=code, desk_code=desk_code)
+    engine.enrol(hub_url=hub.url, code=code, desk_code=desk_code, actor=desk["supervisor"])
     return desk, store, engine
 
 
