@@ -1,18 +1,29 @@
 """The hub on PostgreSQL under 500 simulated desks polling and pushing, on 127.0.0.1 only.
 
-Starts a throwaway PostgreSQL 15 cluster (fsync on) and a hub on it, enrols the
-desks over HTTP (50 branches of 10), then runs two phases in which every desk
-runs a bounded loop: poll the change feed and, every third round, push a package
-(declare, upload a 20 KB scan, commit). The committee records a decision for
-each package received. For each phase it prints requests per second, p50/p99
-latency overall and per call, and the CPU time the hub and PostgreSQL spent per
-request. It stops everything it started.
+Starts a throwaway PostgreSQL 15 cluster (fsync on) and the hub in one of two setups:
+`one-fs` (one instance, the filesystem store) or `two-s3` (two instances behind nginx, blobs
+in an S3 server: moto on 127.0.0.1). It enrols the desks over HTTP (50 branches of 10), then:
+
+- `idle`: each desk takes its cursor, then 5,000 polls that find nothing new: the hub's CPU
+  per 1,000 empty polls;
+- `rate`: the desks together offer about --rate requests/s on an open-loop schedule; each
+  round polls the change feed and every third round pushes a package (declare, upload a
+  20 KB scan, commit), and the committee decides each package received;
+- `saturated`: the same rounds as fast as the desks can.
+
+Hub CPU is measured from /proc: utime+stime of every hub process (each instance's uvicorn
+supervisor and its workers), read before and after the phase, divided by the requests the
+phase made; PostgreSQL, nginx and the S3 server are counted the same way, apart.
+It prints the load average too: on a shared machine the figures are noisy.
+It stops everything it started.
 
 Each desk holds one keep-alive connection, driven by a minimal asyncio HTTP/1.1
 client. A general-purpose client costs more CPU per request than the hub does,
 and on a small machine it would measure itself.
 
-    python bench/bench_hub_load.py [--desks 500] [--phases paced,saturated] [--workers 2]
+    python bench/bench_hub_load.py --setup one-fs      # (a)
+    python bench/bench_hub_load.py --setup two-s3      # (b)
+    [--desks 500] [--phases idle,rate,saturated] [--rate 330] [--workers 2]
 """
 
 from __future__ import annotations
@@ -25,20 +36,18 @@ import itertools
 import json
 import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from ozq_hub.db import Database, utcnow
-from ozq_hub.devtools import HubProcess, ThrowawayPostgres
+from ozq_hub.devtools import ThrowawayPostgres
 from ozq_hub.service import enrolment
+from ozq_hub.topology import Topology
 from ozq_wire import protocol as p
 
 
@@ -53,9 +62,15 @@ class Phase:
 PHASES = {
     # Desks polling about every 20 s: what a busy day looks like.
     "paced": Phase("paced", rounds=5, mean_pause=20.0),
+    # The target load: the desks together offer about --rate requests/s (their pauses are
+    # set from it in main()); p99 here is the latency at that throughput.
+    "rate": Phase("rate", rounds=12, mean_pause=0.0),
     # Desks polling as fast as they can: what the hub sustains, and how it queues.
     "saturated": Phase("saturated", rounds=10, mean_pause=0.5),
 }
+# Requests a desk's round makes on average: a poll, and every third round a push (declare,
+# upload, commit) plus the committee's decision on it.
+REQUESTS_PER_ROUND = 1 + 4 / 3
 
 
 class Connection:
@@ -212,8 +227,13 @@ async def desk_loop(
 ) -> int:
     connection = Connection(port, token)
     cursor, seen = None, 0
+    loop = asyncio.get_running_loop()
+    start = loop.time() + random.uniform(0, phase.mean_pause)
     for round_no in range(phase.rounds):
-        await asyncio.sleep(random.uniform(0, 2 * phase.mean_pause))
+        if phase.name == "rate":  # open loop: round N starts on its own schedule
+            await asyncio.sleep(max(0.0, start + round_no * phase.mean_pause - loop.time()))
+        else:
+            await asyncio.sleep(random.uniform(0, 2 * phase.mean_pause))
         while True:
             query = f"?limit=100&after={cursor}" if cursor else "?limit=100"
             page = await rec.call("poll", connection, "GET", f"/changes{query}")
@@ -288,6 +308,23 @@ def postmaster_pid(cluster: ThrowawayPostgres) -> int:
     return int((cluster.folder / "data" / "postmaster.pid").read_text().split()[0])
 
 
+def cpu_roots(topology: Topology) -> dict[str, list[int]]:
+    """The processes whose CPU time is counted, by part: every hub instance (its uvicorn
+    supervisor and workers), PostgreSQL, nginx and the S3 server when there are."""
+    roots: dict[str, list[int]] = {"hub": [h.process.pid for h in topology.hubs if h.process]}
+    assert topology.postgres is not None
+    roots["postgres"] = [postmaster_pid(topology.postgres)]
+    if topology.nginx and topology.nginx.process:
+        roots["nginx"] = [topology.nginx.process.pid]
+    if topology.s3 and topology.s3.process:
+        roots["s3 (moto)"] = [topology.s3.process.pid]
+    return roots
+
+
+def cpu_now(roots: dict[str, list[int]]) -> dict[str, float]:
+    return {part: sum(tree_cpu_seconds(pid) for pid in pids) for part, pids in roots.items()}
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
@@ -317,53 +354,132 @@ def report(rec: Recorder, elapsed: float, seen: int, phase: Phase, cpu: dict[str
     print(f"non-200 answers    {failures or 'none'}; reconnections {rec.reconnects}")
     print(f"changes delivered  {seen}")
     spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items())
-    print(f"cpu time           {spent} ({os.cpu_count()} cores shared by all three)")
-    hub_ms = cpu["hub"] / len(everything) * 1000
-    pg_ms = cpu["postgres"] / len(everything) * 1000
+    print(f"cpu time           {spent} ({os.cpu_count()} cores shared by all)")
+    per = {name: seconds / len(everything) * 1000 for name, seconds in cpu.items()}
     print(
-        f"hub cost           {hub_ms:.1f} ms CPU per request in the hub + {pg_ms:.1f} ms in "
-        f"PostgreSQL: about {1000 / (hub_ms + pg_ms):.0f} req/s per core it has to itself"
+        "cpu per request    "
+        + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per.items() if name != "load generator")
     )
+    print(f"HUB CPU/REQUEST    {per['hub']:.2f} ms   (target <= 3 ms)")
+
+
+async def idle_polls(port: int, tokens: list[str], total: int, mark) -> Recorder:
+    """Every desk takes its cursor (not counted), `mark()` is called, then `total` polls that
+    find nothing new are made, each desk polling in turn: what idle desks cost the hub."""
+    connections = [Connection(port, token) for token in tokens]
+    scratch, rec = Recorder(), Recorder()
+    cursors: list[str] = []
+    for start in range(0, len(tokens), 50):
+        batch = connections[start : start + 50]
+        cursors += await asyncio.gather(*(_drain(c, scratch) for c in batch))
+    mark()
+
+    async def desk(i: int, polls: int) -> None:
+        for _ in range(polls):
+            path = f"/changes?limit=100&after={cursors[i]}"
+            page = await rec.call("idle poll", connections[i], "GET", path)
+            assert not page["changes"], page
+
+    share, extra = divmod(total, len(tokens))
+    await asyncio.gather(*(desk(i, share + (i < extra)) for i in range(len(tokens))))
+    for connection in connections:
+        await connection.close()
+    return rec
+
+
+async def _drain(connection: Connection, rec: Recorder) -> str:
+    cursor = None
+    while True:
+        query = f"?limit=500&after={cursor}" if cursor else "?limit=500"
+        page = await rec.call("poll", connection, "GET", f"/changes{query}")
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return cursor
+
+
+SETUPS = {
+    # (a) one instance, the filesystem store, desks straight to it
+    "one-fs": {"instances": 1, "store": "filesystem", "nginx": False},
+    # (b) two instances behind nginx, blobs in S3
+    "two-s3": {"instances": 2, "store": "s3", "nginx": True},
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desks", type=int, default=500)
     parser.add_argument("--branches", type=int, default=50)
-    parser.add_argument("--phases", default="paced,saturated", help=", ".join(PHASES))
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--setup", choices=SETUPS, default="one-fs")
+    parser.add_argument("--phases", default="idle,rate,saturated", help=", ".join(PHASES))
+    parser.add_argument("--rate", type=float, default=330, help="requests/s the rate phase offers")
+    parser.add_argument("--idle-polls", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per instance")
     args = parser.parse_args()
     failed = False
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ozq-load-")))
-        cluster = stack.enter_context(ThrowawayPostgres(fsync=True, max_connections=300))
-        url = cluster.create_database()
-        committee_token = secrets.token_urlsafe(16)
-        hub = stack.enter_context(
-            HubProcess(url, folder / "blobs", committee_token=committee_token, workers=args.workers)
-        )
+    setup = SETUPS[args.setup]
+    print(f"load average       {' '.join(f'{x:.2f}' for x in os.getloadavg())} (before)")
+    with Topology(workers=args.workers, fsync=True, log_level="warning", **setup) as topology:
+        committee_token = topology.committee_token
         global BRANCHES
         BRANCHES = args.branches
-        tokens = asyncio.run(enrol_all(hub.port, issue_codes(url, args.desks, args.branches)))
-        assert hub.process is not None
-        roots = {"hub": hub.process.pid, "postgres": postmaster_pid(cluster)}
+        codes = issue_codes(topology.database_url, args.desks, args.branches)
+        # Straight to an instance: nginx rightly throttles 500 enrolments from one address.
+        tokens = asyncio.run(enrol_all(topology.hubs[0].port, codes))
+        roots = cpu_roots(topology)
         print(f"desks              {args.desks} in {args.branches} branches, enrolled over HTTP")
-        print(f"hub                {args.workers} uvicorn worker(s), PostgreSQL 15, fsync on")
+        print(
+            f"hub                {args.setup}: {setup['instances']} instance(s) x {args.workers} "
+            f"uvicorn worker(s), {setup['store']} store, "
+            f"{'behind nginx' if setup['nginx'] else 'direct'}, PostgreSQL 15 fsync on"
+        )
         for name in args.phases.split(","):
-            phase = PHASES[name.strip()]
-            before = {key: tree_cpu_seconds(pid) for key, pid in roots.items()}
+            name = name.strip()
+            if name == "idle":
+                marks: dict[str, float] = {}
+                rec = asyncio.run(
+                    idle_polls(
+                        topology.port,
+                        tokens,
+                        args.idle_polls,
+                        lambda marks=marks: marks.update(cpu_now(roots)),
+                    )
+                )
+                after = cpu_now(roots)
+                polls = sum(len(v) for v in rec.latencies.values())
+                hub_ms = (after["hub"] - marks["hub"]) / polls * 1000
+                lat = rec.latencies["idle poll"]
+                print(f"--- phase idle: {polls} polls with nothing new")
+                print(
+                    f"idle poll          p50 {statistics.median(lat) * 1000:.1f} ms, "
+                    f"p99 {percentile(lat, 0.99) * 1000:.1f} ms"
+                )
+                per_thousand = {part: (after[part] - marks[part]) / polls * 1000 for part in after}
+                print(
+                    "idle cost          "
+                    + ", ".join(f"{part} {sec:.2f} s" for part, sec in per_thousand.items())
+                    + " of CPU per 1,000 empty polls"
+                )
+                print(f"HUB CPU/1000 IDLE  {per_thousand['hub']:.2f} s ({hub_ms:.2f} ms a poll)")
+                continue
+            phase = PHASES[name]
+            if phase.name == "rate":
+                pause = args.desks * REQUESTS_PER_ROUND / args.rate
+                phase = Phase("rate", phase.rounds, pause)
+            before = cpu_now(roots)
             client_before = time.process_time()
             try:
                 rec, elapsed, seen = asyncio.run(
-                    run_phase(hub.port, tokens, committee_token, phase)
+                    run_phase(topology.port, tokens, committee_token, phase)
                 )
             except RuntimeError as exc:
                 print(f"--- phase {phase.name} failed: {exc}")
                 failed = True
                 continue
-            cpu = {key: tree_cpu_seconds(pid) - before[key] for key, pid in roots.items()}
+            spent = cpu_now(roots)
+            cpu = {key: spent[key] - before[key] for key in spent}
             cpu["load generator"] = time.process_time() - client_before
             report(rec, elapsed, seen, phase, cpu)
+    print(f"load average       {' '.join(f'{x:.2f}' for x in os.getloadavg())} (after)")
     return 1 if failed else 0
 
 

@@ -15,13 +15,14 @@ from sqlalchemy.engine import make_url
 
 from ozq_hub import console as console_pages
 from ozq_hub import logs, migrate
-from ozq_hub.api import committee, desk, uploads
+from ozq_hub.api import committee, desk, ops, uploads
 from ozq_hub.api.deps import HubContext
 from ozq_hub.api.handlers import install_problem_handlers
 from ozq_hub.api.limits import BodyLimitMiddleware
+from ozq_hub.blobstore import BlobSettings, open_store
 from ozq_hub.db import Database, utcnow
+from ozq_hub.observability import RequestContextMiddleware
 from ozq_hub.service import due, maintenance
-from ozq_hub.service.blobs import BlobStore
 from ozq_hub.service.signatures import TrustStore
 from ozq_hub.settings import ENV_SETTINGS, HubSettings
 from ozq_wire.protocol import API_PREFIX, PROTOCOL_VERSION
@@ -43,6 +44,31 @@ def default_blob_dir(database_url: str) -> Path:
     return Path(url.database).resolve().parent / "blobs"
 
 
+def blob_settings_from_environment(
+    database_url: str, blob_dir: str | Path | None = None, env: dict[str, str] | None = None
+) -> BlobSettings:
+    """The blob store the OZQ_HUB_BLOB_* and OZQ_HUB_S3_* variables describe (docs/hub.md)."""
+    env = dict(os.environ if env is None else env)
+    kind = env.get("OZQ_HUB_BLOB_STORE", "filesystem")
+    root = blob_dir or env.get(ENV_BLOB_DIR) or None
+    if kind == "filesystem" and root is None:
+        root = default_blob_dir(database_url)
+    key_file = env.get("OZQ_HUB_BLOB_KEY_FILE")
+    return BlobSettings(
+        kind=kind,
+        root=Path(root) if root else None,
+        s3_bucket=env.get("OZQ_HUB_S3_BUCKET"),
+        s3_endpoint=env.get("OZQ_HUB_S3_ENDPOINT"),
+        s3_region=env.get("OZQ_HUB_S3_REGION"),
+        s3_prefix=env.get("OZQ_HUB_S3_PREFIX", ""),
+        encryption=env.get("OZQ_HUB_BLOB_ENCRYPTION", "envelope"),
+        s3_sse=env.get("OZQ_HUB_S3_SSE"),
+        s3_sse_kms_key=env.get("OZQ_HUB_S3_SSE_KMS_KEY"),
+        key_text=env.get("OZQ_HUB_BLOB_KEY"),
+        key_file=Path(key_file) if key_file else None,
+    )
+
+
 def trust_store(settings: HubSettings) -> TrustStore:
     """ValueError at once for an unreadable CA or CRL file."""
     return TrustStore.from_files(
@@ -59,6 +85,7 @@ def create_app(
     committee_token: str | None = None,
     blob_dir: str | Path | None = None,
     settings: HubSettings | None = None,
+    blob_settings: BlobSettings | None = None,
     migrate_schema: bool = False,
 ) -> FastAPI:
     """The hub as an ASGI app.
@@ -67,7 +94,9 @@ def create_app(
     with `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
     first; otherwise the schema must already be at head (`ozq-hub migrate`). `settings`:
     limits, quotas, trusted CAs and CRLs (docs/hub.md), and the committee console's and the
-    status page's settings (`settings.console`, docs/console.md).
+    status page's settings (`settings.console`, docs/console.md). `blob_settings`: where
+    blobs go (default: the OZQ_HUB_BLOB_* environment, else a `blobs` folder next to a
+    SQLite database, or `blob_dir`).
     """
     settings = settings or HubSettings()
     limits = settings.limits
@@ -80,7 +109,10 @@ def create_app(
         raise RuntimeError("the hub database is not at the current schema: run `ozq-hub migrate`")
     context = HubContext(
         db=database,
-        store=BlobStore(Path(blob_dir) if blob_dir else default_blob_dir(database_url)),
+        store=open_store(
+            blob_settings or blob_settings_from_environment(database_url, blob_dir),
+            connections=limits.db_connections * 2,
+        ),
         limits=limits,
         committee_token=committee_token or None,
         trust=trust_store(settings),
@@ -129,9 +161,12 @@ def create_app(
         upload_limit=limits.max_chunk_bytes,
         upload_prefix=f"{API_PREFIX}/uploads/",
     )
+    console_pages.install(app)  # its pages, and their security headers (a middleware)
+    # Outermost: every answer, a 413 from the limit included, carries the request id.
+    app.add_middleware(RequestContextMiddleware, upload_prefix=f"{API_PREFIX}/uploads/")
     for router in (desk.router, uploads.router, committee.router):
         app.include_router(router, prefix=API_PREFIX)
-    console_pages.install(app)
+    app.include_router(ops.router)
     return app
 
 

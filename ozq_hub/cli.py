@@ -18,7 +18,6 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy.engine import make_url
 
 from ozq_hub.db import Database, sqlite_url, utcnow
 from ozq_hub.refusals import Refusal
@@ -53,6 +52,99 @@ def _open(args: argparse.Namespace) -> Iterator[Database]:
         database.dispose()
 
 
+def _metrics_folder(args: argparse.Namespace) -> None:
+    """prometheus-client's multi-process mode: an empty folder for every worker's counters,
+    named in the environment before anything imports the client."""
+    import tempfile
+
+    folder = Path(args.metrics_dir or Path(tempfile.gettempdir()) / f"ozq-hub-{os.getpid()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+# serve's blob-store options, handed to every worker in the environment (docs/hub.md).
+_BLOB_OPTIONS = {
+    "blob_store": "OZQ_HUB_BLOB_STORE",
+    "blob_encryption": "OZQ_HUB_BLOB_ENCRYPTION",
+    "blob_key_file": "OZQ_HUB_BLOB_KEY_FILE",
+    "s3_bucket": "OZQ_HUB_S3_BUCKET",
+    "s3_endpoint": "OZQ_HUB_S3_ENDPOINT",
+    "s3_region": "OZQ_HUB_S3_REGION",
+    "s3_prefix": "OZQ_HUB_S3_PREFIX",
+}
+
+
+def _apply_blob_options(args: argparse.Namespace) -> None:
+    for option, variable in _BLOB_OPTIONS.items():
+        value = getattr(args, option, None)
+        if value:
+            os.environ[variable] = str(value)
+
+
+def _add_blob_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--blob-dir", help="where scans are stored (default: next to the database)")
+    parser.add_argument(
+        "--blob-store",
+        choices=["filesystem", "s3"],
+        help="default: filesystem ($OZQ_HUB_BLOB_STORE)",
+    )
+    parser.add_argument(
+        "--blob-encryption",
+        choices=["envelope", "sse"],
+        help="envelope (the hub key, default) or sse (the S3 store's own)",
+    )
+    parser.add_argument("--blob-key-file", help="file holding the base64 hub key for blobs")
+    parser.add_argument("--s3-bucket")
+    parser.add_argument("--s3-endpoint", help="e.g. https://minio.example.kz:9000")
+    parser.add_argument("--s3-region")
+    parser.add_argument("--s3-prefix", help="keys under this prefix in the bucket")
+
+
+def _store(args: argparse.Namespace, url: str):
+    from ozq_hub.app import blob_settings_from_environment
+    from ozq_hub.blobstore import open_store
+
+    _apply_blob_options(args)
+    blob_dir = args.blob_dir or (
+        _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
+    )
+    return open_store(blob_settings_from_environment(url, blob_dir))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ozq_hub import backup
+
+    url = _database_url(args)
+    with _open(args) as database:
+        report = backup.backup(
+            database,
+            _store(args, url),
+            Path(args.out) if args.out else backup.timestamped(Path.cwd()),
+        )
+    print(f"backed up the database and {report.blobs} blob(s) to {report.folder}")
+    if report.missing:
+        print(f"warning: {len(report.missing)} blob(s) missing from the store", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ozq_hub import backup
+
+    url = _database_url(args)
+    report = backup.restore(Path(args.source), url, _store(args, url))
+    print(
+        f"restored {report.folder} ({report.blobs} blob(s)); new hub epoch {report.epoch}: "
+        "every desk will refetch its state and send again what the backup lacks"
+    )
+    if report.missing:
+        print(f"warning: {len(report.missing)} blob(s) are not in the store", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _settings(args: argparse.Namespace) -> HubSettings:
     limits = HubLimits(
         package_max_blobs=args.quota_package_files,
@@ -77,10 +169,12 @@ def _settings(args: argparse.Namespace) -> HubSettings:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    _metrics_folder(args)
     import uvicorn
 
     from ozq_hub import logs
     from ozq_hub.app import ENV_BLOB_DIR, ENV_COMMITTEE_TOKEN, ENV_DB, create_app, trust_store
+    from ozq_hub.observability import logging_config
 
     url = _database_url(args)
     settings = _settings(args)
@@ -91,6 +185,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     blob_dir = args.blob_dir or (
         _data_dir(args) / "blobs" if not url.startswith("sqlite") else None
     )
+    _apply_blob_options(args)
     token = os.environ.get(ENV_COMMITTEE_TOKEN)
     if token:
         print(
@@ -104,6 +199,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
+        "log_config": logging_config(args.log_level, access=not args.no_access_log),
+        "access_log": False,  # the hub writes its own, in JSON, with the request id
+        # asyncio's loop, not uvloop's: the bounded logging of accept() failures under a
+        # descriptor shortage (ozq_hub.logs) relies on asyncio's messages.
+        "loop": "asyncio",
         "timeout_keep_alive": args.keep_alive,
         # X-Forwarded-For only from the proxies named; otherwise the socket's peer is the client.
         "proxy_headers": bool(proxies),
@@ -386,19 +486,15 @@ def _hours(text: str) -> float:
 def cmd_prune_uploads(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from ozq_hub.service.blobs import BlobStore
+    from ozq_hub.service.blobs import prune_uploads
 
     url = _database_url(args)
-    blob_dir = args.blob_dir or (
-        Path(make_url(url).database or "").resolve().parent / "blobs"
-        if url.startswith("sqlite")
-        else None
-    )
-    if blob_dir is None:
-        raise SystemExit("prune-uploads: give --blob-dir for a PostgreSQL hub")
-    report = BlobStore(Path(blob_dir)).prune(
-        older_than=utcnow() - dt.timedelta(hours=args.older_than)
-    )
+    with _open(args) as database:
+        report = prune_uploads(
+            database,
+            _store(args, url),
+            older_than=utcnow() - dt.timedelta(hours=args.older_than),
+        )
     print(
         f"removed {report.partials} abandoned partial upload(s) ({report.bytes} bytes) "
         f"and {report.lock_files} stray lock file(s)"
@@ -476,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = _command(sub, "serve", cmd_serve, "run the hub's HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--blob-dir", help="where scans are stored (default: next to the database)")
+    _add_blob_options(serve)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-migrate", action="store_true", help="do not migrate on start")
     serve.add_argument("--log-level", default="info")
@@ -494,6 +590,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-url",
         help="the hub's public address, e.g. https://ozq.example.kz: desks print "
         "<it>/status in the receipt's QR code (default: $OZQ_HUB_PUBLIC_URL)",
+    )
+    serve.add_argument(
+        "--metrics-dir",
+        help="an empty folder for the workers' Prometheus counters (default: a temporary one)",
+    )
+    serve.add_argument(
+        "--no-access-log", action="store_true", help="no JSON line per request (errors still)"
     )
     serve.add_argument(
         "--crl",
@@ -613,12 +716,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "prune-uploads",
         cmd_prune_uploads,
-        "remove abandoned partial uploads and stray lock files (the hub also does it daily)",
+        "remove abandoned partial uploads (the hub also does it daily)",
     )
     uploads.add_argument(
         "--older-than", type=_hours, required=True, help="untouched for this long: 48h, 7d"
     )
-    uploads.add_argument("--blob-dir", help="the hub's blob folder (default: next to SQLite)")
+    _add_blob_options(uploads)
 
     audit = _command(sub, "audit", cmd_audit_verify, "check a desk's uploaded audit trail")
     audit.add_argument("what", choices=["verify"])
@@ -628,6 +731,17 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--keep-days", type=int, required=True)
 
     _command(sub, "new-epoch", cmd_new_epoch, "after restoring a backup: make every desk refetch")
+
+    back = _command(
+        sub, "backup", cmd_backup, "copy the database and every stored blob to a folder"
+    )
+    back.add_argument("--out", help="a new folder (default: ./ozq-hub-<UTC time>)")
+    _add_blob_options(back)
+    rest = _command(
+        sub, "restore", cmd_restore, "restore a backup into an empty database and a blob store"
+    )
+    rest.add_argument("--from", dest="source", required=True, help="the backup folder")
+    _add_blob_options(rest)
     return parser
 
 

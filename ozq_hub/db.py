@@ -46,9 +46,10 @@ class Database:
             )
             _tune_sqlite(self.engine)
         elif self.backend == "postgresql":
-            self.engine = create_engine(
-                url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
-            )
+            # No pre-ping: it costs a round trip on every checkout. A connection PostgreSQL
+            # dropped fails its request with a 503 (the desk retries), and SQLAlchemy then
+            # discards the whole pool; pool_recycle retires connections before idle timeouts.
+            self.engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=1800)
         else:
             raise ValueError(f"unsupported database {self.backend!r}: use sqlite or postgresql")
         self._writer = sessionmaker(self.engine, expire_on_commit=False)

@@ -135,6 +135,9 @@ class CommitteeToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+# A received package waits for the committee while its review state is one of these (a
+# decision sets it to the outcome); the partial index below holds exactly those packages.
+OPEN_REVIEW_STATES = ("new", "in_review")
 OPEN_PACKAGES = "status = 'received' AND review_state IN ('new', 'in_review')"
 
 
@@ -157,7 +160,7 @@ class Package(Base):
             sqlite_where=text(OPEN_PACKAGES),
         ),
         # Search by a part of the applicant's name (LIKE '%part%'): trigrams, PostgreSQL's
-        # pg_trgm, created by migration 0004 where the extension is available; SQLite has none.
+        # pg_trgm, created by migration 0005 where the extension is available; SQLite has none.
         Index(
             "ix_package_name_trgm",
             "applicant_name_fold",
@@ -291,6 +294,20 @@ class MaintenanceLease(Base):
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[dt.datetime]
     last_run_at: Mapped[dt.datetime | None]
+
+
+class Upload(Base):
+    """A branch's upload of a blob: how many bytes every instance can build on. The chunks
+    are in the blob store (`partial/<sha256>.<branch key>/<offset>`); this row is locked
+    while one is written."""
+
+    __tablename__ = "upload"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    started_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
 
 class DecisionRow(Base):

@@ -29,7 +29,7 @@ class HubLimits:
     enrol_failures: int = 10  # wrong enrolment codes from one address ...
     enrol_window_seconds: int = 600  # ... within this window, then 429
     enrolment_code_hours: int = 72
-    db_connections: int = 24  # per worker process; also its number of request threads
+    db_connections: int = 8  # per worker process; also its number of request threads
     # Quotas (docs/hub.md): a package over them is 413, a device over its day is 429.
     package_max_blobs: int = 200
     package_max_bytes: int = 2 * GIB

@@ -615,7 +615,7 @@ class AuditHead(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    seq: Annotated[int, Field(ge=0, le=2**62)]
+    seq: Annotated[int, Field(ge=0, le=2**62, strict=True)]  # JSON false is not 0
     hash: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")]
 
     @model_validator(mode="after")

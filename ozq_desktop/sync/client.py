@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 
@@ -15,6 +16,9 @@ from ozq_wire import protocol as p
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 MAX_RETRY_AFTER = 24 * 3600.0
 _SECONDS = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?", re.ASCII)
+REQUEST_ID = "X-Request-ID"  # one per call: the hub logs it too, so both logs can be joined
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -26,6 +30,7 @@ class HubCallError(Exception):
     detail: str
     retry_after: float | None = None
     offset: int | None = None
+    request_id: str | None = None
 
     @property
     def handling(self) -> p.Handling:
@@ -45,7 +50,14 @@ def _error(response: httpx.Response) -> HubCallError:
     except ValueError:
         pass
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
-    return HubCallError(response.status_code, code, detail, retry_after, offset)
+    return HubCallError(
+        response.status_code,
+        code,
+        detail,
+        retry_after,
+        offset,
+        response.request.headers.get(REQUEST_ID),
+    )
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -95,10 +107,16 @@ class HubClient:
         self.close()
 
     def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
+        request_id = uuid4().hex
+        kwargs["headers"] = {**kwargs.get("headers", {}), REQUEST_ID: request_id}
         try:
             response = self._http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            raise HubCallError(0, None, f"{type(exc).__name__}: {exc}") from exc
+            log.info("hub %s %s request_id=%s failed: %s", method, url, request_id, exc)
+            raise HubCallError(
+                0, None, f"{type(exc).__name__}: {exc}", request_id=request_id
+            ) from exc
+        log.info("hub %s %s request_id=%s %s", method, url, request_id, response.status_code)
         if response.status_code >= 400:
             raise _error(response)
         return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ozq_desktop.domain.accounts import HUB
@@ -13,10 +14,11 @@ from ozq_desktop.domain.calendar_store import load_calendar, put_override, remov
 from ozq_desktop.domain.deadlines import recompute_result_dates
 from ozq_desktop.domain.handover import DecisionData, apply_decision
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
-from ozq_desktop.models import Package
+from ozq_desktop.models import OutboxItem, Package
 from ozq_desktop.storage.engine import transaction
 from ozq_desktop.sync import state
 from ozq_desktop.sync.client import HubCallError, HubClient
+from ozq_desktop.sync.push import DONE, PENDING
 from ozq_wire import protocol as p
 from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import Catalog
@@ -36,6 +38,7 @@ class PullReport:
     decisions: list[str] = field(default_factory=list)  # receipt numbers whose result is ready
     calendar_changed: bool = False
     refetched: bool = False
+    resent: list[str] = field(default_factory=list)  # package ids the hub no longer had
 
 
 def _decision(d: p.Decision) -> DecisionData:
@@ -99,9 +102,11 @@ def refetch(
     """The hub no longer honours our cursor: re-read the state of the branch's packages."""
     report.refetched = True
     after, cursor = None, None
+    on_hub: set[str] = set()
     while True:
         page = client.state(after=after, limit=PAGE)
         cursor = cursor or page.cursor
+        on_hub.update(str(pkg.package_uuid) for pkg in page.packages)
         with transaction(factory) as s:
             state.remember_status_page(s, page.status_page_url)
             if after is None:
@@ -119,12 +124,25 @@ def refetch(
                 ):
                     report.decisions.append(pkg.receipt_no)
             if not page.has_more:
+                report.resent = _send_again_what_the_hub_lacks(s, on_hub)
                 state.put(s, state.CURSOR, cursor)
                 _finish_calendar(s, catalog, report)
                 return
         if page.next_after is None or page.next_after == after:
             raise FeedStalled("state page")
         after = page.next_after
+
+
+def _send_again_what_the_hub_lacks(session: Session, on_hub: set[str]) -> list[str]:
+    """A hub restored from a backup lacks what was sent after the backup: back to the outbox
+    (the push is idempotent, so a package the hub does hold is never duplicated)."""
+    resent = []
+    for item in session.scalars(select(OutboxItem).where(OutboxItem.state == DONE)):
+        if item.package_id not in on_hub:
+            item.state, item.attempts, item.next_attempt_at = PENDING, 0, None
+            item.last_error = None
+            resent.append(item.package_id)
+    return resent
 
 
 def pull_changes(

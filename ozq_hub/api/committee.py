@@ -6,10 +6,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 
 from ozq_hub.api.deps import Hub, committee_member, errors
 from ozq_hub.db import utcnow
+from ozq_hub.models import Blob
 from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, state
 from ozq_wire import protocol as p
@@ -66,14 +67,25 @@ def record_decision(package_uuid: uuid.UUID, body: p.DecisionRequest, hub: Hub) 
 
 @router.get(
     "/blobs/{sha256}",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}}, **errors(401, 404, 422)},
 )
 def download_blob(
     sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")], hub: Hub
-) -> FileResponse:
-    """A stored scan's bytes."""
-    path = hub.store.path(sha256)
-    if not path.is_file():
+) -> StreamingResponse:
+    """A stored scan's bytes, decrypted and checked as they are sent: should the stored
+    object fail its check, the answer stops short of its Content-Length (never bad bytes
+    passed off as whole)."""
+    with hub.db.reading() as session:
+        blob = session.get(Blob, sha256)
+    if blob is None:
         raise Refusal(p.ErrorCode.NOT_FOUND, "no such blob")
-    return FileResponse(path, media_type="application/octet-stream")
+    try:
+        stream = hub.store.open_for_sending(sha256)
+    except FileNotFoundError as exc:
+        raise Refusal(p.ErrorCode.NOT_FOUND, "the blob's bytes are missing") from exc
+    return StreamingResponse(
+        stream,
+        media_type="application/octet-stream",
+        headers={"Content-Length": str(blob.size)},
+    )

@@ -20,11 +20,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from ozq_hub.blobstore import BlobStore
 from ozq_hub.db import Database, utcnow
 from ozq_hub.refusals import Refusal
 from ozq_hub.security import same_secret
 from ozq_hub.service import enrolment
-from ozq_hub.service.blobs import BlobStore
 from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.service.signatures import TrustStore
 from ozq_hub.settings import ConsoleSettings, HubLimits

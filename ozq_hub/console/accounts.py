@@ -13,6 +13,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,7 +28,13 @@ MIN_PASSWORD = 10
 TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most this often
 
 _hasher = PasswordHasher()  # argon2id, the library's current parameters
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """What an unknown or locked login is checked against: the same work as a real one.
+    Made at the first sign-in, not when every hub worker starts."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class Role(StrEnum):
@@ -164,10 +171,10 @@ def sign_in(
         select(ConsoleUser).where(ConsoleUser.login == login.strip()).with_for_update()
     ).scalar_one_or_none()
     if user is None or not user.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return SignInResult.WRONG, user
     if user.locked_until is not None and user.locked_until > now:
-        _verify(_DUMMY_HASH, password)  # the same work, and the password is not even tried
+        _verify(_dummy_hash(), password)  # the same work, and the password is not even tried
         return SignInResult.LOCKED, user
     if not _verify(user.password_hash, password):
         user.failed_attempts += 1

@@ -9,7 +9,7 @@ from typing import Annotated
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +18,7 @@ from ozq_hub.console import accounts, audit, queue, review, web
 from ozq_hub.console.accounts import SignedIn, SignInResult
 from ozq_hub.console.i18n import LANGUAGES, M_
 from ozq_hub.db import utcnow
+from ozq_hub.models import Blob
 from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, rules, throttle
 from ozq_wire import protocol as p
@@ -272,7 +273,8 @@ def package_page(
 
 
 def _scan(request: Request, user: SignedIn, package_uuid: uuid.UUID, index: int):
-    """The scan's manifest entry and file, its view recorded; or the 404 page."""
+    """The scan's manifest entry, size and bytes (decrypted and checked as they are sent),
+    its view recorded; or the 404 page, with nothing recorded."""
     hub = web.hub_of(request)
     with hub.db.writing() as session:
         package = review.visible_package(session, user, package_uuid)
@@ -282,13 +284,17 @@ def _scan(request: Request, user: SignedIn, package_uuid: uuid.UUID, index: int)
         if index >= len(manifest):
             raise web.PageError(404, "No such scan in this package.")
         entry = manifest[index]
-        path = hub.store.path(entry.sha256)
-        if not path.is_file():
-            raise web.PageError(404, "The scan has not reached the hub.")
+        blob = session.get(Blob, entry.sha256)
+        try:
+            if blob is None:
+                raise FileNotFoundError(entry.sha256)
+            stream = hub.store.open_for_sending(entry.sha256)
+        except FileNotFoundError:
+            raise web.PageError(404, "The scan has not reached the hub.") from None
         _record_view(
             session, request, user, "view_scan", package_uuid, name=entry.name, sha256=entry.sha256
         )
-    return entry, path
+    return entry, blob.size, stream
 
 
 @router.get("/packages/{package_uuid}/files/{index}")
@@ -298,13 +304,14 @@ def package_file(
     request: Request,
     user: web.Reviewer,
 ) -> Response:
-    entry, path = _scan(request, user, package_uuid, index)
+    entry, size, stream = _scan(request, user, package_uuid, index)
     inline = entry.mime in review.INLINE_TYPES
     disposition = "inline" if inline else "attachment"
-    return FileResponse(
-        path,
+    return StreamingResponse(
+        stream,
         media_type=entry.mime if inline else "application/octet-stream",
         headers={
+            "Content-Length": str(size),
             "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(entry.name)}",
             "Content-Security-Policy": web.SCAN_CSP,
             "X-Frame-Options": "SAMEORIGIN",

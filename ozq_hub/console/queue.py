@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from ozq_hub.models import Branch, Package
+from ozq_hub.models import OPEN_REVIEW_STATES, Branch, Package
 from ozq_hub.service.packages import fold
 from ozq_wire import protocol as p
 
 STATES = ("new", "in_review", "granted", "refused")
-OPEN_STATES = ("new", "in_review")
+OPEN_STATES = OPEN_REVIEW_STATES
 DECIDED_STATES = ("granted", "refused")
 _RECEIPT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

@@ -18,7 +18,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy import ScalarSelect, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import ChangeLogRow, ChangeSequence, HubMeta
@@ -28,6 +28,15 @@ from ozq_wire.protocol import ChangesPage, ErrorCode
 PACKAGE_RECEIVED = "package_received"
 DECISION = "decision"
 CALENDAR_OVERRIDE = "calendar_override"
+
+
+_BUMP = (
+    update(ChangeSequence.__table__)
+    .where(ChangeSequence.__table__.c.id == 1)
+    .values(last_seq=ChangeSequence.__table__.c.last_seq + 1)
+    .returning(ChangeSequence.__table__.c.last_seq)
+)
+_APPEND = insert(ChangeLogRow.__table__)
 
 
 def hub_meta(session: Session) -> HubMeta:
@@ -64,24 +73,22 @@ def append_change(
     now: dt.datetime,
     package_uuid: uuid.UUID | None = None,
 ) -> int:
-    """Take the next sequence number and write the change row; call it late in the transaction."""
-    seq = session.execute(
-        update(ChangeSequence)
-        .where(ChangeSequence.id == 1)
-        .values(last_seq=ChangeSequence.last_seq + 1)
-        .returning(ChangeSequence.last_seq)
-    ).scalar_one()
-    session.add(
-        ChangeLogRow(
-            seq=seq,
-            branch_code=branch_code,
-            kind=kind,
-            package_uuid=package_uuid,
-            payload={**payload, "kind": kind},
-            committed_at=now,
-        )
+    """Take the next sequence number and write the change row. Call it last in the
+    transaction: the sequence row stays locked until the commit, so every statement after
+    it makes every other writer wait."""
+    connection = session.connection()
+    seq = connection.execute(_BUMP).scalar_one()
+    connection.execute(
+        _APPEND,
+        {
+            "seq": seq,
+            "branch_code": branch_code,
+            "kind": kind,
+            "package_uuid": package_uuid,
+            "payload": {**payload, "kind": kind},
+            "committed_at": now,
+        },
     )
-    session.flush()
     return seq
 
 
@@ -93,50 +100,81 @@ _META = HubMeta.__table__
 _SEQUENCE = ChangeSequence.__table__
 _LOG = ChangeLogRow.__table__
 
+# Statements built once (building one and its cache key costs more than running it).
+_POSITION = (
+    select(_META.c.epoch, _META.c.horizon_seq, _SEQUENCE.c.last_seq)
+    .select_from(_META.join(_SEQUENCE, true()))
+    .where(_META.c.id == 1, _SEQUENCE.c.id == 1)
+)
+
+
+def _newest(condition) -> ScalarSelect:
+    return select(func.coalesce(func.max(_LOG.c.seq), 0)).where(condition).scalar_subquery()
+
+
+# The cheap check an idle poll answers from: the feed's position and the newest change
+# for the branch and for every branch, each one step down the (branch_code, seq) index.
+_POLL_POSITION = (
+    select(
+        _META.c.epoch,
+        _META.c.horizon_seq,
+        _SEQUENCE.c.last_seq,
+        _newest(_LOG.c.branch_code == bindparam("branch_code")).label("branch_seq"),
+        _newest(_LOG.c.branch_code.is_(None)).label("everyone_seq"),
+    )
+    .select_from(_META.join(_SEQUENCE, true()))
+    .where(_META.c.id == 1, _SEQUENCE.c.id == 1)
+)
+_PAGE = (
+    select(_LOG.c.seq, _LOG.c.payload)
+    .where(
+        _LOG.c.seq > bindparam("start"),
+        _LOG.c.seq <= bindparam("high"),
+        or_(_LOG.c.branch_code == bindparam("branch_code"), _LOG.c.branch_code.is_(None)),
+    )
+    .order_by(_LOG.c.seq)
+    .limit(bindparam("limit"))
+)
+
 
 def _feed_position(session: Session) -> tuple[str, int, int]:
     """Epoch, retention horizon and last sequence number, read in one statement."""
-    statement = (
-        select(_META.c.epoch, _META.c.horizon_seq, _SEQUENCE.c.last_seq)
-        .select_from(_META.join(_SEQUENCE, true()))
-        .where(_META.c.id == 1, _SEQUENCE.c.id == 1)
-    )
-    epoch, horizon, high = session.connection().execute(statement).one()
+    epoch, horizon, high = session.connection().execute(_POSITION).one()
     return epoch, horizon, high
+
+
+def _start(after: str | None, epoch: str, horizon: int, high: int) -> int:
+    if after is None:
+        if horizon > 0:
+            raise _must_refetch("the change log was pruned")
+        return 0
+    cursor_epoch, start = parse_cursor(after)
+    if cursor_epoch != epoch:
+        raise _must_refetch("the cursor is from another hub epoch")
+    if start < horizon:
+        raise _must_refetch("the cursor is older than the retention horizon")
+    if start > high:
+        raise _must_refetch("the cursor is ahead of the hub")
+    return start
 
 
 def read_changes_json(
     session: Session, *, branch_code: str, after: str | None, limit: int
 ) -> dict[str, Any]:
     """One page of the branch's feed (and the changes for every branch) after `after`,
-    as the JSON-ready form of `ChangesPage` (the hot path skips re-validating it)."""
-    epoch, horizon, high = _feed_position(session)  # seqs up to `high` are all committed
-    if after is None:
-        start = 0
-        if horizon > 0:
-            raise _must_refetch("the change log was pruned")
-    else:
-        cursor_epoch, start = parse_cursor(after)
-        if cursor_epoch != epoch:
-            raise _must_refetch("the cursor is from another hub epoch")
-        if start < horizon:
-            raise _must_refetch("the cursor is older than the retention horizon")
-        if start > high:
-            raise _must_refetch("the cursor is ahead of the hub")
-    rows = (
-        session.connection()
-        .execute(
-            select(_LOG.c.seq, _LOG.c.payload)
-            .where(
-                _LOG.c.seq > start,
-                _LOG.c.seq <= high,
-                or_(_LOG.c.branch_code == branch_code, _LOG.c.branch_code.is_(None)),
-            )
-            .order_by(_LOG.c.seq)
-            .limit(limit + 1)
-        )
-        .all()
-    )
+    as the JSON-ready form of `ChangesPage` (the hot path skips re-validating it).
+
+    A poll with nothing new is answered from one statement (the feed's position and the
+    newest change for the branch), without reading the log."""
+    connection = session.connection()
+    position = connection.execute(_POLL_POSITION, {"branch_code": branch_code}).one()
+    epoch, horizon, high = position.epoch, position.horizon_seq, position.last_seq
+    start = _start(after, epoch, horizon, high)  # seqs up to `high` are all committed
+    if start >= max(position.branch_seq, position.everyone_seq):
+        return {"changes": [], "next_cursor": encode_cursor(epoch, high), "has_more": False}
+    rows = connection.execute(
+        _PAGE, {"start": start, "high": high, "branch_code": branch_code, "limit": limit + 1}
+    ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_seq = rows[-1].seq if has_more else high

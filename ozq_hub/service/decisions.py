@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import DecisionRow, Package
@@ -77,22 +77,41 @@ def _same_content(latest: p.Decision, request: p.DecisionRequest) -> bool:
     )
 
 
+_PACKAGE = Package.__table__
+_DECISION = DecisionRow.__table__
+# Built once: record_decision is the committee's hot path.
+_LOCK_PACKAGE = (
+    select(_PACKAGE.c.status, _PACKAGE.c.receipt_no, _PACKAGE.c.branch_code)
+    .where(_PACKAGE.c.uuid == bindparam("package_uuid"))
+    .with_for_update()
+)
+_LATEST = (
+    select(_DECISION)
+    .where(_DECISION.c.package_uuid == bindparam("package_uuid"))
+    .order_by(_DECISION.c.version.desc())
+    .limit(1)
+)
+_INSERT = insert(_DECISION)
+_REVIEW_STATE = (
+    update(_PACKAGE)
+    .where(_PACKAGE.c.uuid == bindparam("package_uuid"))
+    .values(review_state=bindparam("state"))
+)
+
+
 def record_decision(
     session: Session, *, package_uuid: uuid.UUID, request: p.DecisionRequest, now: dt.datetime
 ) -> p.Decision:
     """Write the decision (or its next version) and its change row; return what is now latest."""
+    connection = session.connection()
     # Lock the package first, as commit does, then the sequence: one lock order, no deadlock.
-    package = session.execute(
-        select(Package)
-        .where(Package.uuid == package_uuid)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    package = connection.execute(_LOCK_PACKAGE, {"package_uuid": package_uuid}).one_or_none()
     if package is None:
         raise Refusal(p.ErrorCode.NOT_FOUND, f"no package {package_uuid}")
     if package.status != p.PackageStatus.RECEIVED:
         raise Refusal(p.ErrorCode.PACKAGE_NOT_RECEIVED, "the package has not been committed yet")
-    latest = latest_decisions(session, [package]).get(package_uuid)
+    row = connection.execute(_LATEST, {"package_uuid": package_uuid}).one_or_none()
+    latest = decision_view(row, package.receipt_no) if row is not None else None
     if latest is not None and _same_content(latest, request):
         return latest
     decision = p.Decision(
@@ -109,6 +128,20 @@ def record_decision(
         decided_by=request.decided_by,
         decided_at=now,
     )
+    values = {
+        "package_uuid": package_uuid,
+        "version": decision.version,
+        "outcome": decision.outcome.value,
+        "kind": decision.kind.value if decision.kind else None,
+        "number": decision.number,
+        "decision_date": decision.date,
+        "reason": decision.reason,
+        "reason_kk": decision.reason_kk,
+        "reason_ru": decision.reason_ru,
+        "decided_by": decision.decided_by,
+        "decided_at": now,
+    }
+    # Last: the sequence row stays locked until the commit (changelog.append_change).
     seq = changelog.append_change(
         session,
         kind=changelog.DECISION,
@@ -117,24 +150,11 @@ def record_decision(
         now=now,
         package_uuid=package_uuid,
     )
-    session.add(
-        DecisionRow(
-            package_uuid=package_uuid,
-            version=decision.version,
-            outcome=decision.outcome.value,
-            kind=decision.kind.value if decision.kind else None,
-            number=decision.number,
-            decision_date=decision.date,
-            reason=decision.reason,
-            reason_kk=decision.reason_kk,
-            reason_ru=decision.reason_ru,
-            decided_by=decision.decided_by,
-            decided_at=now,
-            seq=seq,
-        )
+    connection.execute(_INSERT, {**values, "seq": seq})
+    # The console's queue shows the latest decision's outcome as the package's state.
+    connection.execute(
+        _REVIEW_STATE, {"package_uuid": package_uuid, "state": decision.outcome.value}
     )
-    package.review_state = decision.outcome.value
-    session.flush()
     return decision
 
 

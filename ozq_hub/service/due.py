@@ -47,9 +47,12 @@ def hub_calendar(session: Session) -> rules.WorkingCalendar:
     return rules.calendar_with((row.day, row.kind, row.note) for row in rows)
 
 
-def accepted_at(details: dict, received_at: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime:
-    """The service centre's wall-clock time of acceptance, as the desk recorded it; the
-    hub's receipt time in the hub's zone when the desk sent none."""
+def accepted_at(
+    details: dict, device_time: dt.datetime | None, received_at: dt.datetime | None, tz: dt.tzinfo
+) -> dt.datetime:
+    """The service centre's wall-clock time of acceptance: as the desk recorded it in the
+    metadata, else the declaration's `device_time` (the desk sends its acceptance time
+    there), else the hub's receipt time; in the hub's zone, without a zone."""
     raw = details.get("accepted_at")
     if isinstance(raw, str):
         try:
@@ -58,7 +61,8 @@ def accepted_at(details: dict, received_at: dt.datetime | None, tz: dt.tzinfo) -
             moment = None
         if moment is not None:
             return moment.astimezone(tz).replace(tzinfo=None) if moment.tzinfo else moment
-    return (received_at or dt.datetime.now(dt.UTC)).astimezone(tz).replace(tzinfo=None)
+    fallback = device_time or received_at or dt.datetime.now(dt.UTC)
+    return fallback.astimezone(tz).replace(tzinfo=None)
 
 
 def due_dates(
@@ -75,15 +79,14 @@ def due_dates(
     return committee, legal
 
 
-def fill(session: Session, package: Package, tz: dt.tzinfo) -> None:
-    """Set the acceptance day and both due dates of a package being committed."""
-    at = accepted_at(package.details, package.received_at, tz)
+def columns(
+    session: Session, package: Package, *, received_at: dt.datetime, tz: dt.tzinfo
+) -> dict[str, dt.date]:
+    """The acceptance day and both due dates of a package being committed, as the values
+    of the commit's own UPDATE."""
+    at = accepted_at(package.details, package.device_time, received_at, tz)
     due, legal = due_dates(hub_calendar(session), package.service_id, at)
-    session.execute(
-        update(Package)
-        .where(Package.uuid == package.uuid)
-        .values(accepted_on=at.date(), due_date=due, legal_due_date=legal)
-    )
+    return {"accepted_on": at.date(), "due_date": due, "legal_due_date": legal}
 
 
 def recompute_around(session: Session, day: dt.date | None, tz: dt.tzinfo) -> int:
@@ -95,6 +98,7 @@ def recompute_around(session: Session, day: dt.date | None, tz: dt.tzinfo) -> in
         Package.uuid,
         Package.service_id,
         Package.details,
+        Package.device_time,
         Package.received_at,
         Package.due_date,
         Package.legal_due_date,
@@ -103,7 +107,7 @@ def recompute_around(session: Session, day: dt.date | None, tz: dt.tzinfo) -> in
         statement = statement.where(Package.accepted_on <= day, Package.legal_due_date >= day)
     changed = 0
     for row in session.execute(statement).all():
-        at = accepted_at(row.details, row.received_at, tz)
+        at = accepted_at(row.details, row.device_time, row.received_at, tz)
         due, legal = due_dates(calendar, row.service_id, at)
         if (due, legal) != (row.due_date, row.legal_due_date):
             session.execute(

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
+from ozq_hub.blobstore import BlobStore
 from ozq_hub.db import Database
 from ozq_hub.models import MaintenanceLease
 from ozq_hub.service import enrolment, throttle
-from ozq_hub.service.blobs import BlobStore, PruneReport
+from ozq_hub.service.blobs import PruneReport, prune_uploads
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_hub.settings import HubSettings
 
@@ -61,7 +62,9 @@ class MaintenanceReport:
 def run(
     db: Database, store: BlobStore, settings: HubSettings, now: dt.datetime
 ) -> MaintenanceReport:
-    uploads = store.prune(older_than=now - dt.timedelta(hours=settings.prune_upload_hours))
+    uploads = prune_uploads(
+        db, store, older_than=now - dt.timedelta(hours=settings.prune_upload_hours)
+    )
     with db.writing() as session:
         orphans = enrolment.expire_orphans(
             session, now=now, older_than=dt.timedelta(hours=settings.orphan_device_hours)

@@ -21,7 +21,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import Blob, BranchBlob, ManifestEntryRow, Package
@@ -338,10 +338,11 @@ def commit(
             f"{', '.join(wrong[:5])}: the hub holds these blobs with another size than the "
             "package declares",
         )
+    dates = due.columns(session, package, received_at=now, tz=tz or due.zone())
     marked = session.execute(
         update(Package)
         .where(Package.uuid == package_uuid, Package.status == p.PackageStatus.DECLARED.value)
-        .values(status=p.PackageStatus.RECEIVED.value, received_at=now)
+        .values(status=p.PackageStatus.RECEIVED.value, received_at=now, **dates)
         .returning(Package.uuid)
     ).first()
     if marked is None:  # a racing commit won; answer as it did
@@ -353,6 +354,11 @@ def commit(
         manifest_hash=package.manifest_hash,
         received_at=now,
     )
+    answer = p.CommitResponse(
+        package_uuid=package_uuid, manifest_hash=package.manifest_hash, received_at=now
+    )
+    # Last, and nothing but it and one UPDATE before the commit: the sequence row stays
+    # locked until then, and every other writer of the hub waits for it.
     seq = changelog.append_change(
         session,
         kind=changelog.PACKAGE_RECEIVED,
@@ -361,7 +367,13 @@ def commit(
         now=now,
         package_uuid=package_uuid,
     )
-    session.execute(update(Package).where(Package.uuid == package_uuid).values(received_seq=seq))
-    received = owned_package(session, package_uuid, device)
-    due.fill(session, received, tz or due.zone())
-    return _commit_answer(received)
+    session.connection().execute(_RECEIVED_SEQ, {"package_uuid": package_uuid, "seq": seq})
+    return answer
+
+
+_PACKAGE = Package.__table__
+_RECEIVED_SEQ = (
+    update(_PACKAGE)
+    .where(_PACKAGE.c.uuid == bindparam("package_uuid"))
+    .values(received_seq=bindparam("seq"))
+)

@@ -23,6 +23,7 @@ from ozq_hub.devtools import HubProcess, free_port
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx" / "ozq-hub.conf.template"
 DOCS_SITE = ROOT / "docs" / "deploy" / "nginx-ozq-hub.conf"
+INSTANCES = ROOT / "deploy" / "nginx" / "ozq-hub-instances.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CLIENT_TIMEOUT = 2  # seconds; the documented site uses 10
 
@@ -36,6 +37,8 @@ def _limits(text: str) -> list[str]:
 def test_the_documented_site_has_the_tested_limits():
     tested = string.Template(TEMPLATE.read_text()).safe_substitute(client_timeout=10)
     assert _limits(tested) == _limits(DOCS_SITE.read_text())
+    # The site for several instances (docs/deploy.md) keeps the same limits.
+    assert _limits(INSTANCES.read_text()) == _limits(DOCS_SITE.read_text())
 
 
 @pytest.fixture

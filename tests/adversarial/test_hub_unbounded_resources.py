@@ -4,15 +4,19 @@ tokens could be neither listed nor revoked; 300 idle sockets grew the log 645 MB
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import resource
 import socket
 import subprocess
 import time
 
+from sqlalchemy import update
+
 from ozq_hub import devtools
-from ozq_hub.db import sqlite_url
+from ozq_hub.db import Database, sqlite_url, utcnow
 from ozq_hub.devtools import HubProcess
+from ozq_hub.models import Upload
 from ozq_wire import protocol as p
 from tests.adversarial.hub_helpers import run_cli
 from tests.hub.helpers import HubUnderTest, Scan, scans
@@ -73,6 +77,15 @@ def test_committee_tokens_can_be_listed_and_revoked(shared_hub):
     assert "revoked" in shared_hub.cli("committee-token", "list")
 
 
+def _age_uploads(database_url: str, *, hours: float) -> None:
+    """Make every upload look untouched for `hours` (the hub keeps upload offsets and their
+    age in the database, so every instance sees them)."""
+    database = Database(database_url)
+    with database.writing() as session:
+        session.execute(update(Upload).values(updated_at=utcnow() - dt.timedelta(hours=hours)))
+    database.dispose()
+
+
 def test_abandoned_uploads_and_stray_lock_files_are_pruned(fresh_hub):
     desk = fresh_hub.enrol()
     abandoned, mismatched = Scan("a.pdf", os.urandom(50_000)), Scan("b.pdf", os.urandom(5_000))
@@ -82,10 +95,8 @@ def test_abandoned_uploads_and_stray_lock_files_are_pruned(fresh_hub):
     assert bad.json()["code"] == p.ErrorCode.BLOB_HASH_MISMATCH
     partial = fresh_hub.process.blob_dir / "partial"
     leftovers = sorted(path.name for path in partial.iterdir())
-    assert not any(mismatched.sha256 in name for name in leftovers), leftovers  # no lock left
-    old = time.time() - 9 * 24 * 3600
-    for path in partial.iterdir():
-        os.utime(path, (old, old))
+    assert not any(mismatched.sha256 in name for name in leftovers), leftovers  # nothing left
+    _age_uploads(fresh_hub.db, hours=9 * 24)  # an upload's age is its row's, in the database
     code, out = run_cli(
         fresh_hub.db,
         "prune-uploads",
@@ -93,7 +104,7 @@ def test_abandoned_uploads_and_stray_lock_files_are_pruned(fresh_hub):
         "7d",
         "--blob-dir",
         str(fresh_hub.process.blob_dir),
-    )
+    )  # the partial chunks' files are fresh: the database's age decides
     assert code == 0 and "removed 1 abandoned partial upload(s) (20000 bytes)" in out, out
     assert list(partial.iterdir()) == []
     assert desk.status(abandoned.sha256).offset == 0  # the desk simply starts again
@@ -112,9 +123,8 @@ def test_the_hub_prunes_by_itself_under_a_database_lease(tmp_path):
         desk.declare(desk.declaration([scan]))
         desk.chunk(scan.sha256, 0, scan.data[:4000])
         partial = process.blob_dir / "partial"
-        old = time.time() - 2 * 3600
-        for path in partial.iterdir():
-            os.utime(path, (old, old))
+        assert any(partial.iterdir())
+        _age_uploads(hub.db, hours=2)
         deadline = time.monotonic() + 15
         while any(partial.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.2)

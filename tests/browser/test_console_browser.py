@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import update
 
@@ -126,11 +126,25 @@ def _open(chrome, hub, path: str):
     chrome.get(hub.url + path)
 
 
+def _gone(element):
+    """True once `element`'s page has been replaced. Mid-navigation chromedriver may answer
+    "node does not belong to the document" rather than "stale": both mean it is gone."""
+
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException among them
+            return True
+        return False
+
+    return check
+
+
 def _follow(chrome, element):
     """Click a link or a form's button and wait until the next page has replaced this one:
     a loaded machine may still show the old page when the click returns."""
     element.click()
-    WebDriverWait(chrome, 30).until(ec.staleness_of(element))
+    WebDriverWait(chrome, 30).until(_gone(element))
     WebDriverWait(chrome, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )

@@ -12,7 +12,7 @@ import pytest
 
 from ozq_hub import migrate
 from ozq_hub.db import Database, sqlite_url
-from ozq_hub.devtools import PG_BIN, HubProcess, ThrowawayPostgres
+from ozq_hub.devtools import PG_BIN, HubProcess, S3Server, ThrowawayPostgres
 from tests.hub.helpers import HubUnderTest
 
 BACKENDS = [
@@ -74,3 +74,11 @@ def hub_database(request, tmp_path) -> Iterator[Database]:
     migrate.upgrade(database)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> Iterator[S3Server]:
+    """moto's S3 server on 127.0.0.1, started on first use, stopped at the end of the session."""
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto.log").start()
+    yield server
+    server.stop()

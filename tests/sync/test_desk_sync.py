@@ -65,10 +65,16 @@ def assert_exactly_once(desk, hub, store) -> None:
             assert copies[0]["manifest_hash"] == pkg.manifest_hash
             assert copies[0]["status"] == "received"
             for entry in copies[0]["manifest"]:
-                blob = hub.folder / "blobs"
-                found = [f for f in blob.rglob(entry["sha256"]) if f.is_file()]
-                assert found, entry["name"]
-                assert hashlib.sha256(found[0].read_bytes()).hexdigest() == entry["sha256"]
+                # Through the committee's download: the stored object is encrypted, and the
+                # hub checks it on the way out.
+                with httpx.Client(
+                    base_url=hub.process.api_url,
+                    timeout=10,
+                    headers={"Authorization": f"Bearer {hub.process.committee_token}"},
+                ) as c:
+                    blob = c.get(f"/committee/blobs/{entry['sha256']}")
+                assert blob.status_code == 200, entry["name"]
+                assert hashlib.sha256(blob.content).hexdigest() == entry["sha256"]
         leftover = s.scalars(select(OutboxItem).where(OutboxItem.state != "done")).all()
         assert all(item.last_error for item in leftover)
 

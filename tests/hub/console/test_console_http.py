@@ -8,6 +8,7 @@ import html
 import re
 import uuid
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 
@@ -296,6 +297,19 @@ def test_the_queue_is_sorted_by_due_date_and_marks_overdue_and_due_today(browser
     row = re.search(rf'<tr class="(\w*)" data-receipt="{old.receipt_no}"', page.text)
     assert row.group(1) == "overdue"
     assert "Мерзімі өткен: 1" in page.text
+
+
+def test_the_metrics_count_the_overdue_packages_the_queue_shows(browser, dept, console_hub):
+    desk, users = dept
+    now = dt.datetime.now().replace(microsecond=0)
+    for days in (40, 35, 0):
+        push(desk, accepted_at=now - dt.timedelta(days=days))
+    browser.sign_in(users["reviewer"])
+    page = browser.get("/console/queue").text
+    shown = int(re.search(r'id="count-overdue">[^<]*?(\d+)<', page).group(1))
+    metrics = httpx.get(console_hub.process.base_url + "/metrics").text
+    gauge = rf'^ozq_hub_queue_overdue{{branch="{desk.branch}"}} (\S+)$'
+    assert shown == float(re.search(gauge, metrics, re.M).group(1)) == 2
 
 
 def test_queue_filters_search_and_paging(browser, dept):

@@ -1,4 +1,4 @@
-"""Search by a part of a name on PostgreSQL: migration 0004 adds a pg_trgm index when the
+"""Search by a part of a name on PostgreSQL: migration 0005 adds a pg_trgm index when the
 hub's database user may create the extension (it is trusted: a database owner may), and the
 migration and the search still work when it may not."""
 

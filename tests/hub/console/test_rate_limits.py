@@ -7,9 +7,9 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from ozq_hub.blobstore import BlobSettings, open_store
 from ozq_hub.models import RateLimit
 from ozq_hub.service import maintenance, throttle
-from ozq_hub.service.blobs import BlobStore
 from ozq_hub.settings import ConsoleSettings, HubSettings
 
 T0 = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
@@ -40,9 +40,8 @@ def test_the_daily_maintenance_drops_counters_whose_window_is_over(hub_database,
     _count(hub_database, "old", T0)
     _count(hub_database, "current", T0 + dt.timedelta(minutes=50))
     settings = HubSettings(console=ConsoleSettings(rate_window_seconds=3600))
-    report = maintenance.run(
-        hub_database, BlobStore(tmp_path / "blobs"), settings, T0 + dt.timedelta(minutes=90)
-    )
+    store = open_store(BlobSettings(root=tmp_path / "blobs"))
+    report = maintenance.run(hub_database, store, settings, T0 + dt.timedelta(minutes=90))
     assert report.throttle_rows == 1
     with hub_database.reading() as session:
         assert session.execute(select(RateLimit.key)).scalars().all() == ["current"]

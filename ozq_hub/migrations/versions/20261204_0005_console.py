@@ -2,8 +2,8 @@
 departments, sessions, rate limits, review drafts, the hub's audit trail; the package's
 applicant, acceptance day and due dates for the queue; a refusal's reasons in kk and ru.
 
-Revision ID: 0004_console
-Revises: 0003_trust
+Revision ID: 0005_console
+Revises: 0004_upload
 Create Date: 2026-12-04
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.exc import DBAPIError
 
-revision = "0004_console"
-down_revision = "0003_trust"
+revision = "0005_console"
+down_revision = "0004_upload"
 branch_labels = None
 depends_on = None
 
