@@ -121,15 +121,29 @@ def prepare(folder: Path, packages: int) -> None:
     hermetic_keyring()
     from ozq_desktop.app import open_desk
     from ozq_desktop.domain import accounts
-    from ozq_desktop.domain.acceptance import accept_package
-    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft
+    from ozq_desktop.domain.acceptance import accept_package, content_to_sign
+    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft, ScanDraft
+    from ozq_desktop.signing.selftest import throwaway_signer
     from ozq_desktop.storage.engine import transaction
 
     desk = open_desk(folder)
+    signer = throwaway_signer(folder)  # accepting needs the clerk's EDS
+    pdf = b"%PDF-1.4\n% bench scan\n%%EOF\n"
+    ref = desk.scans.add_bytes(pdf, "scan.pdf")
+    scan = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, 2)
     with transaction(desk.factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("ALA01", "Алматы филиалы", "3", "Алматы қ.", "D1"),
+            setup=accounts.BranchSetup(
+                "ALA01",
+                "Алматы филиалы",
+                "3",
+                "Алматы қ.",
+                "D1",
+                "",
+                "Алматинский филиал",
+                "г. Алматы",
+            ),
             supervisor=accounts.NewUser(
                 "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR
             ),
@@ -147,7 +161,7 @@ def prepare(folder: Path, packages: int) -> None:
             type="legal_entity", idn="940140000385", name=f"«Компания {n}» ЖШС"
         )
         for spec in service.documents_for("legal_entity"):
-            doc = DocumentDraft(code=spec.code, presented=True, pages=2)
+            doc = DocumentDraft(code=spec.code, presented=True, pages=2, scans=[scan])
             if spec.expert_conclusion:
                 doc.expertise_date = start.date()
                 doc.signed_by_head = doc.sealed = doc.bound = True
@@ -160,6 +174,7 @@ def prepare(folder: Path, packages: int) -> None:
                 draft=draft,
                 clerk=clerk,
                 at=start + timedelta(minutes=n),
+                signature=signer.sign(content_to_sign(draft)),
             )
     desk.close()
 

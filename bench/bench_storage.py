@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from ozq_desktop.domain import packages  # noqa: E402
-from ozq_desktop.domain.acceptance import fold_name  # noqa: E402
 from ozq_desktop.domain.identifiers import check_digit  # noqa: E402
 from ozq_desktop.domain.receipts import format_receipt_number  # noqa: E402
+from ozq_desktop.domain.search_text import fold  # noqa: E402
 from ozq_desktop.models import Package, PackageDocument, User  # noqa: E402
 from ozq_desktop.storage.engine import make_engine, make_session_factory, reading  # noqa: E402
 from ozq_desktop.storage.migrations import upgrade  # noqa: E402
@@ -115,7 +115,7 @@ def fill(path: Path, count: int) -> None:
                 "applicant_type": "legal_entity" if legal else "natural_person",
                 "applicant_idn": valid_idn(rng, legal),
                 "applicant_name": name,
-                "applicant_name_fold": fold_name(name),
+                "applicant_name_fold": fold(name),
                 "applicant_address": "Алматы қ.",
                 "applicant_phone": "+7 700 000 0000",
                 "applicant_email": "",

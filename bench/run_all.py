@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NAMES = (
     "storage",
+    "search",
     "supervision",
     "printing",
     "startup",

@@ -6,6 +6,7 @@ migrated and opened in the background meanwhile, and sign-in is enabled when it 
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from collections.abc import Callable
@@ -364,9 +365,11 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     from keyring.backends import fail
 
     from ozq_desktop.domain import accounts
-    from ozq_desktop.domain.acceptance import accept_package
-    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft
+    from ozq_desktop.domain.acceptance import accept_package, content_to_sign
+    from ozq_desktop.domain.drafts import ApplicantDraft, DocumentDraft, PackageDraft, ScanDraft
+    from ozq_desktop.signing.selftest import throwaway_signer
     from ozq_desktop.storage.engine import transaction
+    from ozq_desktop.storage.pages import count_pages
 
     # The throwaway desk keeps its key in a file in the temporary folder, never in the
     # machine's keyring (where it would outlive the test).
@@ -377,7 +380,7 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     with transaction(desk.factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1"),
+            setup=accounts.BranchSetup("SELF", "Self-test", "1", "—", "T1", "", "Self-test", "—"),
             supervisor=accounts.NewUser(
                 "selftest", "Self Test", "self-test-pass", accounts.Role.SUPERVISOR
             ),
@@ -390,18 +393,27 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
         idn="900101300017" if kind.value == "natural_person" else "940140000385",
         name="Self-test",
     )
+    pdf = _one_page_pdf()
+    ref = desk.scans.add_bytes(pdf, "self-test.pdf")
+    scan = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, count_pages(pdf, ref.mime))
     for spec in service.documents_for(kind):
-        doc = DocumentDraft(code=spec.code, presented=True, pages=1)
+        doc = DocumentDraft(code=spec.code, presented=True, pages=1, scans=[scan])
         if spec.expert_conclusion:
             doc.expertise_date = wall_clock().date()
             doc.signed_by_head = doc.sealed = doc.bound = True
             doc.bound_pages = 1
         draft.documents[spec.code] = doc
+    signature = throwaway_signer(folder).sign(content_to_sign(draft))
     with transaction(desk.factory) as s:
         result = accept_package(
-            session=s, catalog=desk.catalog, draft=draft, clerk=boss, at=wall_clock()
+            session=s,
+            catalog=desk.catalog,
+            draft=draft,
+            clerk=boss,
+            at=wall_clock(),
+            signature=signature,
         )
-    report.append(f"package accepted, receipt {result.receipt_no}")
+    report.append(f"package accepted and signed, receipt {result.receipt_no}")
     try:
         from ozq_desktop.ui.print_jobs import PrintJob, renderer
     except ImportError:
@@ -431,6 +443,18 @@ def _self_test_steps(folder: Path, lang: str) -> list[str]:
     report.append("windows built")
     report.append(_self_test_signing(folder))
     return report
+
+
+def _one_page_pdf() -> bytes:
+    """A one-page PDF, the self-test's scan."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 720, "OZQ self-test")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
 
 def _self_test_scan_pdf(desk: Desk) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ozq_desktop.documents import annex1_for
+from ozq_desktop.documents import annex1_for, foreign
 from ozq_desktop.domain.acceptance import (
     AcceptanceResult,
     accept_package,
@@ -27,6 +27,7 @@ from ozq_desktop.models import User
 from ozq_desktop.printing import render_annex1
 from ozq_desktop.signing import Signature, Signer
 from ozq_desktop.storage.engine import reading, transaction
+from ozq_desktop.storage.pages import count_pages
 from ozq_desktop.storage.scans import ScanStore
 from ozq_wire.catalog import Catalog
 
@@ -47,21 +48,33 @@ def _with_application(
     if code is None:
         return draft
     a = draft.applicant
+    settings = branch(session=session)
     pdf = render_annex1(
         annex1_for(
             service=service,
             organisation=a.name.strip(),
-            requisites=[a.name, a.address, a.idn, a.phone, a.email],
+            requisites=[
+                a.name,
+                a.address,
+                a.idn,
+                foreign(a.foreign_reg_no, a.country),
+                a.phone,
+                a.email,
+            ],
             values=dict(draft.annex1),
             on=at.date(),
-            settings=branch(session=session),
+            settings=settings,
+            training=bool(settings.training),
         ),
         lang,
     )
     ref = store.add_bytes(pdf, APPLICATION_FILE.format(lang=lang))
-    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name)
+    pages = count_pages(pdf, ref.mime)
+    generated = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, pages, generated=True)
     current = draft.documents.get(code) or DocumentDraft(code=code)
-    scans = [s for s in current.scans if not s.name.startswith("annex1-application-")]
+    scans = [
+        s for s in current.scans if not (s.generated or s.name.startswith("annex1-application-"))
+    ]
     documents = dict(draft.documents)
     documents[code] = replace(current, scans=[generated, *scans])
     return replace(draft, documents=documents)
@@ -70,10 +83,12 @@ def _with_application(
 @dataclass(frozen=True)
 class Prepared:
     """A draft ready to be written: with its Annex 1 PDF when it will be accepted, and the
-    bytes the clerk's EDS signs (None for a refusal, which is never signed)."""
+    bytes the clerk's EDS signs (None for a refusal, which is never signed, and in training
+    mode, which signs nothing)."""
 
     draft: PackageDraft
     to_sign: bytes | None
+    training: bool = False
 
 
 def prepare(
@@ -88,14 +103,16 @@ def prepare(
     """Step 1: judge the draft; an accepted one gets its rendered Annex 1 application.
     Raises ValidationError when the draft cannot be written yet."""
     lang = lang or current_language()
-    if judge(catalog, draft, at.date()).outcome is not Outcome.ACCEPT:
-        return Prepared(draft, None)  # a refusal: checked when written, never signed
     with reading(factory) as s:
+        training = bool(branch(session=s).training)
+        if judge(catalog, draft, at.date()).outcome is not Outcome.ACCEPT:
+            return Prepared(draft, None, training)  # a refusal: checked when written, unsigned
         draft = _with_application(
             draft=draft, catalog=catalog, store=store, session=s, at=at, lang=lang
         )
-    accepted = final_decision(catalog, draft, at).outcome is Outcome.ACCEPT
-    return Prepared(draft, content_to_sign(draft) if accepted else None)
+    accepted = final_decision(catalog, draft, at, training=training).outcome is Outcome.ACCEPT
+    to_sign = content_to_sign(draft) if accepted and not training else None
+    return Prepared(draft, to_sign, training)
 
 
 def write_prepared(

@@ -9,14 +9,17 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain.accounts import branch as branch_settings
+from ozq_desktop.domain.checklist import conclusion_flag
 from ozq_desktop.domain.lifecycle import PackageStatus
 from ozq_desktop.domain.packages import by_id
 from ozq_desktop.domain.recovery import RevealedSheet
 from ozq_desktop.domain.registers import DailyRegister
 from ozq_desktop.domain.service_times import TimesReport
 from ozq_desktop.errors import ValidationError
-from ozq_desktop.models import BranchSettings, Package, User
+from ozq_desktop.i18n import LANGUAGES, tr
+from ozq_desktop.models import BranchSettings, Package, PackageDocument, User
 from ozq_desktop.printing import data as pd
+from ozq_desktop.printing.dates import format_date
 from ozq_desktop.printing.recovery_sheet import RecoverySheetData
 from ozq_desktop.sync import state as sync_state
 from ozq_wire.calendar import OfficeHours
@@ -24,13 +27,20 @@ from ozq_wire.catalog import Catalog, Service
 
 
 def branch_info(settings: BranchSettings) -> pd.BranchInfo:
+    """The branch in both languages; a desk set up before the Russian ones were asked for
+    prints the Kazakh ones until the supervisor enters them (Desk → Branch in Russian…)."""
     return pd.BranchInfo(
-        name=settings.branch_name,
+        name={"kk": settings.branch_name, "ru": settings.branch_name_ru or settings.branch_name},
         department_no=settings.department_no,
-        address=settings.address,
+        address={"kk": settings.address, "ru": settings.address_ru or settings.address},
         desk_code=settings.desk_code,
         phone=settings.phone,
     )
+
+
+def notice(service: Service) -> list[dict[str, str]]:
+    """What every receipt tells the applicant: where to learn the status, how to complain."""
+    return [service.notice.status.as_dict(), service.notice.complaints.as_dict()]
 
 
 def _names(service: Service) -> dict[str, str]:
@@ -66,14 +76,18 @@ def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
         for d in package.documents
         if d.presented
     ]
+    # The receipt promises the legal end of the term (service 3: not the committee's earlier
+    # due date), as printed at acceptance: a later calendar change never moves it.
+    promised = package.promised_date or package.result_date
+    home = package.place == "home_visit"
     return pd.ReceiptData(
         receipt_no=package.receipt_no,
         accepted_at=package.accepted_at,
         branch=branch_info(desk),
         service_name=_names(service),
         documents=documents,
-        result_date=datetime.combine(package.result_date, OfficeHours().opens),
-        result_place=desk.address,
+        result_date=datetime.combine(promised, OfficeHours().opens),
+        result_place=branch_info(desk).address,
         clerk_full_name=clerk.full_name if clerk else "",
         applicant_name=package.applicant_name,
         applicant_idn=package.applicant_idn,
@@ -81,9 +95,23 @@ def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
         applicant_phone=package.applicant_phone,
         applicant_email=package.applicant_email,
         representative=_representative(package.representative),
-        home_visit_address=package.visit_address if package.place == "home_visit" else None,
+        home_visit_address=package.visit_address if home else None,
+        home_visit_reason=package.visit_reason if home else "",
+        applicant_foreign_registration=foreign_registration(package),
+        result_item=service.receipt.result_item.as_dict(),
+        notice=notice(service),
+        training=bool(package.training),
         status_url=sync_state.status_page_link(session, package.receipt_no),
     )
+
+
+def foreign(number: str, country: str) -> str:
+    """A non-resident's registration abroad: «number, country»."""
+    return ", ".join(p.strip() for p in (number, country) if p.strip())
+
+
+def foreign_registration(package: Package) -> str:
+    return foreign(package.applicant_foreign_reg_no, package.applicant_country)
 
 
 def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.RefusalData:
@@ -94,7 +122,9 @@ def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
     service = catalog.get(package.service_id)
     desk = branch_settings(session=session)
     clerk = session.get(User, package.clerk_id)
-    missing = [{"kk": d.name_kk, "ru": d.name_ru} for d in package.documents if not d.presented]
+    missing = [
+        _missing(d, package.accepted_at.date()) for d in package.documents if not d.presented
+    ]
     return pd.RefusalData(
         applicant_name=package.applicant_name,
         applicant_address=package.applicant_address,
@@ -107,7 +137,30 @@ def refusal_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
         copies_sentence=service.annex2.copies_sentence.as_dict(),
         date=package.accepted_at.date(),
         number=package.receipt_no,
+        notice=notice(service),
+        training=bool(package.training),
     )
+
+
+def _missing(document: PackageDocument, on: date) -> dict[str, str]:
+    """A missing document as the refusal names it; an expired conclusion with its expiry."""
+    name = {"kk": document.name_kk, "ru": document.name_ru}
+    if document.expertise_date is None:
+        return name
+    flag = conclusion_flag(document.code, document.expertise_date, on)
+    if not flag.expired:
+        return name
+    return {
+        lang: tr(
+            "{document} (the expert conclusion of {date} expired on {until}: three months "
+            "from the expertise)",
+            lang,
+            document=name[lang],
+            date=format_date(flag.expertise_date, lang, "short"),
+            until=format_date(flag.valid_until, lang, "short"),
+        )
+        for lang in LANGUAGES
+    }
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -127,6 +180,7 @@ def annex1_for(
     on: date,
     settings: BranchSettings,
     receipt_no: str = "",
+    training: bool = False,
 ) -> pd.Annex1Data:
     """The service's Annex 1 application with its blanks filled from what the clerk typed."""
     annex = service.annex1
@@ -143,6 +197,8 @@ def annex1_for(
         head_name=values.get("head_name", ""),
         receipt_no=receipt_no,
         branch=branch_info(settings),
+        signature_caption=annex.signature_caption.as_dict() if annex.signature_caption else None,
+        training=training,
     )
 
 
@@ -155,6 +211,7 @@ def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.An
             package.applicant_name,
             package.applicant_address,
             package.applicant_idn,
+            foreign_registration(package),
             package.applicant_phone,
             package.applicant_email,
         ],
@@ -162,15 +219,8 @@ def annex1_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.An
         on=package.accepted_at.date(),
         settings=branch_settings(session=session),
         receipt_no=package.receipt_no,
+        training=bool(package.training),
     )
-
-
-def _refusal_reasons(package: Package) -> list[pd.Localized]:
-    """The committee's reasons: in the document's own language when it gave both, else as
-    the one text it gave."""
-    if package.decision_reason_kk and package.decision_reason_ru:
-        return [{"kk": package.decision_reason_kk, "ru": package.decision_reason_ru}]
-    return [package.decision_reason] if package.decision_reason else []
 
 
 def handover_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.HandoverData:
@@ -194,11 +244,19 @@ def handover_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.
         recipient_idn=package.applicant_idn,
         result_document=pd.ResultDocument(package.decision_kind) if granted else None,
         result_number=package.decision_number or "",
-        refusal_reasons=_refusal_reasons(package) if not granted else [],
+        refusal_reasons=[] if granted else refusal_reasons(package),
         decision_date=package.decision_date,
         accepted_at=package.accepted_at,
         representative=rep,
+        training=bool(package.training),
     )
+
+
+def refusal_reasons(package: Package) -> list[pd.Localized]:
+    """The committee's reasons, in the document's language when it gave both."""
+    if package.decision_reason_kk and package.decision_reason_ru:
+        return [{"kk": package.decision_reason_kk, "ru": package.decision_reason_ru}]
+    return [package.decision_reason] if package.decision_reason else []
 
 
 def register_data(
@@ -246,7 +304,11 @@ def transfer_data(
     names = _short_names(catalog)
     packages = session.scalars(
         select(Package)
-        .where(Package.accepted_day == day, Package.status != PackageStatus.REFUSED_AT_COUNTER)
+        .where(
+            Package.accepted_day == day,
+            Package.status != PackageStatus.REFUSED_AT_COUNTER,
+            Package.training.is_(False),
+        )
         .order_by(Package.accepted_at)
     ).all()
     rows = [

@@ -89,6 +89,20 @@ def lazy(msgid: str, /, **params: object) -> LazyText:
     return LazyText(msgid, params)
 
 
+@dataclass(frozen=True)
+class Bilingual:
+    """A text that exists in both languages already (a catalog name), rendered like LazyText."""
+
+    kk: str
+    ru: str
+
+    def render(self, lang: str | None = None) -> str:
+        return self.ru if (lang or current_language()) == "ru" else self.kk
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 def tr(msgid: str, /, lang: str | None = None, **params: object) -> str:
     """The message in `lang` (the current language by default), formatted with `params`."""
     lang = lang or current_language()
@@ -99,7 +113,9 @@ def tr(msgid: str, /, lang: str | None = None, **params: object) -> str:
         text = msgid
     if not params:
         return text
-    rendered = {k: v.render(lang) if isinstance(v, LazyText) else v for k, v in params.items()}
+    rendered = {
+        k: v.render(lang) if isinstance(v, LazyText | Bilingual) else v for k, v in params.items()
+    }
     return text.format(**rendered)
 
 

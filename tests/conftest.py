@@ -63,6 +63,8 @@ def set_up_test_desk(session, clerk_role=None):
             address="Алматы қ., Абай даңғ., 10",
             desk_code="D1",
             phone="+7 727 000 00 00",
+            branch_name_ru="Филиал «Правительство для граждан», Алматы",
+            address_ru="г. Алматы, пр. Абая, 10",
         ),
         supervisor=accounts.NewUser(
             "boss", "Сейітова Ләззат", "supersecret", accounts.Role.SUPERVISOR

@@ -42,7 +42,9 @@ def test_audit_verify_passes_then_catches_an_edited_row(tmp_path, no_keyring):
     with transaction(factory) as s:
         accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("ALA01", "Филиал", "3", "Алматы", "D1"),
+            setup=accounts.BranchSetup(
+                "ALA01", "Филиал", "3", "Алматы", "D1", "", "Филиал", "Алматы"
+            ),
             supervisor=accounts.NewUser("boss", "Boss", "password1", accounts.Role.SUPERVISOR),
         )
         for n in range(3):

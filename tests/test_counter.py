@@ -12,6 +12,7 @@ from ozq_desktop.storage.engine import reading
 from ozq_desktop.storage.scans import ScanStore
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
+from tests.signing.pki import clerk_signer
 
 CATALOG = load_catalog()
 AT = datetime(2026, 11, 25, 11, 0)
@@ -35,6 +36,7 @@ def test_an_accepted_package_carries_its_annex1_application(desk, tmp_path):
         clerk=desk["clerk"],
         at=AT,
         lang="kk",
+        signer=clerk_signer(),
     )
     assert result.outcome is Outcome.ACCEPT
     with reading(desk["factory"]) as s:

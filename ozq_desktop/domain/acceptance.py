@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import Role, branch, require_role
 from ozq_desktop.domain.calendar_store import load_calendar
-from ozq_desktop.domain.checklist import ChecklistDecision, Outcome, decide
+from ozq_desktop.domain.checklist import ChecklistDecision, Outcome, assess
 from ozq_desktop.domain.drafts import PackageDraft, Place, discard_draft
-from ozq_desktop.domain.identifiers import validate
+from ozq_desktop.domain.identifiers import EntityType, validate
 from ozq_desktop.domain.lifecycle import PackageStatus, check_transition
 from ozq_desktop.domain.receipts import next_receipt_number
+from ozq_desktop.domain.search_text import fold
 from ozq_desktop.domain.waiting import service_seconds, ticket_issued_at, wait_seconds
-from ozq_desktop.errors import ValidationError
+from ozq_desktop.errors import OzqError, ValidationError
+from ozq_desktop.i18n import N_, lazy
 from ozq_desktop.models import OutboxItem, Package, PackageDocument, PackageFile, User
 from ozq_desktop.signing import Signature
 from ozq_wire import protocol
@@ -41,14 +43,34 @@ class AcceptanceResult:
     receipt_no: str
     outcome: Outcome
     accepted_at: datetime
-    result_date: date | None
+    result_date: date | None  # the committee's due date (the deadline monitor's)
     presented: list[DocumentSpec]
     missing: list[DocumentSpec]
+    promised_date: date | None = None  # the date the receipt gives the applicant
+    training: bool = False
+
+
+PROVIDER_ONLY = N_(
+    "Under the standard, a {kind} hands these documents to the committee itself, not to the "
+    "service centre: refer the applicant to the committee."
+)
+
+
+def check_place(draft: PackageDraft) -> None:
+    """Seed §13: documents are taken at home for an applicant who cannot come for health
+    reasons; the visit needs its address and its reason."""
+    if draft.place is Place.HOME_VISIT:
+        if not draft.visit_address.strip():
+            raise ValidationError("Enter the address of the home visit.")
+        if not draft.visit_reason.strip():
+            raise ValidationError("Enter the reason for the home visit.")
 
 
 def check_applicant(service: Service, draft: PackageDraft) -> None:
-    """Raise ValidationError on the first thing wrong with who is applying."""
+    """Raise ValidationError on the first thing wrong with who is applying, and where."""
     applicant = draft.applicant
+    if applicant.type and ApplicantType(applicant.type) in service.provider_only:
+        raise ValidationError(PROVIDER_ONLY, kind=lazy(KIND_WORDS[ApplicantType(applicant.type)]))
     if not applicant.type or ApplicantType(applicant.type) not in service.applicant_types:
         raise ValidationError("Choose the applicant type.")
     kind = ApplicantType(applicant.type)
@@ -60,10 +82,18 @@ def check_applicant(service: Service, draft: PackageDraft) -> None:
                 if IDN_KIND[kind] == "bin"
                 else "An IIN is needed for a natural person."
             )
+        non_resident = ident.entity_type is EntityType.NON_RESIDENT_LEGAL_ENTITY
+        if non_resident and ApplicantType.NON_RESIDENT_LEGAL_ENTITY in service.provider_only:
+            raise ValidationError(
+                PROVIDER_ONLY, kind=lazy(KIND_WORDS[ApplicantType.NON_RESIDENT_LEGAL_ENTITY])
+            )
+    elif not (applicant.foreign_reg_no.strip() and applicant.country.strip()):
+        raise ValidationError(
+            "A non-resident without a BIN needs its foreign registration number and country."
+        )
     if not applicant.name.strip():
         raise ValidationError("Enter the applicant's name.")
-    if draft.place is Place.HOME_VISIT and not draft.visit_address.strip():
-        raise ValidationError("Enter the address of the home visit.")
+    check_place(draft)
     rep = draft.representative
     if not rep.is_empty():
         if not rep.full_name.strip():
@@ -74,10 +104,75 @@ def check_applicant(service: Service, draft: PackageDraft) -> None:
             raise ValidationError("Enter the number and date of the power of attorney.")
 
 
+KIND_WORDS = {
+    ApplicantType.LEGAL_ENTITY: N_("legal entity"),
+    ApplicantType.NATURAL_PERSON: N_("natural person"),
+    ApplicantType.NON_RESIDENT_LEGAL_ENTITY: N_("non-resident legal entity"),
+}
+
+
 def judge(catalog: Catalog, draft: PackageDraft, today: date) -> ChecklistDecision:
-    """What the rules say of the draft as it stands: accept, or refuse with what is missing."""
+    """What the checklist says of the draft as it stands: accept, or refuse with what is
+    missing (checklist.assess). A draft with no valid applicant type has nothing presented."""
     service = catalog.get(draft.service_id)
-    return decide(service, draft.applicant.type, draft.presented(), today)
+    try:
+        kind = ApplicantType(draft.applicant.type)
+    except ValueError:
+        return ChecklistDecision(Outcome.REFUSE, [], list(service.documents))
+    return assess(service, kind, draft.presented(), today)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the rules say of a draft before it is written: the checklist's decision, and
+    every problem that must be put right first, in the order the clerk meets them."""
+
+    decision: ChecklistDecision
+    problems: tuple[OzqError, ...]
+    training: bool = False
+
+    @property
+    def problem(self) -> OzqError | None:
+        return self.problems[0] if self.problems else None
+
+
+NO_SIGNING_KEY = N_(
+    "Accepting needs your signing key (EDS): set it up in Desk → Signing key (EDS)…, or ask "
+    "the supervisor for training mode."
+)
+
+
+def review(
+    catalog: Catalog,
+    draft: PackageDraft,
+    at: datetime,
+    *,
+    training: bool = False,
+    can_sign: bool | None = None,
+) -> Review:
+    """THE judgement of a draft, for the review page and for the write alike.
+
+    `training`: the desk is in training mode (nothing is signed). `can_sign`: whether the
+    clerk's EDS is there to certify an accepted application (seed §9: "certified with the
+    clerk's EDS"); None leaves it to the write, which checks the signature itself."""
+    service = catalog.get(draft.service_id)
+    problems: list[OzqError] = []
+    try:
+        check_applicant(service, draft)
+    except ValidationError as exc:
+        problems.append(exc)
+    decision = judge(catalog, draft, at.date())
+    problems += [p.error for p in decision.problems]
+    if decision.outcome is Outcome.ACCEPT:
+        if not draft.consent:
+            problems.append(
+                ValidationError(
+                    "The applicant's consent to the use of protected information is required."
+                )
+            )
+        if not training and can_sign is False:
+            problems.append(ValidationError(NO_SIGNING_KEY))
+    return Review(decision, tuple(problems), training)
 
 
 def manifest_of(draft: PackageDraft) -> list[dict[str, object]]:
@@ -111,25 +206,20 @@ def manifest_hash(manifest: list[dict[str, object]]) -> str:
     )
 
 
-def fold_name(name: str) -> str:
-    """The form names are searched by: case-folded, spaces collapsed."""
-    return " ".join(name.casefold().split())
-
-
-def final_decision(catalog: Catalog, draft: PackageDraft, at: datetime) -> ChecklistDecision:
-    """The decision the draft is written with; ValidationError when it cannot be written yet."""
-    service = catalog.get(draft.service_id)
-    check_applicant(service, draft)
-    decision = decide(service, draft.applicant.type, draft.presented(), at.date())
-    if decision.pending_choices:
-        raise ValidationError(
-            "The expert conclusion is more than three months old: choose whether to accept it."
-        )
-    if decision.outcome is Outcome.ACCEPT and not draft.consent:
-        raise ValidationError(
-            "The applicant's consent to the use of protected information is required."
-        )
-    return decision
+def final_decision(
+    catalog: Catalog,
+    draft: PackageDraft,
+    at: datetime,
+    *,
+    training: bool = False,
+    can_sign: bool | None = None,
+) -> ChecklistDecision:
+    """The decision the draft is written with; the first problem of `review` when it cannot
+    be written yet."""
+    found = review(catalog, draft, at, training=training, can_sign=can_sign)
+    if found.problem is not None:
+        raise found.problem
+    return found.decision
 
 
 def content_to_sign(draft: PackageDraft) -> bytes:
@@ -153,28 +243,40 @@ def accept_package(
     content_to_sign(draft), made before the transaction; a refusal is never signed."""
     require_role(clerk, Role.CLERK, Role.MOBILE_CLERK, Role.SUPERVISOR)
     service = catalog.get(draft.service_id)
-    decision = final_decision(catalog, draft, at)
-    accepted = decision.outcome is Outcome.ACCEPT
     desk = branch(session=session)
-    receipt_no = next_receipt_number(
-        session=session, branch_code=desk.branch_code, desk_code=desk.desk_code
+    training = bool(desk.training)
+    decision = final_decision(
+        catalog, draft, at, training=training, can_sign=training or signature is not None
     )
-    result_date = None
+    accepted = decision.outcome is Outcome.ACCEPT
+    receipt_no = next_receipt_number(
+        session=session, branch_code=desk.branch_code, desk_code=desk.desk_code, training=training
+    )
+    result_date = promised_date = None
     if accepted:
-        result_date = load_calendar(session=session).result_date(
-            at, service.term.count, service.term.unit, service.term.early_days_at_service_centre
+        calendar = load_calendar(session=session)
+        term = service.term
+        # The committee's due date (service 3: a working day early) and the legal end of the
+        # term, which the receipt promises (docs/domain.md, "Counting a term", rule 5).
+        result_date = calendar.result_date(
+            at, term.count, term.unit, term.early_days_at_service_centre
         )
+        promised_date = calendar.result_date(at, term.count, term.unit)
     manifest = manifest_of(draft) if accepted else []
     status = check_transition(
         PackageStatus.DRAFT,
         PackageStatus.ACCEPTED if accepted else PackageStatus.REFUSED_AT_COUNTER,
     )
     package = _package_row(draft, receipt_no, status, clerk, at, result_date, decision, manifest)
-    signed = signature if accepted else None
+    package.promised_date = promised_date
+    package.training = training
+    # Training mode signs nothing and sends nothing: no signature is kept, no outbox row is
+    # made, so a training package can never reach the hub (docs/domain.md, "Training mode").
+    signed = signature if accepted and not training else None
     if signed is not None:
         package.signature, package.signer = signed.cms, signed.signer
     session.add(package)
-    if accepted:
+    if accepted and not training:
         package.status = check_transition(status, PackageStatus.QUEUED)
         session.add(OutboxItem(package_id=package.id))
     session.flush()
@@ -189,6 +291,7 @@ def accept_package(
             "service": service.id,
             "missing": [d.code for d in decision.missing],
             **({"signer": signed.signer} if signed is not None else {}),
+            **({"training": True} if training else {}),
         },
         at=at,
     )
@@ -200,6 +303,8 @@ def accept_package(
         result_date,
         decision.presented,
         decision.missing,
+        promised_date,
+        training,
     )
 
 
@@ -228,7 +333,9 @@ def _package_row(
         applicant_type=draft.applicant.type,
         applicant_idn=draft.applicant.idn.strip(),
         applicant_name=draft.applicant.name.strip(),
-        applicant_name_fold=fold_name(draft.applicant.name),
+        applicant_name_fold=fold(draft.applicant.name),
+        applicant_foreign_reg_no=draft.applicant.foreign_reg_no.strip(),
+        applicant_country=draft.applicant.country.strip(),
         applicant_address=draft.applicant.address.strip(),
         applicant_phone=draft.applicant.phone.strip(),
         applicant_email=draft.applicant.email.strip(),
@@ -256,20 +363,22 @@ def _package_row(
     specs = {d.code: d for d in decision.presented + decision.missing}
     for position, (code, spec) in enumerate(specs.items()):
         doc = draft.documents.get(code)
+        presented = spec in decision.presented
         package.documents.append(
             PackageDocument(
                 position=position,
                 code=code,
                 name_kk=spec.name.kk,
                 name_ru=spec.name.ru,
-                presented=spec in decision.presented,
-                pages=doc.pages if doc else 0,
+                presented=presented,
+                pages=decision.sheets.get(code, 0) if presented else (doc.sheets if doc else 0),
                 expertise_date=doc.expertise_date if doc else None,
                 signed_by_head=doc.signed_by_head if doc else None,
                 sealed=doc.sealed if doc else None,
                 bound=doc.bound if doc else None,
                 bound_pages=doc.bound_pages if doc else None,
-                expired_choice=doc.expired_choice.value if doc and doc.expired_choice else None,
+                # an expired conclusion is missing; the column says why (pushed to the hub)
+                expired_choice="treat_as_missing" if decision.expired(code) else None,
             )
         )
     for entry in manifest:

@@ -57,11 +57,13 @@ def role_label(role: Role | str, lang: str | None = None) -> str:
 @dataclass(frozen=True)
 class BranchSetup:
     branch_code: str
-    branch_name: str
+    branch_name: str  # in Kazakh
     department_no: str
-    address: str
+    address: str  # in Kazakh
     desk_code: str
     phone: str = ""
+    branch_name_ru: str = ""  # the same in Russian, for documents printed in Russian
+    address_ru: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,10 @@ def branch(*, session: Session) -> BranchSettings:
 def _check_branch(setup: BranchSetup) -> None:
     for value, label in (
         (setup.branch_name, N_("Branch name")),
+        (setup.branch_name_ru, N_("Branch name in Russian")),
         (setup.department_no, N_("Department number")),
         (setup.address, N_("Address")),
+        (setup.address_ru, N_("Address in Russian")),
     ):
         if not value.strip():
             raise ValidationError("Fill in the field «{field}».", field=lazy(label))
@@ -194,6 +198,8 @@ def set_up_desk(*, session: Session, setup: BranchSetup, supervisor: NewUser) ->
             branch_name=setup.branch_name.strip(),
             department_no=setup.department_no.strip(),
             address=setup.address.strip(),
+            branch_name_ru=setup.branch_name_ru.strip(),
+            address_ru=setup.address_ru.strip(),
             phone=setup.phone.strip(),
             desk_code=setup.desk_code.upper(),
         )
@@ -353,6 +359,48 @@ def set_lock_minutes(*, session: Session, actor: User, minutes: int) -> BranchSe
         user_id=actor.id,
         object_id="lock_minutes",
         details={"before": before, "after": minutes},
+    )
+    return settings
+
+
+def set_training(*, session: Session, actor: User, on: bool) -> BranchSettings:
+    """The supervisor switches the desk into training mode (demonstrations, teaching) or out.
+    In training mode acceptance signs nothing, no package goes to the hub, and every printed
+    document is marked «training, not valid» (docs/domain.md, "Training mode")."""
+    require_role(actor, Role.SUPERVISOR)
+    settings = branch(session=session)
+    before = bool(settings.training)
+    settings.training = on
+    audit.record(
+        session=session,
+        action="settings_changed",
+        user_id=actor.id,
+        object_id="training",
+        details={"before": before, "after": on},
+    )
+    return settings
+
+
+def set_branch_in_russian(
+    *, session: Session, actor: User, branch_name_ru: str, address_ru: str
+) -> BranchSettings:
+    """The branch's name and address in Russian, printed on documents in Russian."""
+    require_role(actor, Role.SUPERVISOR)
+    for value, label in (
+        (branch_name_ru, N_("Branch name in Russian")),
+        (address_ru, N_("Address in Russian")),
+    ):
+        if not value.strip():
+            raise ValidationError("Fill in the field «{field}».", field=lazy(label))
+    settings = branch(session=session)
+    before = {"branch_name_ru": settings.branch_name_ru, "address_ru": settings.address_ru}
+    settings.branch_name_ru, settings.address_ru = branch_name_ru.strip(), address_ru.strip()
+    audit.record(
+        session=session,
+        action="settings_changed",
+        user_id=actor.id,
+        object_id="branch_in_russian",
+        details={"before": before, "after": {"branch_name_ru": settings.branch_name_ru}},
     )
     return settings
 

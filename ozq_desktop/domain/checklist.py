@@ -1,6 +1,24 @@
-"""The checklist decision: from the service, the applicant type and what was presented,
-either accept (with the documents for the receipt) or refuse (with the missing documents
-for Annex 2). Seed §9 lists the documents; §10 makes an incomplete package a refusal."""
+"""What makes a package complete: ONE function, `assess`, says it for the whole desk.
+
+From the service, the applicant type and what was presented it says: accept (with the
+documents for the receipt), or refuse (with the missing documents for Annex 2), and what
+must still be put right before either can be written. Seed §9 lists the documents; §10 makes
+an incomplete package a refusal. The wizard's pages and the acceptance transaction all ask
+this module; none of them restates its rules.
+
+The rules, each with its source:
+- A document not presented is missing (§10).
+- An expert conclusion is valid for three months from the expertise (each standard, §9):
+  its date is required, cannot lie in the future, and an expired conclusion counts as a
+  missing document. There is no "accept anyway".
+- A document the standard asks for in electronic form (§9, "электрондық көшірмесі",
+  "электрондық құжат") needs its file. The application is made by the desk (Annex 1).
+- Every presented document needs its sheet count for the receipt (§9 2): "the number of the
+  documents attached"). Where scans exist and their pages are counted, the count is theirs:
+  a second scan changes it; the clerk's own count stands only for a document without
+  counted scans.
+- A conclusion stated as bound needs its number of bound pages (§9).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from ozq_desktop.errors import ValidationError
+from ozq_desktop.i18n import N_, Bilingual
 from ozq_wire.catalog import ApplicantType, DocumentSpec, Service
 
 CONCLUSION_VALID_MONTHS = 3
@@ -20,24 +40,28 @@ class Outcome(StrEnum):
     REFUSE = "refuse"
 
 
-class ExpiredChoice(StrEnum):
-    """What the clerk decided about an expert conclusion older than three months."""
-
-    ACCEPT_ANYWAY = "accept_anyway"
-    TREAT_AS_MISSING = "treat_as_missing"
-
-
 @dataclass(frozen=True)
 class PresentedDocument:
     code: str
     presented: bool
-    pages: int = 0
+    pages: int = 0  # the clerk's own count of sheets
+    scan_pages: tuple[int, ...] = ()  # the pages of each attached file; 0: not counted
     expertise_date: date | None = None
     signed_by_head: bool | None = None
     sealed: bool | None = None
     bound: bool | None = None
     bound_pages: int | None = None
-    expired_choice: ExpiredChoice | None = None
+
+    @property
+    def sheets(self) -> int:
+        """The sheet count for the receipt: the scans' pages when every scan is counted."""
+        if self.scan_pages and all(self.scan_pages):
+            return sum(self.scan_pages)
+        return self.pages
+
+    @property
+    def sheets_from_scans(self) -> bool:
+        return bool(self.scan_pages) and all(self.scan_pages)
 
 
 @dataclass(frozen=True)
@@ -49,12 +73,28 @@ class ConclusionFlag:
 
 
 @dataclass(frozen=True)
+class DocumentProblem:
+    """Something to put right about one presented document. `blocks_refusal`: whether it
+    stops a refusal too (the conclusion's date decides what is missing), or only acceptance
+    (sheets and files are not on the refusal)."""
+
+    code: str
+    error: ValidationError
+    blocks_refusal: bool
+
+
+@dataclass(frozen=True)
 class ChecklistDecision:
     outcome: Outcome
     presented: list[DocumentSpec]
     missing: list[DocumentSpec]
     flags: list[ConclusionFlag] = field(default_factory=list)
-    pending_choices: list[str] = field(default_factory=list)
+    problems: list[DocumentProblem] = field(default_factory=list)  # for this outcome
+    sheets: dict[str, int] = field(default_factory=dict)  # presented documents' sheet counts
+
+    def expired(self, code: str) -> ConclusionFlag | None:
+        """The expired conclusion's flag, when `code` is missing because it expired."""
+        return next((f for f in self.flags if f.code == code and f.expired), None)
 
 
 def add_months(day: date, months: int) -> date:
@@ -74,30 +114,70 @@ def conclusion_flag(code: str, expertise_date: date, today: date) -> ConclusionF
     return ConclusionFlag(code, expertise_date, valid_until, expired=today > valid_until)
 
 
-def decide(
+def _name(spec: DocumentSpec) -> Bilingual:
+    return Bilingual(spec.name.kk, spec.name.ru)
+
+
+def document_problems(
+    spec: DocumentSpec, doc: PresentedDocument, today: date
+) -> list[DocumentProblem]:
+    """What is wrong with one presented document, in the order the clerk should fix it."""
+    if not doc.presented:
+        return []
+    found: list[DocumentProblem] = []
+
+    def problem(blocks_refusal: bool, msgid: str) -> None:
+        error = ValidationError(msgid, document=_name(spec))
+        found.append(DocumentProblem(spec.code, error, blocks_refusal))
+
+    if spec.expert_conclusion:
+        if doc.expertise_date is None:
+            problem(True, N_("Enter the date of the expertise: «{document}»."))
+            return found
+        if doc.expertise_date > today:
+            problem(True, N_("The date of the expertise is in the future: «{document}»."))
+            return found
+        if conclusion_flag(spec.code, doc.expertise_date, today).expired:
+            return found  # missing: nothing else about it matters
+    if spec.needs_file and not doc.scan_pages:
+        problem(
+            False,
+            N_("Attach the file of «{document}»: the standard asks for it in electronic form."),
+        )
+    if not spec.is_application and doc.sheets < 1:
+        problem(False, N_("Enter the number of sheets of «{document}»."))
+    if spec.expert_conclusion and doc.bound and not doc.bound_pages:
+        problem(False, N_("Enter the number of bound pages: «{document}»."))
+    return found
+
+
+def assess(
     service: Service,
     applicant_type: ApplicantType | str,
     presented: Mapping[str, PresentedDocument],
     today: date,
 ) -> ChecklistDecision:
+    """THE rule of completeness (see the module's docstring)."""
     have: list[DocumentSpec] = []
     missing: list[DocumentSpec] = []
     flags: list[ConclusionFlag] = []
-    pending: list[str] = []
+    problems: list[DocumentProblem] = []
+    sheets: dict[str, int] = {}
     for spec in service.documents_for(applicant_type):
         doc = presented.get(spec.code)
         if doc is None or not doc.presented:
             missing.append(spec)
             continue
+        problems += document_problems(spec, doc, today)
         if spec.expert_conclusion and doc.expertise_date is not None:
             flag = conclusion_flag(spec.code, doc.expertise_date, today)
             flags.append(flag)
             if flag.expired:
-                if doc.expired_choice is None:
-                    pending.append(spec.code)
-                elif doc.expired_choice is ExpiredChoice.TREAT_AS_MISSING:
-                    missing.append(spec)
-                    continue
+                missing.append(spec)
+                continue
         have.append(spec)
+        sheets[spec.code] = doc.sheets
     outcome = Outcome.REFUSE if missing else Outcome.ACCEPT
-    return ChecklistDecision(outcome, have, missing, flags, pending)
+    if outcome is Outcome.REFUSE:
+        problems = [p for p in problems if p.blocks_refusal]
+    return ChecklistDecision(outcome, have, missing, flags, problems, sheets)

@@ -45,7 +45,9 @@ def deadline_counts(*, session: Session, calendar: WorkingCalendar, today: date)
 
     def count(*conditions) -> int:
         stmt = (
-            select(func.count()).select_from(Package).where(Package.status.in_(_OPEN), *conditions)
+            select(func.count())
+            .select_from(Package)
+            .where(Package.status.in_(_OPEN), Package.training.is_(False), *conditions)
         )
         return session.scalar(stmt) or 0
 
@@ -64,7 +66,7 @@ def deadline_lists(
     def listing(*conditions) -> list[PackageSummary]:
         stmt = (
             select(*COLUMNS)
-            .where(Package.status.in_(_OPEN), *conditions)
+            .where(Package.status.in_(_OPEN), Package.training.is_(False), *conditions)
             .order_by(Package.result_date)
             .limit(limit)
         )

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ozq_desktop.domain.accounts import ANY_ROLE, require_role
-from ozq_desktop.domain.checklist import ExpiredChoice, PresentedDocument
+from ozq_desktop.domain.checklist import PresentedDocument
 from ozq_desktop.errors import AuthorizationError
 from ozq_desktop.models import Draft, User
 from ozq_desktop.models.base import now as wall_clock
@@ -33,6 +33,10 @@ class ScanDraft:
     size: int
     mime: str
     name: str
+    pages: int = 0  # counted from the stored file (storage/pages.py); 0: not counted
+    # Made by the desk (the Annex 1 application rendered at acceptance), not handed in: its
+    # pages count only for a document with no file of the applicant's.
+    generated: bool = False
 
 
 @dataclass
@@ -46,20 +50,27 @@ class DocumentDraft:
     sealed: bool | None = None
     bound: bool | None = None
     bound_pages: int | None = None
-    expired_choice: ExpiredChoice | None = None
 
     def as_presented(self) -> PresentedDocument:
         return PresentedDocument(
             code=self.code,
             presented=self.presented,
             pages=self.pages,
+            scan_pages=tuple(scan.pages for scan in self._counted_scans()),
             expertise_date=self.expertise_date,
             signed_by_head=self.signed_by_head,
             sealed=self.sealed,
             bound=self.bound,
             bound_pages=self.bound_pages,
-            expired_choice=self.expired_choice,
         )
+
+    def _counted_scans(self) -> list[ScanDraft]:
+        handed = [scan for scan in self.scans if not scan.generated]
+        return handed or list(self.scans)
+
+    @property
+    def sheets(self) -> int:
+        return self.as_presented().sheets
 
 
 @dataclass
@@ -81,6 +92,9 @@ class ApplicantDraft:
     address: str = ""
     phone: str = ""
     email: str = ""
+    # A non-resident legal entity without a Kazakh BIN: its registration abroad.
+    foreign_reg_no: str = ""
+    country: str = ""
 
 
 @dataclass
@@ -116,8 +130,9 @@ class PackageDraft:
             raw = dict(raw)
             raw["scans"] = [ScanDraft(**s) for s in raw.get("scans", [])]
             raw["expertise_date"] = _date(raw.get("expertise_date"))
-            choice = raw.get("expired_choice")
-            raw["expired_choice"] = ExpiredChoice(choice) if choice else None
+            # Drafts saved before an expired conclusion became simply missing carry a choice
+            # to "accept it anyway" that no longer exists: it is dropped.
+            raw.pop("expired_choice", None)
             docs[code] = DocumentDraft(**raw)
         rep = dict(data.get("representative") or {})
         rep["poa_date"] = _date(rep.get("poa_date"))

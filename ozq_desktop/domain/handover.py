@@ -38,7 +38,7 @@ class DecisionData:
     number: str | None = None  # certificate/permission number or registration cipher
     decided_on: date | None = None
     reason: str | None = None
-    reason_kk: str | None = None
+    reason_kk: str | None = None  # the reason in each language, when the committee gave both
     reason_ru: str | None = None
 
 
@@ -64,8 +64,9 @@ def apply_decision(
     package.decision_number = decision.number
     package.decision_date = decision.decided_on
     package.decision_reason = decision.reason
-    package.decision_reason_kk = decision.reason_kk
-    package.decision_reason_ru = decision.reason_ru
+    both = decision.reason_kk and decision.reason_ru and not decision.granted
+    package.decision_reason_kk = decision.reason_kk if both else None
+    package.decision_reason_ru = decision.reason_ru if both else None
     package.decision_version = decision.version
     package.decision_received_at = wall_clock()
     audit.record(

@@ -1,18 +1,36 @@
-"""Finding packages: by receipt number, by IIN/BIN, by applicant name; one day's listing."""
+"""Finding packages: one search box for words of the name, a receipt number, an IIN/BIN (whole
+or in part); by receipt number and by id; one day's listing.
+
+A number the clerk types (digits, or a receipt number's part like «ALA01» or «D1-0500001») is
+looked up first where clerks mean it: the start of an IIN/BIN, the start or the end of a
+receipt number, each through its own index. Anything else, and a number found nowhere there,
+goes to `package_search`, an SQLite FTS5 table with the trigram tokenizer (migration 0007),
+which a trigger fills from each new package with its searchable text: the name as
+domain/search_text.fold gives it, the receipt number and the identifiers. Every query word of
+three or more characters is matched as a substring anywhere in that text; a shorter word
+filters what those found, and a query of short words only finds names starting with them.
+Newest packages come first, at most SEARCH_RESULTS of them.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from ozq_desktop.domain.acceptance import fold_name
+from ozq_desktop.domain.search_text import fold, query_words
 from ozq_desktop.errors import NotFoundError
 from ozq_desktop.models import Package
+from ozq_desktop.models.package import reversed_receipt
 
 SEARCH_LIMIT = 200
+SEARCH_RESULTS = 50  # the search box shows the newest; more words narrow it
+MIN_SUBSTRING = 3  # the trigram index finds substrings of three characters or more
+_NUMBER = re.compile(r"(?=.*\d.*\d.*\d)[0-9a-z]+(-[0-9a-z]*)*")
 
 
 @dataclass(frozen=True)
@@ -26,6 +44,13 @@ class PackageSummary:
     accepted_at: object
     result_date: date | None
     clerk_id: int
+    promised_date: date | None = None  # the date on the applicant's receipt
+    training: bool = False
+
+    @property
+    def promise_differs(self) -> bool:
+        """The receipt gave the applicant another date than the one the package is due on."""
+        return self.promised_date is not None and self.promised_date != self.result_date
 
 
 def _summary(p: Package) -> PackageSummary:
@@ -39,6 +64,8 @@ def _summary(p: Package) -> PackageSummary:
         p.accepted_at,
         p.result_date,
         p.clerk_id,
+        p.promised_date,
+        bool(p.training),
     )
 
 
@@ -52,6 +79,8 @@ COLUMNS = (
     Package.accepted_at,
     Package.result_date,
     Package.clerk_id,
+    Package.promised_date,
+    Package.training,
 )
 
 
@@ -86,8 +115,9 @@ def by_idn(*, session: Session, idn: str, limit: int = SEARCH_LIMIT) -> list[Pac
 
 
 def by_name(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[PackageSummary]:
-    """Applicants whose name starts with the text (any case); uses the folded-name index."""
-    prefix = fold_name(text)
+    """Applicants whose name starts with the text, folded as names are stored (the index of
+    the folded name): the search for a query too short for the trigram index."""
+    prefix = fold(text)
     if not prefix:
         return []
     stmt = (
@@ -102,19 +132,68 @@ def by_name(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[P
     return rows_of(session, stmt)
 
 
-def search(*, session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[PackageSummary]:
-    """One box for everything: a receipt number, an IIN/BIN, or the start of a name."""
-    query = text.strip()
-    if not query:
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _prefix(column, value: str):
+    return (column >= value, column < value + "\U0010ffff")
+
+
+def by_number(*, session: Session, number: str, limit: int) -> list[PackageSummary]:
+    """Packages whose IIN/BIN starts with `number`, or whose receipt number starts or ends
+    with it; each through its index, newest first."""
+    found: dict[str, PackageSummary] = {}
+    for conditions in (
+        _prefix(Package.applicant_idn, number),
+        _prefix(Package.receipt_no, number.upper()),
+        _prefix(Package.receipt_rev, reversed_receipt(number)),
+    ):
+        stmt = select(*COLUMNS).where(*conditions).order_by(Package.accepted_at.desc()).limit(limit)
+        for row in rows_of(session, stmt):
+            found.setdefault(row.id, row)
+    newest = sorted(found.values(), key=lambda r: r.accepted_at, reverse=True)
+    return newest[:limit]
+
+
+def search(*, session: Session, text: str, limit: int = SEARCH_RESULTS) -> list[PackageSummary]:
+    """One box for everything: words anywhere in the name (any case, quotes and legal forms
+    ignored, Kazakh letters equal to their Russian look-alikes), or a receipt number, IIN or
+    BIN, whole or in part. Newest first."""
+    found = query_words(text)
+    if len(found) == 1 and _NUMBER.fullmatch(found[0]):
+        rows = by_number(session=session, number=found[0], limit=limit)
+        if rows:
+            return rows
+    long = [w for w in found if len(w) >= MIN_SUBSTRING]
+    short = [w for w in found if len(w) < MIN_SUBSTRING]
+    if not long:
+        return by_name(session=session, text=" ".join(short), limit=limit) if short else []
+    params: dict[str, object] = {"match": " AND ".join(map(_quoted, long)), "limit": limit}
+    filters = ""
+    for n, word in enumerate(short):
+        params[f"short{n}"] = _like(word)
+        filters += f" AND s.text LIKE :short{n} ESCAPE '\\'"
+    ids = [
+        row[0]
+        for row in session.execute(
+            sql(
+                "SELECT s.package_id FROM package_search AS s"
+                f" WHERE package_search MATCH :match{filters}"
+                " ORDER BY s.rowid DESC LIMIT :limit"
+            ),
+            params,
+        )
+    ]
+    if not ids:
         return []
-    if query.isdigit() and len(query) == 12:
-        return by_idn(session=session, idn=query, limit=limit)
-    if query.count("-") == 2:
-        try:
-            return [_summary(by_receipt(session=session, receipt_no=query))]
-        except NotFoundError:
-            return []
-    return by_name(session=session, text=query, limit=limit)
+    rows = {row.id: row for row in rows_of(session, select(*COLUMNS).where(Package.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def day_listing(

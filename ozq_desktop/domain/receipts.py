@@ -20,8 +20,17 @@ def format_receipt_number(branch_code: str, desk_code: str, value: int) -> str:
     return f"{branch_code}-{desk_code}-{value:0{SEQUENCE_DIGITS}d}"
 
 
-def next_receipt_number(*, session: Session, branch_code: str, desk_code: str) -> str:
-    key = desk_key(branch_code, desk_code)
+TRAINING_PREFIX = "T"
+TRAINING_DIGITS = SEQUENCE_DIGITS - 1
+
+
+def next_receipt_number(
+    *, session: Session, branch_code: str, desk_code: str, training: bool = False
+) -> str:
+    """The next number of this desk. A training package (training mode) takes its own sequence
+    and a "T" before its digits, «ALA01-D1-T000001»: it spends no real number, and no real
+    number (digits only after the desk code) can ever equal it."""
+    key = desk_key(branch_code, desk_code) + ("-training" if training else "")
     value = session.scalar(
         update(ReceiptCounter)
         .where(ReceiptCounter.desk_key == key)
@@ -31,6 +40,8 @@ def next_receipt_number(*, session: Session, branch_code: str, desk_code: str) -
     if value is None:
         session.execute(insert(ReceiptCounter).values(desk_key=key, last_value=1))
         value = 1
+    if training:
+        return f"{branch_code}-{desk_code}-{TRAINING_PREFIX}{value:0{TRAINING_DIGITS}d}"
     return format_receipt_number(branch_code, desk_code, value)
 
 

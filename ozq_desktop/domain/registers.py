@@ -70,8 +70,11 @@ def _live_entries(session: Session, day: date, clerk_id: int | None) -> list[Reg
         Package.handed_over_at,
         Package.handed_over_to,
     )
-    taken = select(*cols).where(Package.accepted_day == day)
-    handed = select(*cols).where(Package.handed_over_at >= start, Package.handed_over_at < end)
+    # Training packages (training mode) are demonstrations: never in a register.
+    taken = select(*cols).where(Package.accepted_day == day, Package.training.is_(False))
+    handed = select(*cols).where(
+        Package.handed_over_at >= start, Package.handed_over_at < end, Package.training.is_(False)
+    )
     if clerk_id is not None:
         taken = taken.where(Package.clerk_id == clerk_id)
     entries = []

@@ -104,7 +104,11 @@ def visits_between(session: Session, start: date, end: date) -> list[Visit]:
         Package.service_seconds,
         Package.wait_seconds,
         Package.place,
-    ).where(Package.accepted_day >= start, Package.accepted_day <= end)
+    ).where(
+        Package.accepted_day >= start,
+        Package.accepted_day <= end,
+        Package.training.is_(False),  # demonstrations are no one's service time
+    )
     return [
         Visit(
             names.get(clerk_id, "?"),

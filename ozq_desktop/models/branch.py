@@ -15,12 +15,19 @@ class BranchSettings(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_code: Mapped[str] = mapped_column(String(16))
-    branch_name: Mapped[str] = mapped_column(String(300))
+    branch_name: Mapped[str] = mapped_column(String(300))  # in Kazakh
     department_no: Mapped[str] = mapped_column(String(32))
-    address: Mapped[str] = mapped_column(String(500))
+    address: Mapped[str] = mapped_column(String(500))  # in Kazakh
+    # The same in Russian, for documents printed in Russian; "" on desks set up before they
+    # were asked for (documents then print the Kazakh ones and the supervisor is reminded).
+    branch_name_ru: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    address_ru: Mapped[str] = mapped_column(String(500), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     desk_code: Mapped[str] = mapped_column(String(16))
     lock_minutes: Mapped[int] = mapped_column(default=10, server_default="10")  # auto-lock
+    # Training mode (the supervisor's switch): nothing is signed, nothing is sent to the hub,
+    # every printed document is marked «training, not valid».
+    training: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ozq_desktop.models.base import Base, now
 
 
+def reversed_receipt(receipt_no: str) -> str:
+    return receipt_no[::-1].lower()
+
+
 class Package(Base):
     """One application as taken at the counter. Never edited once accepted, but for its status
     and what comes back from the committee; a correction is a new package that supersedes it."""
@@ -17,6 +21,11 @@ class Package(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    # The receipt number backwards, lower case: its index finds a number by its last digits,
+    # as clerks type it (domain/packages.search). Set from receipt_no on insert.
+    receipt_rev: Mapped[str] = mapped_column(
+        String(40), default=lambda ctx: reversed_receipt(ctx.get_current_parameters()["receipt_no"])
+    )
     service_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32))
     place: Mapped[str] = mapped_column(String(16), default="counter")
@@ -30,12 +39,19 @@ class Package(Base):
     applicant_address: Mapped[str] = mapped_column(String(500), default="")
     applicant_phone: Mapped[str] = mapped_column(String(64), default="")
     applicant_email: Mapped[str] = mapped_column(String(200), default="")
+    # A non-resident legal entity without a Kazakh BIN: its registration abroad.
+    applicant_foreign_reg_no: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    applicant_country: Mapped[str] = mapped_column(String(100), default="", server_default="")
     representative: Mapped[dict[str, Any] | None]
 
     clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime]
     accepted_day: Mapped[date]
+    # The committee's due date: follows the working calendar while the package is open.
     result_date: Mapped[date | None]
+    # The date printed on the applicant's receipt (the legal end of the term); never moves.
+    promised_date: Mapped[date | None]
+    training: Mapped[bool] = mapped_column(default=False, server_default="0")
     service_seconds: Mapped[int] = mapped_column(default=0)
     # The applicant's queue ticket (none for a home visit) and the wait from its issue to the
     # start of service (domain/waiting.py); None when the ticket's time is not known.
@@ -55,8 +71,7 @@ class Package(Base):
     decision_number: Mapped[str | None] = mapped_column(String(100))
     decision_date: Mapped[date | None]
     decision_reason: Mapped[str | None]
-    # The committee's console gives a refusal's reasons in both languages; a document prints
-    # its own language's (decision_reason holds both, for what predates them).
+    # The committee's reason in each language, when it gave both (printed in the document's).
     decision_reason_kk: Mapped[str | None]
     decision_reason_ru: Mapped[str | None]
     decision_version: Mapped[int] = mapped_column(default=0)
@@ -78,6 +93,7 @@ class Package(Base):
     __table_args__ = (
         Index("ix_packages_day_clerk", "accepted_day", "clerk_id"),
         Index("ix_packages_idn", "applicant_idn"),
+        Index("ix_packages_receipt_rev", "receipt_rev"),
         Index("ix_packages_name_fold", "applicant_name_fold"),
         Index("ix_packages_status_due", "status", "result_date"),
         Index("ix_packages_handed_over_at", "handed_over_at"),

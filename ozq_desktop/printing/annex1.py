@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import Annex1Data, local
 from ozq_desktop.printing.dates import format_date
-from ozq_desktop.printing.document import Metadata, build_pdf
+from ozq_desktop.printing.document import Metadata, build_pdf, training_mark
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
     blanks_in_a_row,
@@ -32,6 +32,7 @@ CONSENT = N_(
     "in information systems."
 )
 RIGHT_BLOCK = 95 * mm
+REQUISITE_GAP = 4  # points between a requisites line's text and its rule
 
 
 def render_annex1(data: Annex1Data, lang: str) -> bytes:
@@ -43,6 +44,7 @@ def render_annex1(data: Annex1Data, lang: str) -> bytes:
         author=local(data.branch.name, lang) if data.branch else "",
         subject=data.receipt_no,
         lang=lang,
+        mark=training_mark(data.training, lang),
     )
     return build_pdf(application(data, lang), meta)
 
@@ -78,7 +80,9 @@ def application(data: Annex1Data, lang: str) -> list[Flowable]:
                 ),
                 (
                     data.head_name,
-                    tr("(signature, full name of the head of the organisation)", lang),
+                    local(data.signature_caption, lang)
+                    if data.signature_caption
+                    else tr("(signature, full name of the head of the organisation)", lang),
                     TEXT_WIDTH - 80 * mm,
                 ),
             ]
@@ -94,13 +98,16 @@ def _requisites(data: Annex1Data, lang: str) -> Table:
     rows.append([para(local(data.header, lang), s.caption)])
     table = Table(rows, colWidths=[RIGHT_BLOCK], hAlign="RIGHT")
     last = len(rows) - 2
+    # Each line sits on its rule with air above and below: the rule is drawn REQUISITE_GAP
+    # under the line's descenders (у, р, д) and as far over the next line's capitals.
     table.setStyle(
         [
             ("LINEBELOW", (0, 0), (0, last), 0.4, "black"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, -1), REQUISITE_GAP),
+            ("BOTTOMPADDING", (0, 0), (0, last), REQUISITE_GAP),
+            ("BOTTOMPADDING", (0, last + 1), (-1, -1), 1),
         ]
     )
     return table

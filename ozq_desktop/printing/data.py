@@ -102,12 +102,20 @@ class ReceiptData:
     applicant_email: str = ""
     representative: Representative | None = None
     home_visit_address: str | None = None  # seed §13: accepted at the applicant's home
+    home_visit_reason: str = ""  # seed §13: why the applicant could not come (health)
+    applicant_foreign_registration: str = ""  # a non-resident's number and country abroad
+    # Item 4 in the service's own wording (the catalog's receipt.result_item); None: common.
+    result_item: Localized | None = None
+    # What the applicant is told at the end: where to learn the status, how to complain
+    # (the catalog's notice: each standard's §11, §16, §17).
+    notice: Sequence[Localized] = ()
+    training: bool = False  # training mode: every page marked «training, not valid»
     # The hub's status page with this receipt's number: the QR code carries it, and a line
     # tells the applicant how to use it. None (no hub address yet): the QR carries the number.
     status_url: str | None = None
 
     def __post_init__(self) -> None:
-        _frozen_tuple(self, "documents")
+        _frozen_tuple(self, "documents", "notice")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,9 +133,11 @@ class RefusalData:
     copies_sentence: Localized  # the catalog's annex2.copies_sentence
     date: date
     number: str = ""  # the refusal's registration number, if the desk keeps one
+    notice: Sequence[Localized] = ()  # as on the acceptance receipt
+    training: bool = False
 
     def __post_init__(self) -> None:
-        _frozen_tuple(self, "missing_documents")
+        _frozen_tuple(self, "missing_documents", "notice")
         if not self.missing_documents:
             raise ValidationError("A refusal receipt must name at least one missing document.")
 
@@ -149,6 +159,8 @@ class Annex1Data:
     consent_sentence: Localized | None = None  # None: the seed's consent sentence
     receipt_no: str = ""
     branch: BranchInfo | None = None
+    signature_caption: Localized | None = None  # None: «(ұйым басшысының қолы, Т.А.Ә.)»
+    training: bool = False
 
     def __post_init__(self) -> None:
         _frozen_tuple(self, "applicant_requisites", "attachments")
@@ -172,6 +184,7 @@ class HandoverData:
     decision_date: date | None = None
     accepted_at: datetime | None = None
     representative: Representative | None = None
+    training: bool = False
 
     def __post_init__(self) -> None:
         _frozen_tuple(self, "refusal_reasons")

@@ -77,6 +77,12 @@ def format_date(d: date, lang: str, style: str = "long") -> str:
     return f"{d.day} {month} {d.year} г."
 
 
+def blank_form_date(lang: str) -> str:
+    """The seed's date blank «20__ж. «__» ________», left for a hand to fill in."""
+    _check(lang, "form")
+    return "20____ ж. «____» ______________" if lang == "kk" else "«____» ______________ 20____ г."
+
+
 def format_time(t: time | datetime) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 

@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 
-from ozq_desktop.i18n import tr
-from ozq_desktop.printing.fonts import REGULAR, register_fonts
+from ozq_desktop.i18n import N_, tr
+from ozq_desktop.printing.fonts import BOLD, REGULAR, register_fonts
 from ozq_desktop.printing.layout import (
     BOTTOM_MARGIN,
     FRAME_HEIGHT,
@@ -152,6 +153,33 @@ class Metadata:
     author: str
     subject: str
     lang: str
+    mark: str = ""  # across every page, e.g. training mode's «training, not valid»
+
+
+TRAINING_MARK = N_("TRAINING — NOT VALID")
+
+
+def training_mark(training: bool, lang: str) -> str:
+    """The mark every document printed in training mode carries, or ""."""
+    return tr(TRAINING_MARK, lang) if training else ""
+
+
+def draw_mark(canvas: Canvas, text: str) -> None:
+    """`text` large and grey across the page, and small at its top and bottom edges, so no
+    part of the page can be cut off and shown without it."""
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.35))
+    canvas.setFont(BOLD, 40)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, -14, text)
+    canvas.restoreState()
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.6, 0, 0))
+    canvas.setFont(BOLD, 9)
+    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - TOP_MARGIN / 2, text)
+    canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM_MARGIN / 2 - 6, text)
+    canvas.restoreState()
 
 
 def build_pdf(
@@ -188,7 +216,11 @@ def build_pdf(
         topPadding=0,
         bottomPadding=0,
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    on_page = (lambda canvas, _doc: draw_mark(canvas, meta.mark)) if meta.mark else None
+    template = PageTemplate(id="page", frames=[frame])
+    if on_page is not None:
+        template = PageTemplate(id="page", frames=[frame], onPage=on_page)
+    doc.addPageTemplates([template])
     if footer is None:
         doc.build(list(story))
     else:

@@ -8,7 +8,13 @@ from reportlab.platypus import Flowable, Spacer
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import Decision, HandoverData, ResultDocument, local
 from ozq_desktop.printing.dates import format_date, format_datetime
-from ozq_desktop.printing.document import Metadata, QrCodeFlowable, build_pdf, copies
+from ozq_desktop.printing.document import (
+    Metadata,
+    QrCodeFlowable,
+    build_pdf,
+    copies,
+    training_mark,
+)
 from ozq_desktop.printing.layout import check_language, keep, labelled, para, signature_line, styles
 from ozq_desktop.printing.receipt import COPY_MARKS, heading_with_qr, representative_text
 
@@ -34,6 +40,7 @@ def render_handover(data: HandoverData, lang: str) -> bytes:
         author=local(data.branch.name, lang),
         subject=data.receipt_no,
         lang=lang,
+        mark=training_mark(data.training, lang),
     )
     return build_pdf(story, meta)
 

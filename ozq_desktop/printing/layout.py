@@ -8,7 +8,7 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -45,6 +45,7 @@ class Styles:
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     cell_right: ParagraphStyle
+    small: ParagraphStyle  # the notice to the applicant at the foot of a receipt
 
 
 @cache
@@ -79,6 +80,9 @@ def styles() -> Styles:
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", cell, fontName=BOLD),
         cell_right=ParagraphStyle("cell_right", cell, alignment=TA_RIGHT),
+        small=ParagraphStyle(
+            "small", body, fontSize=7, leading=8.2, alignment=TA_JUSTIFY, spaceAfter=1
+        ),
     )
 
 
@@ -207,6 +211,16 @@ def blanks_in_a_row(cells: Sequence[tuple[str, str, float]], gap: float = 10 * m
         ]
     )
     return table
+
+
+def notice_block(heading: str, paragraphs: Sequence[str]) -> list[Flowable]:
+    """The notice to the applicant at the foot of a receipt: a small bold heading, then small
+    justified paragraphs (where to learn the status of the case, how to complain)."""
+    s = styles()
+    if not paragraphs:
+        return []
+    head = ParagraphStyle("small_head", s.small, fontName=BOLD, alignment=TA_LEFT)
+    return [para(heading, head), *(para(text, s.small) for text in paragraphs)]
 
 
 def grid_style(header_rows: int = 1) -> list[tuple]:

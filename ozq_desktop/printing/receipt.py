@@ -15,7 +15,14 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import BranchInfo, ReceiptData, Representative, local
 from ozq_desktop.printing.dates import format_date, format_datetime, format_time
-from ozq_desktop.printing.document import Metadata, QrCodeFlowable, build_pdf, copies
+from ozq_desktop.printing.document import (
+    Metadata,
+    QrCodeFlowable,
+    build_pdf,
+    copies,
+    training_mark,
+)
+from ozq_desktop.printing.fonts import BOLD
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
     branch_lines,
@@ -23,12 +30,16 @@ from ozq_desktop.printing.layout import (
     grid_style,
     keep,
     labelled,
+    notice_block,
     para,
     signature_line,
     styles,
 )
+from ozq_desktop.printing.text import TextBlock
 
 COPY_MARKS = (N_("Applicant's copy"), N_("Service centre's copy"))
+QR_SIZE = 22 * mm
+NOTICE_HEADING = N_("How to learn the status of the case, and how to complain")
 
 
 def render_receipt(data: ReceiptData, lang: str) -> bytes:
@@ -36,7 +47,7 @@ def render_receipt(data: ReceiptData, lang: str) -> bytes:
     check_language(lang)
     # The QR code opens the hub's status page with the receipt number filled in; before the
     # desk knows that page's address, it carries the receipt number alone.
-    qr = QrCodeFlowable(data.status_url or data.receipt_no)
+    qr = QrCodeFlowable(data.status_url or data.receipt_no, size=QR_SIZE)
     marks = [tr(mark, lang) for mark in COPY_MARKS]
     story = copies(lambda: receipt_copy(data, lang, qr), marks, "receipt")
     title = tr("Receipt of acceptance of documents", lang)
@@ -45,6 +56,7 @@ def render_receipt(data: ReceiptData, lang: str) -> bytes:
         author=local(data.branch.name, lang),
         subject=data.receipt_no,
         lang=lang,
+        mark=training_mark(data.training, lang),
     )
     return build_pdf(story, meta)
 
@@ -54,19 +66,23 @@ def receipt_copy(data: ReceiptData, lang: str, qr: Flowable) -> list[Flowable]:
     s = styles()
     return [
         heading_with_qr(data.branch, lang, qr, data.receipt_no),
-        para(tr("Receipt of acceptance of documents", lang), s.title),
-        para(f"№ {data.receipt_no}", s.subtitle),
+        para(f"{tr('Receipt of acceptance of documents', lang)} № {data.receipt_no}", s.title),
         *_six_items(data, lang),
-        *_status_line(data, lang),
-        Spacer(0, 8 * mm),
-        signature_line(tr("Service centre clerk (signs)", lang), data.clerk_full_name, lang),
         Spacer(0, 4 * mm),
+        signature_line(tr("Service centre clerk (signs)", lang), data.clerk_full_name, lang),
+        Spacer(0, 3 * mm),
         signature_line(tr("Applicant (signs)", lang), _signing_applicant(data), lang),
+        Spacer(0, 2 * mm),
+        *notice_block(
+            tr(NOTICE_HEADING, lang),
+            [*_status_line(data, lang), *(local(text, lang) for text in data.notice)],
+        ),
     ]
 
 
 def heading_with_qr(branch: BranchInfo, lang: str, qr: Flowable, number: str) -> Table:
-    """The branch block on the left, the QR code of the receipt number on the right."""
+    """The branch block on the left, the QR code on the right (the status page with the
+    receipt number, or the number alone), the number under it."""
     s = styles()
     qr_cell = [qr, para(number, s.caption)]
     table = Table(
@@ -107,7 +123,7 @@ def _six_items(data: ReceiptData, lang: str) -> list[Flowable]:
             s.body,
         ),
         _documents_table(data, lang),
-        labelled(tr("4. Date, time and place of issue of the documents:", lang), "", s.body),
+        labelled(_item_4(data, lang), "", s.body),
         *_result_lines(data, lang),
         labelled(
             tr("5. Full name of the clerk who accepted the documents:", lang),
@@ -119,19 +135,21 @@ def _six_items(data: ReceiptData, lang: str) -> list[Flowable]:
     ]
 
 
-def _status_line(data: ReceiptData, lang: str) -> list[Flowable]:
-    """How the applicant follows the case on the hub's status page (seed §16: the applicant
-    can learn the status remotely)."""
+def _status_line(data: ReceiptData, lang: str) -> list[str]:
+    """How the applicant follows the case on the hub's status page, first in the notice
+    (seed §16: the applicant can learn the status remotely); nothing before the desk knows
+    that page's address."""
     if not data.status_url:
         return []
     address = data.status_url.partition("?")[0]
-    text = tr(
-        "The status of the application: scan the QR code, or open {url} and enter the "
-        "receipt number and the applicant's IIN/BIN.",
-        lang,
-        url=address,
-    )
-    return [Spacer(0, 2 * mm), para(text, styles().body)]
+    return [
+        tr(
+            "The status of the application: scan the QR code, or open {url} and enter the "
+            "receipt number and the applicant's IIN/BIN.",
+            lang,
+            url=address,
+        )
+    ]
 
 
 def _documents_table(data: ReceiptData, lang: str) -> Table:
@@ -157,11 +175,17 @@ def _documents_table(data: ReceiptData, lang: str) -> Table:
         rows,
         colWidths=[9 * mm, TEXT_WIDTH - 9 * mm - 2 * 20 * mm, 20 * mm, 20 * mm],
         repeatRows=1,
-        spaceBefore=3,
-        spaceAfter=5,
+        spaceBefore=2,
+        spaceAfter=3,
     )
     table.setStyle(grid_style())
     return table
+
+
+def _item_4(data: ReceiptData, lang: str) -> str:
+    if data.result_item is None:
+        return tr("4. Date, time and place of issue of the documents:", lang)
+    return f"4. {local(data.result_item, lang)}:"
 
 
 def _result_lines(data: ReceiptData, lang: str) -> list[Flowable]:
@@ -174,10 +198,20 @@ def _result_lines(data: ReceiptData, lang: str) -> list[Flowable]:
         else tr("during the service centre's working hours", lang)
     )
     return [
-        labelled(tr("Date:", lang), keep(format_date(day, lang, "plain")), s),
-        labelled(tr("Time:", lang), hour, s),
+        pairs(
+            [(tr("Date:", lang), keep(format_date(day, lang, "plain"))), (tr("Time:", lang), hour)],
+            s,
+        ),
         labelled(tr("Place:", lang), local(data.result_place, lang), s),
     ]
+
+
+def pairs(items: list[tuple[str, str]], style) -> Flowable:
+    """«Label: value; Label: value» on one line (as many as fit), the labels bold."""
+    runs: list[tuple[str, str]] = []
+    for n, (label, value) in enumerate(items):
+        runs += [(label, BOLD), (value + (";" if n < len(items) - 1 else ""), style.fontName)]
+    return TextBlock(runs, style)
 
 
 def _applicant_lines(data: ReceiptData, lang: str) -> list[Flowable]:
@@ -185,19 +219,25 @@ def _applicant_lines(data: ReceiptData, lang: str) -> list[Flowable]:
     lines = [para(data.applicant_name, s)]
     contacts = [
         (tr("IIN/BIN:", lang), data.applicant_idn),
+        (tr("Registration abroad:", lang), data.applicant_foreign_registration),
         (tr("Address:", lang), data.applicant_address),
+    ]
+    lines += [labelled(label, value, s) for label, value in contacts if value]
+    reach = [
         (tr("Phone:", lang), data.applicant_phone),
         (tr("E-mail:", lang), data.applicant_email),
     ]
-    lines += [labelled(label, value, s) for label, value in contacts if value]
+    if any(value for _, value in reach):
+        lines.append(pairs([(label, value) for label, value in reach if value], s))
     if data.representative:
         lines.append(
             labelled(tr("Representative:", lang), representative_text(data.representative, lang), s)
         )
     if data.home_visit_address:
-        lines.append(
-            labelled(tr("Documents accepted at home, address:", lang), data.home_visit_address, s)
-        )
+        visit = [(tr("Documents accepted at home, address:", lang), data.home_visit_address)]
+        if data.home_visit_reason:
+            visit.append((tr("reason:", lang), data.home_visit_reason))
+        lines.append(pairs(visit, s))
     return lines
 
 

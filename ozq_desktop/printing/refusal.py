@@ -8,12 +8,14 @@ each party. The Kazakh wording is the seed's; the Russian is a faithful renderin
 from __future__ import annotations
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table
 
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.printing.data import RefusalData, local
-from ozq_desktop.printing.dates import format_date
-from ozq_desktop.printing.document import Metadata, build_pdf, copies
+from ozq_desktop.printing.dates import blank_form_date
+from ozq_desktop.printing.document import Metadata, build_pdf, copies, training_mark
+from ozq_desktop.printing.fonts import REGULAR
 from ozq_desktop.printing.layout import (
     TEXT_WIDTH,
     blanks_in_a_row,
@@ -21,10 +23,11 @@ from ozq_desktop.printing.layout import (
     check_language,
     corner_note,
     filled_blank,
+    notice_block,
     para,
     styles,
 )
-from ozq_desktop.printing.receipt import COPY_MARKS
+from ozq_desktop.printing.receipt import COPY_MARKS, NOTICE_HEADING
 
 APPLICANT_CAPTION = N_(
     "(Surname, name, patronymic if any (hereinafter - full name), "
@@ -50,6 +53,7 @@ def render_refusal(data: RefusalData, lang: str) -> bytes:
         author=local(data.branch.name, lang),
         subject=data.number,
         lang=lang,
+        mark=training_mark(data.training, lang),
     )
     return build_pdf(story, meta)
 
@@ -93,12 +97,33 @@ def refusal_copy(data: RefusalData, lang: str) -> list[Flowable]:
         para(tr("Executed by: {name}", lang, name=data.executed_by_name), s.indented),
         para(tr("Phone {phone}", lang, phone=data.executed_by_phone), s.indented),
         Spacer(0, 4 * mm),
-        para(tr("Received: full name / signature of the applicant", lang), s.indented),
-        Spacer(0, 6 * mm),
-        blanks_in_a_row([("", "", 95 * mm)]),
-        para(format_date(data.date, lang, "form"), s.indented),
+        _received(lang),
+        Spacer(0, 3 * mm),
+        # The applicant dates it by hand when taking the copy (seed, Annex 2).
+        para(blank_form_date(lang), s.body),
+        Spacer(0, 4 * mm),
+        *notice_block(tr(NOTICE_HEADING, lang), [local(text, lang) for text in data.notice]),
     ]
     return story
+
+
+def _received(lang: str) -> Table:
+    """«Алдым: ________» with its caption under the blank (seed, Annex 2)."""
+    s = styles()
+    label = tr("Received:", lang)
+    word = para(label, s.body)
+    width = stringWidth(label, REGULAR, s.body.fontSize) + 3 * mm
+    blank = filled_blank("", tr("full name / signature of the applicant", lang), 110 * mm)
+    table = Table([[word, blank]], colWidths=[width, 110 * mm], hAlign="LEFT")
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (0, 0), 8),
+        ]
+    )
+    return table
 
 
 def _heading(data: RefusalData, lang: str, service: str) -> Table:

@@ -25,7 +25,7 @@ from ozq_desktop.printing.register_table import (
     outcome_text,
     register_table,
 )
-from ozq_desktop.printing.rows import Grid, across_row, text_row
+from ozq_desktop.printing.rows import Grid, across_row, fitted, text_row
 
 WIDTHS = [9 * mm, 15 * mm, 24 * mm, 40 * mm, 0.0, 27 * mm]
 WIDTHS[4] = TEXT_WIDTH - sum(WIDTHS)
@@ -38,7 +38,8 @@ def render_register(data: RegisterData, lang: str) -> bytes:
     title = tr("Daily register", lang)
     day = format_date(data.date, lang, "plain")
     table = register_table(data, lang)
-    story = [*_heading(data, lang, title, day), *_groups(table, lang)]
+    widths = fitted(WIDTHS, 2, [r.receipt_no for r in data.rows], 4, TEXT_WIDTH)
+    story = [*_heading(data, lang, title, day), *_groups(table, lang, widths)]
     # The totals and the signatures stay on one page, so nobody signs a page of blanks.
     story.append(KeepTogether([*_totals(table, lang), *_signatures(data, lang)]))
     meta = Metadata(
@@ -63,28 +64,28 @@ def _heading(data: RegisterData, lang: str, title: str, day: str) -> list[Flowab
     ]
 
 
-def _groups(table: RegisterTable, lang: str) -> list[Flowable]:
+def _groups(table: RegisterTable, lang: str, widths: list[float]) -> list[Flowable]:
     if not table.groups:
         text = tr("Nothing was accepted, refused or handed over on this date.", lang)
         return [para(text, styles().body)]
     story: list[Flowable] = []
     for group in table.groups:
-        story += [Spacer(0, 3 * mm), _group_grid(group, lang)]
+        story += [Spacer(0, 3 * mm), _group_grid(group, lang, widths)]
     return story
 
 
-def _group_grid(group: ClerkGroup, lang: str) -> Grid:
+def _group_grid(group: ClerkGroup, lang: str, widths: list[float]) -> Grid:
     """The clerk's name and the column titles (repeated on each page), the rows, a subtotal."""
     header = [
         across_row(f"{tr('Clerk:', lang)} {group.clerk}", TEXT_WIDTH, bold=True, shaded=True),
-        text_row(column_titles(lang), WIDTHS, bold=True, shaded=True),
+        text_row(column_titles(lang), widths, bold=True, shaded=True),
     ]
     rows = [
-        text_row([str(n.number), n.time, n.receipt_no, n.service, n.applicant, n.outcome], WIDTHS)
+        text_row([str(n.number), n.time, n.receipt_no, n.service, n.applicant, n.outcome], widths)
         for n in group.lines
     ]
     rows.append(across_row(outcome_summary(group.by_outcome, lang), TEXT_WIDTH, bold=True))
-    return Grid(WIDTHS, header, rows)
+    return Grid(widths, header, rows)
 
 
 def _totals(table: RegisterTable, lang: str) -> list[Flowable]:

@@ -15,7 +15,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from ozq_desktop.printing.fonts import BOLD, REGULAR
+from ozq_desktop.printing.fonts import BOLD, REGULAR, register_fonts
 
 SIZE, LEADING = 9, 10.5
 PAD_X, PAD_TOP, PAD_BOTTOM = 3, 2, 3
@@ -54,6 +54,20 @@ def wrap_cell(text: str, width: float, bold: bool = False) -> tuple[str, ...]:
             line = line[cut:]
         lines.append(line)
     return tuple(lines) or ("",)
+
+
+def fitted(
+    widths: Sequence[float], column: int, values: Sequence[str], flexible: int, total: float
+) -> list[float]:
+    """`widths` with `column` wide enough for the longest of `values` on one line (a receipt
+    number must never break), the room taken from the `flexible` column."""
+    register_fonts()
+    need = max((stringWidth(v, REGULAR, SIZE) for v in values), default=0.0) + 2 * PAD_X + 1
+    out = list(widths)
+    out[column] = max(out[column], need)
+    out[flexible] = 0.0
+    out[flexible] = total - sum(out)
+    return out
 
 
 def text_row(values: Sequence[str], widths: Sequence[float], **kind) -> Row:

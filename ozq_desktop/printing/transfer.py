@@ -17,7 +17,7 @@ from ozq_desktop.printing.layout import (
     signature_line,
     styles,
 )
-from ozq_desktop.printing.rows import Grid, text_row
+from ozq_desktop.printing.rows import Grid, fitted, text_row
 
 WIDTHS = [8 * mm, 24 * mm, 21 * mm, 38 * mm, 0.0, 17 * mm, 17 * mm]
 WIDTHS[4] = TEXT_WIDTH - sum(WIDTHS)
@@ -58,6 +58,7 @@ def _heading(data: TransferData, lang: str, title: str, batch: str, day: str) ->
 
 
 def _grid(data: TransferData, lang: str) -> Grid:
+    widths = fitted(WIDTHS, 1, [r.receipt_no for r in data.rows], 4, TEXT_WIDTH)
     titles = [
         tr("Row number", lang),
         tr("Receipt number", lang),
@@ -67,7 +68,7 @@ def _grid(data: TransferData, lang: str) -> Grid:
         tr("Number of documents", lang),
         tr("Number of pages", lang),
     ]
-    header = [text_row(titles, WIDTHS, bold=True, shaded=True)]
+    header = [text_row(titles, widths, bold=True, shaded=True)]
     rows = [
         text_row(
             [
@@ -79,7 +80,7 @@ def _grid(data: TransferData, lang: str) -> Grid:
                 str(row.documents),
                 str(row.pages),
             ],
-            WIDTHS,
+            widths,
             right=NUMBERS,
         )
         for number, row in enumerate(data.rows, start=1)
@@ -89,10 +90,10 @@ def _grid(data: TransferData, lang: str) -> Grid:
     total = tr("Total packages: {count}", lang, count=len(data.rows))
     rows.append(
         text_row(
-            ["", "", "", total, "", str(documents), str(pages)], WIDTHS, bold=True, right=NUMBERS
+            ["", "", "", total, "", str(documents), str(pages)], widths, bold=True, right=NUMBERS
         )
     )
-    return Grid(WIDTHS, header, rows)
+    return Grid(widths, header, rows)
 
 
 def _signatures(data: TransferData, lang: str) -> list[Flowable]:

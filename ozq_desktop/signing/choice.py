@@ -19,6 +19,14 @@ class SigningKind(StrEnum):
     NCALAYER = "ncalayer"  # NCALayer on this PC (GOST keys, tokens); it asks for the PIN
 
 
+def can_sign(kind: str | None, key_path: str | None) -> bool:
+    """Whether the clerk's EDS is set up to sign now: NCALayer chosen, or a key file chosen
+    that is still there. Its password and its certificate are checked when it signs."""
+    if kind == SigningKind.PKCS12:
+        return bool(key_path) and Path(key_path).is_file()
+    return kind == SigningKind.NCALAYER
+
+
 def needs_password(kind: str | None) -> bool:
     """The desk asks for the key file's password; NCALayer asks for its own PIN."""
     return kind == SigningKind.PKCS12

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPri
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from ozq_desktop.signing import Signature
+from ozq_desktop.signing import Signature, Signer
 from ozq_desktop.signing.choice import SigningKind, signer_for
 
 PASSWORD = "self-test"
@@ -52,10 +52,17 @@ def throwaway_key_file(path: Path) -> Path:
     return path
 
 
-def sign_with_throwaway_key(folder: Path) -> Signature:
-    signer = signer_for(
-        SigningKind.PKCS12, str(throwaway_key_file(folder / "self-test.p12")), PASSWORD
-    )
+def throwaway_signer(folder: Path) -> Signer:
+    """A PKCS#12 signer on a throwaway key file in `folder`."""
+    path = folder / "self-test.p12"
+    if not path.exists():
+        throwaway_key_file(path)
+    signer = signer_for(SigningKind.PKCS12, str(path), PASSWORD)
     assert signer is not None
+    return signer
+
+
+def sign_with_throwaway_key(folder: Path) -> Signature:
+    signer = throwaway_signer(folder)
     signer_for(SigningKind.NCALAYER, None)  # built, not connected: no NCALayer here
     return signer.sign(b"OZQ self-test")

@@ -23,6 +23,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 10
 
 
+# Tables no model describes: the FTS5 search index (migration 0007) and its shadow tables.
+UNMODELLED_PREFIX = "package_search"
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """What Alembic compares with the models: everything but the search index."""
+    return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_PREFIX))
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -50,6 +50,8 @@ def _decision(d: p.Decision) -> DecisionData:
         number=d.number,
         decided_on=d.date,
         reason=d.reason,
+        # The committee's reason in each language, when the hub sends both; a hub that sends
+        # only `reason` leaves them None.
         reason_kk=d.reason_kk,
         reason_ru=d.reason_ru,
     )

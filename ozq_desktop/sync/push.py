@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ozq_desktop.domain import audit
 from ozq_desktop.domain.accounts import ANY_ROLE, require_role
 from ozq_desktop.domain.lifecycle import PackageStatus, advance_along_push
-from ozq_desktop.errors import StorageError
+from ozq_desktop.errors import ConflictError, StorageError
 from ozq_desktop.models import AuditRow, OutboxItem, Package, User
 from ozq_desktop.models.base import now as wall_clock
 from ozq_desktop.storage.engine import reading, transaction
@@ -106,6 +106,10 @@ def declaration(
     clerk: User,
     audit_rows: list[dict[str, object]] | None = None,
 ) -> p.DeclareRequest:
+    if package.training:
+        # Never reached: a training package gets no outbox row. Said here too, so that no
+        # other path can ever declare one to the hub as real.
+        raise ConflictError("A training package is never sent to the hub.")
     return p.DeclareRequest(
         package_uuid=UUID(package.id),
         receipt_no=package.receipt_no,
@@ -123,6 +127,7 @@ def declaration(
             "applicant_name": package.applicant_name,
             "place": package.place,
             "result_date": package.result_date.isoformat() if package.result_date else None,
+            "promised_date": package.promised_date.isoformat() if package.promised_date else None,
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
             "representative": package.representative or None,

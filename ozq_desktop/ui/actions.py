@@ -27,6 +27,8 @@ class ActionId(StrEnum):
     LOCK = "lock"
     SIGNING = "signing"
     AUTO_LOCK = "auto_lock"
+    TRAINING = "training"
+    BRANCH_RU = "branch_in_russian"
     HANDOVER = "handover"
     DEADLINES = "deadlines"
     REGISTER = "register"
@@ -65,6 +67,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.LOCK, _msg(N_("Lock the desk")), "Ctrl+L"),
     ActionSpec(ActionId.SIGNING, _msg(N_("Signing key (EDS)…")), ""),
     ActionSpec(ActionId.AUTO_LOCK, _msg(N_("Auto-lock…")), ""),
+    ActionSpec(ActionId.TRAINING, _msg(N_("Training mode")), "", True),
+    ActionSpec(ActionId.BRANCH_RU, _msg(N_("Branch name and address in Russian…")), ""),
     ActionSpec(ActionId.HANDOVER, _msg(N_("Hand over a result")), "Ctrl+H"),
     ActionSpec(ActionId.DEADLINES, _msg(N_("Deadlines")), "Ctrl+1"),
     ActionSpec(ActionId.REGISTER, _msg(N_("Daily register")), "Ctrl+2"),

@@ -2,7 +2,8 @@
 (optionally) the hub to enrol with — or none, to work offline and enrol later from the
 "Desk" menu. Last, the supervisor is shown the recovery sheet of the data key to print.
 
-The branch name, department number and address are printed on every receipt."""
+The branch name, department number and address are printed on every receipt: the name and
+the address in Kazakh and in Russian, each on the documents in its language."""
 
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.recovery_sheet import open_recovery_sheet
 
 BRANCH_FIELDS = (
-    ("branch_name", N_("Branch name"), N_("e.g. the branch for the city of Almaty")),
+    ("branch_name", N_("Branch name"), N_("in Kazakh, as printed on documents in Kazakh")),
+    ("branch_name_ru", N_("Branch name in Russian"), N_("as printed on documents in Russian")),
     ("department_no", N_("Department number"), ""),
-    ("address", N_("Address"), ""),
+    ("address", N_("Address"), N_("in Kazakh")),
+    ("address_ru", N_("Address in Russian"), N_("in Russian")),
     ("branch_code", N_("Branch code"), N_("Latin letters and digits, e.g. ALA01")),
     ("desk_code", N_("Desk code"), N_("Latin letters and digits, e.g. D1")),
     ("phone", N_("Phone"), ""),
@@ -140,6 +143,8 @@ class FirstRunWindow(QWidget):
             address=self.value("address"),
             desk_code=self.value("desk_code").strip(),
             phone=self.value("phone"),
+            branch_name_ru=self.value("branch_name_ru"),
+            address_ru=self.value("address_ru"),
         )
         supervisor = NewUser(
             login=self.value("sv_login").strip(),

@@ -182,7 +182,13 @@ class HomeScreen(QWidget):
 
     def _update_titles(self) -> None:
         if self._query:
-            self._list_title.setText(tr(N_("Search results for «{query}»"), query=self._query))
+            title = tr(N_("Search results for «{query}»"), query=self._query)
+            if self.model.rowCount() >= packages.SEARCH_RESULTS:
+                title += " — " + tr(
+                    N_("the {count} newest; more words narrow the search"),
+                    count=packages.SEARCH_RESULTS,
+                )
+            self._list_title.setText(title)
             empty = tr(N_("Nothing found."))
         else:
             self._list_title.setText(tr(N_("My packages today")))

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QToolBar, QWidget
 
-from ozq_desktop.domain.accounts import Role, set_lock_minutes
+from ozq_desktop.domain.accounts import Role, set_lock_minutes, set_training
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.i18n import N_, set_language, tr
 from ozq_desktop.sync.engine import SyncReport
@@ -18,6 +18,7 @@ from ozq_desktop.ui.actions import (
     ActionRegistry,
 )
 from ozq_desktop.ui.auto_lock import AutoLock, LockMinutesDialog
+from ozq_desktop.ui.branch_dialog import BranchInRussianDialog
 from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.handover import HandoverDialog
@@ -81,12 +82,20 @@ class MainWindow(QMainWindow):
             ActionId.HUB_SETTINGS,
             ActionId.SIGNING,
             ActionId.AUTO_LOCK,
+            ActionId.TRAINING,
+            ActionId.BRANCH_RU,
             ActionId.LOCK,
         ):
             self.desk_menu.addAction(self.actions[action_id])
         # The domain refuses these to others anyway; the actions are the supervisor's.
-        for action_id in (ActionId.HUB_SETTINGS, ActionId.AUTO_LOCK):
+        for action_id in (
+            ActionId.HUB_SETTINGS,
+            ActionId.AUTO_LOCK,
+            ActionId.TRAINING,
+            ActionId.BRANCH_RU,
+        ):
             self.actions[action_id].setVisible(clerk.user.role == Role.SUPERVISOR)
+        self.actions[ActionId.TRAINING].setChecked(bool(clerk.branch.training))
         self.supervisor_menu = self.menuBar().addMenu("")
         self.supervisor_menu.setObjectName("supervisor_menu")
         is_supervisor = clerk.user.role == Role.SUPERVISOR
@@ -101,6 +110,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(services, parent=self)
         self.auto_lock = AutoLock(services, clerk, parent=self)
         self._hub_hint_shown = False
+        self._branch_hint_shown = False
         self._wire()
         follow_language(self.retranslate)
         self.retranslate()
@@ -123,6 +133,8 @@ class MainWindow(QMainWindow):
         a[ActionId.LOCK].triggered.connect(self.auto_lock.lock)
         a[ActionId.AUTO_LOCK].triggered.connect(self.ask_lock_minutes)
         a[ActionId.SIGNING].triggered.connect(self.open_signing)
+        a[ActionId.TRAINING].triggered.connect(self.set_training)
+        a[ActionId.BRANCH_RU].triggered.connect(self.open_branch_in_russian)
         a[ActionId.RECOVERY_SHEET].triggered.connect(self.open_recovery_sheet)
         self.auto_lock.locked.connect(self._locked)
         self.auto_lock.sign_out_requested.connect(self.signed_out)
@@ -177,6 +189,35 @@ class MainWindow(QMainWindow):
         self.signing_dialog = dialog
         dialog.open()
 
+    def set_training(self, on: bool) -> None:
+        """The supervisor switches training mode on or off for the whole desk."""
+        user = self.clerk.user
+
+        def saved(settings) -> None:
+            self.clerk.branch.training = settings.training
+            self.actions[ActionId.TRAINING].setChecked(bool(settings.training))
+            self.status.retranslate()
+            text = (
+                N_("Training mode is on: nothing is signed or sent to the hub.")
+                if settings.training
+                else N_("Training mode is off: packages are signed and sent again.")
+            )
+            self.status.showMessage(tr(text), 15000)
+
+        def failed(exc: BaseException) -> None:
+            self.actions[ActionId.TRAINING].setChecked(bool(self.clerk.branch.training))
+            QMessageBox.warning(self, tr(N_("Training mode")), error_text(exc))
+
+        self.services.tasks.write(
+            lambda s: set_training(session=s, actor=user, on=on), saved, failed
+        )
+
+    def open_branch_in_russian(self) -> None:
+        dialog = BranchInRussianDialog(self.services, self.clerk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.branch_dialog = dialog
+        dialog.open()
+
     def ask_lock_minutes(self) -> None:
         dialog = LockMinutesDialog(self.clerk.branch.lock_minutes, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -202,10 +243,23 @@ class MainWindow(QMainWindow):
 
     def _sync_reported(self, report: SyncReport) -> None:
         self.status.show_sync(report, self.sync.last_sync)
-        if report.audit_problem is not None and self.clerk.user.role == Role.SUPERVISOR:
+        supervisor = self.clerk.user.role == Role.SUPERVISOR
+        if report.audit_problem is not None and supervisor:
             # The hub holds another audit trail for this desk (Desk → Needs attention…).
             self.status.showMessage(report.audit_problem.message(), 60000)
-        new_desk = not report.configured and self.clerk.user.role == Role.SUPERVISOR
+        elif supervisor and not self.clerk.branch.branch_name_ru and not self._branch_hint_shown:
+            # A desk set up before the Russian name was asked for prints the Kazakh one.
+            self._branch_hint_shown = True
+            self.status.showMessage(
+                tr(
+                    N_(
+                        "Enter the branch name and address in Russian: Desk → Branch name and address in Russian…"
+                    )
+                ),
+                30000,
+            )
+            return
+        new_desk = not report.configured and supervisor
         if new_desk and not self._hub_hint_shown:
             # Point the supervisor to the enrolment, once per sign-in.
             self._hub_hint_shown = True

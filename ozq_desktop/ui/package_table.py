@@ -28,6 +28,23 @@ COLUMNS = (
 Index = QModelIndex | QPersistentModelIndex
 
 
+def result_date_text(row: PackageSummary, tooltip: bool = False) -> str:
+    """The due date; beside it, when it differs, the date the applicant's receipt promised
+    (service 3's earlier due date, or a calendar change since acceptance)."""
+    if row.result_date is None:
+        return ""
+    due = day_text(row.result_date)
+    if not row.promise_differs:
+        return due
+    if tooltip:
+        return tr(
+            N_("Due {due}; the applicant's receipt says {promised}"),
+            due=due,
+            promised=day_text(row.promised_date),
+        )
+    return tr(N_("{due} (receipt: {promised})"), due=due, promised=day_text(row.promised_date))
+
+
 class PackageTableModel(QAbstractTableModel):
     def __init__(self, catalog: Catalog, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,8 +100,8 @@ class PackageTableModel(QAbstractTableModel):
         if column == 4:
             return row.applicant_idn
         if column == 5:
-            return status_label(row.status)
-        return day_text(row.result_date) if row.result_date else ""
+            return status_label(row.status) + (f" · {tr(N_('training'))}" if row.training else "")
+        return result_date_text(row, tooltip)
 
     def _service_name(self, service_id: str, full: bool) -> str:
         try:

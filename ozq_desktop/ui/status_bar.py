@@ -49,8 +49,15 @@ class DeskStatusBar(QStatusBar):
         self.sync_report: SyncReport | None = None
         self.sync_failure = ""
         self.last_sync: datetime | None = None
+        self.training_label = QLabel(self)
+        self.training_label.setObjectName("status_training")
+        self.training_label.setStyleSheet(
+            "background: #ffe082; color: #4e342e; font-weight: bold; padding: 0 6px;"
+        )
         self.user_label = self._add("status_user", 2)
         self.branch_label = self._add("status_branch", 3)
+        # Permanent, so that a passing message never hides it.
+        self.addPermanentWidget(self.training_label)
         self.connection_label = self._add_connection()
         self.outbox_label = self._add_fixed("status_outbox")
         self._timer = QTimer(self)
@@ -105,6 +112,8 @@ class DeskStatusBar(QStatusBar):
 
     def retranslate(self) -> None:
         user, branch = self._clerk.user, self._clerk.branch
+        self.training_label.setText(tr(N_("TRAINING MODE: nothing is signed or sent")))
+        self.training_label.setVisible(bool(branch.training))
         self.user_label.setText(f"{user.full_name} · {role_label(user.role)}")
         self.branch_label.setText(
             tr(

@@ -68,12 +68,21 @@ class DocumentSpec(_Strict):
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: Text
     applicant_types: Annotated[list[ApplicantType], Field(min_length=1)]
-    electronic_copy: bool = False
+    electronic_copy: bool = False  # "электрондық көшірмесі": an electronic copy
+    electronic_document: bool = False  # "электрондық құжат нысанында": an e-document
     expert_conclusion: bool = False
     applicant_eds: bool = False
     clerk_eds: bool = False
     is_application: bool = False
     seed_ref: str = ""
+
+    @property
+    def needs_file(self) -> bool:
+        """The standard asks for this document in electronic form, so the package carries its
+        file (a scan, or the e-document itself). The application is the exception: the desk
+        makes it from Annex 1 when the package is accepted."""
+        electronic = self.electronic_copy or self.electronic_document or self.applicant_eds
+        return electronic and not self.is_application
 
 
 class Annex1Field(_Strict):
@@ -98,6 +107,25 @@ class Annex1(_Strict):
     title: Text
     body: Text
     attachments: list[Text]
+    # The caption under the head's signature blank, where the standard words it its own way
+    # (service 3: "(ұйым басшысының қолы)"); None: "(ұйым басшысының қолы, Т.А.Ә.)".
+    signature_caption: Text | None = None
+
+
+class ApplicantNotice(_Strict):
+    """What the receipt and the refusal tell the applicant (each standard, §11, §16, §17):
+    where to learn the status of the case, and how and where to complain."""
+
+    status: Text
+    complaints: Text
+
+
+class Receipt(_Strict):
+    """The acceptance receipt's wording where a standard has its own (§9 2))."""
+
+    # Item 4: "the date and place (time) of issue of the documents" (services 1, 2) or
+    # "the date (time) of receiving the service and the place of issue" (service 3).
+    result_item: Text
 
 
 class Annex2(_Strict):
@@ -121,6 +149,11 @@ class Service(_Strict):
     annex1_fields: list[Annex1Field]
     annex1: Annex1
     annex2: Annex2
+    receipt: Receipt
+    notice: ApplicantNotice
+    # Applicant types the standard sends to the service provider itself rather than to the
+    # service centre (service 2, §9: non-resident legal entities apply to the authorised body).
+    provider_only: list[ApplicantType] = []
     expert_conclusion: list[ConclusionSection] = []
 
     @model_validator(mode="after")
@@ -144,12 +177,30 @@ class Service(_Strict):
                 raise RuleViolation(
                     ("documents",), f"no documents listed for applicant type {kind.value!r}"
                 )
-        if ResultKind.REASONED_REFUSAL not in self.results:
-            raise RuleViolation(("results",), "every service can end in a reasoned refusal")
+        if len(set(self.results)) != len(self.results):
+            raise RuleViolation(("results",), "a result kind is listed twice")
+        if self.results == [ResultKind.REASONED_REFUSAL]:
+            raise RuleViolation(("results",), "a service needs a result other than a refusal")
+        stray = set(self.provider_only) - set(self.applicant_types)
+        if stray:
+            raise RuleViolation(
+                ("provider_only",),
+                "provider_only names applicant types the service does not admit: "
+                + ", ".join(sorted(stray)),
+            )
         keys = [f.key for f in self.annex1_fields]
         if len(keys) != len(set(keys)):
             raise RuleViolation(("annex1_fields",), "Annex 1 field keys must be unique")
         return self
+
+    @property
+    def counter_applicant_types(self) -> list[ApplicantType]:
+        """Who may hand the documents in at the service centre."""
+        return [t for t in self.applicant_types if t not in self.provider_only]
+
+    def can_refuse(self) -> bool:
+        """Whether the standard lets the provider end the service in a reasoned refusal."""
+        return ResultKind.REASONED_REFUSAL in self.results
 
     def documents_for(self, applicant_type: ApplicantType | str) -> list[DocumentSpec]:
         kind = ApplicantType(applicant_type)

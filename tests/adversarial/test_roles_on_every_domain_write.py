@@ -18,6 +18,7 @@ from ozq_desktop.storage.engine import reading, transaction
 from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 MONDAY = datetime(2026, 11, 23, 10, 0)
@@ -32,7 +33,12 @@ def accept(desk) -> Package:
     )
     with transaction(desk["factory"]) as s:
         result = accept_package(
-            session=s, catalog=CATALOG, draft=draft, clerk=desk["clerk"], at=MONDAY
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=MONDAY,
+            signature=sign_draft(draft),
         )
     with reading(desk["factory"]) as s:
         return s.get(Package, result.package_id)
@@ -153,7 +159,7 @@ def test_a_deactivated_user_cannot_retry_sending_nor_choose_a_signing_key(desk):
 
 def _writes(desk):
     """Every domain write that takes an actor, with arguments valid but for the actor."""
-    from ozq_desktop.domain import complaints, registers
+    from ozq_desktop.domain import calendar_change, complaints, registers
     from ozq_desktop.domain.recovery import DeskKeys, prepare_sheet
 
     day = date(2026, 11, 25)
@@ -183,6 +189,16 @@ def _writes(desk):
             session=s, catalog=CATALOG, calendar=load_calendar(session=s), actor=a
         ),
         "recovery_sheet": lambda s, a: prepare_sheet(actor=a, keys=DeskKeys(desk_tmp(), bytes(32))),
+        "set_training": lambda s, a: accounts.set_training(session=s, actor=a, on=True),
+        "set_branch_in_russian": lambda s, a: accounts.set_branch_in_russian(
+            session=s, actor=a, branch_name_ru="Филиал", address_ru="г. Алматы"
+        ),
+        "calendar_change": lambda s, a: calendar_change.apply(
+            session=s,
+            catalog=CATALOG,
+            change=calendar_change.CalendarChange(day, OverrideKind.DAY_OFF),
+            actor=a,
+        ),
     }
 
 
@@ -197,6 +213,9 @@ SUPERVISOR_WRITES = (
     "remove_override",
     "recompute_result_dates",
     "recovery_sheet",
+    "set_training",
+    "set_branch_in_russian",
+    "calendar_change",
 )
 HUB_MAY = {"put_override", "remove_override", "recompute_result_dates"}  # the calendar feed
 
@@ -233,7 +252,14 @@ def test_counter_writes_need_a_person(desk, who):
         ["application", "declaration", "expert_conclusion"],
     )
     with pytest.raises(AuthorizationError), transaction(desk["factory"]) as s:
-        accept_package(session=s, catalog=CATALOG, draft=draft, clerk=who, at=MONDAY)
+        accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=who,
+            at=MONDAY,
+            signature=sign_draft(draft),
+        )
     package = accept(desk)
     with pytest.raises(AuthorizationError), transaction(desk["factory"]) as s:
         handover.hand_over(

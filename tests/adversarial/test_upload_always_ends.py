@@ -19,6 +19,7 @@ from ozq_desktop.sync import push
 from ozq_desktop.sync.client import HubClient
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 CODES = ["application", "declaration", "expert_conclusion"]
 PATCH_LIMIT = 50  # far beyond what three small scans need
@@ -55,6 +56,7 @@ def accept_with_a_wrong_size(desk, store, grown_by: int):
             draft=draft,
             clerk=desk["clerk"],
             at=datetime.now().replace(microsecond=0),
+            signature=sign_draft(draft),
         )
 
 

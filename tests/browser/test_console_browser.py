@@ -34,6 +34,7 @@ from ozq_wire.catalog import load_catalog
 from tests.browser.conftest import needs_chromium, screenshot_dir
 from tests.domain.helpers import VALID_BIN, draft_for
 from tests.hub.console.helpers import PASSWORD, make_user, pdf_bytes
+from tests.signing.pki import sign_draft
 from tests.sync.test_desk_sync import assert_exactly_once
 
 pytestmark = [needs_chromium, pytest.mark.slow]
@@ -102,7 +103,14 @@ def _accept(desk, store, *, days_ago: int, name: str):
         ref = store.add_bytes(data, file_name)
         draft.documents[code].scans = [ScanDraft(ref.sha256, ref.size, ref.mime, ref.name)]
     with transaction(desk["factory"]) as s:
-        return accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk["clerk"], at=at)
+        return accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=at,
+            signature=sign_draft(draft),  # the clerk's EDS: the desk accepts nothing without it
+        )
 
 
 @pytest.fixture
@@ -315,9 +323,9 @@ def test_a_refusal_with_reasons_in_both_languages_reaches_the_desk(chrome, hub, 
         assert stored.status == "decision_refused"
         assert stored.decision_reason_kk == "Сараптама қорытындысы 3 айдан ескі"
         assert stored.decision_reason_ru == "Экспертное заключение старше 3 месяцев"
-        from ozq_desktop.documents import _refusal_reasons
+        from ozq_desktop.documents import refusal_reasons
 
-        reasons = _refusal_reasons(stored)
+        reasons = refusal_reasons(stored)
     assert local(reasons[0], "ru") == "Экспертное заключение старше 3 месяцев"
     assert local(reasons[0], "kk") == "Сараптама қорытындысы 3 айдан ескі"
 

@@ -25,8 +25,8 @@ def non_resident_bin() -> str:
     raise AssertionError("no valid BIN found")
 
 
-def scan(name: str = "scan.pdf", fill: str = "a") -> ScanDraft:
-    return ScanDraft(sha256=fill * 64, size=1000, mime="application/pdf", name=name)
+def scan(name: str = "scan.pdf", fill: str = "a", pages: int = 3) -> ScanDraft:
+    return ScanDraft(sha256=fill * 64, size=1000, mime="application/pdf", name=name, pages=pages)
 
 
 def draft_for(

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from ozq_desktop.domain import acceptance, audit, drafts, packages
-from ozq_desktop.domain.checklist import ExpiredChoice, Outcome, conclusion_valid_until
+from ozq_desktop.domain.checklist import Outcome, conclusion_valid_until
 from ozq_desktop.errors import AuthorizationError, ValidationError
 from ozq_desktop.models import AuditRow, Draft, OutboxItem, Package
 from ozq_desktop.storage.engine import reading, transaction
-from ozq_wire.catalog import load_catalog
+from ozq_wire.catalog import Catalog, load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for, non_resident_bin
+from tests.signing.pki import sign_draft
 
 AT = datetime(2026, 11, 25, 11, 30)  # a Wednesday
 CATALOG = load_catalog()
@@ -20,7 +21,12 @@ CATALOG = load_catalog()
 def accept(desk, draft, at=AT, clerk=None):
     with transaction(desk["factory"]) as s:
         return acceptance.accept_package(
-            session=s, catalog=CATALOG, draft=draft, clerk=clerk or desk["clerk"], at=at
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=clerk or desk["clerk"],
+            at=at,
+            signature=sign_draft(draft),
         )
 
 
@@ -64,24 +70,74 @@ def test_service_1_complete_package_is_accepted_queued_and_audited(desk):
         assert audit.verify_chain(session=s) is None
 
 
-def test_service_2_non_resident_complete(desk):
+def test_service_2_sends_non_residents_to_the_committee(desk):
+    """Service 2, §9: a non-resident legal entity hands its documents to the authorised body,
+    not to the service centre: the counter takes nothing, by type or by a non-resident BIN."""
+    codes = ["application", "expert_conclusion"]
+    for kind, idn in (
+        ("non_resident_legal_entity", non_resident_bin()),
+        ("non_resident_legal_entity", ""),
+        ("legal_entity", non_resident_bin()),
+    ):
+        draft = draft_for("technology-permit", kind, idn, codes)
+        with pytest.raises(ValidationError) as err:
+            accept(desk, draft)
+        assert "комитеттің өзіне" in err.value.message("kk")
+        assert "в сам комитет" in err.value.message("ru")
+    assert counts(desk) == (0, 0)
+
+
+def test_service_2_legal_entity_complete(desk):
     draft = draft_for(
-        "technology-permit",
-        "non_resident_legal_entity",
-        non_resident_bin(),
-        ["application", "expert_conclusion"],
+        "technology-permit", "legal_entity", VALID_BIN, ["application", "expert_conclusion"]
     )
     result = accept(desk, draft)
     assert result.outcome is Outcome.ACCEPT
     # 15 calendar days from 26 Nov end on Thu 10 Dec 2026, a working day.
-    assert result.result_date == date(2026, 12, 10)
+    assert result.result_date == result.promised_date == date(2026, 12, 10)
 
 
-def test_service_2_non_resident_without_bin_is_allowed(desk):
+def counter_non_residents() -> Catalog:
+    """The catalog with service 2 taking non-residents at the counter, as a standard might."""
+    services = [
+        s.model_copy(update={"provider_only": []}) if s.id == "technology-permit" else s
+        for s in CATALOG
+    ]
+    return Catalog(tuple(services))
+
+
+def test_a_non_resident_without_a_bin_gives_its_foreign_registration(desk):
+    catalog = counter_non_residents()
     draft = draft_for(
         "technology-permit", "non_resident_legal_entity", "", ["application", "expert_conclusion"]
     )
-    assert accept(desk, draft).outcome is Outcome.ACCEPT
+    draft.applicant.name = "Steppe Energy GmbH"
+    with pytest.raises(ValidationError) as err, transaction(desk["factory"]) as s:
+        acceptance.accept_package(
+            session=s,
+            catalog=catalog,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=AT,
+            signature=sign_draft(draft),
+        )
+    assert "foreign registration number" in err.value.msgid
+    draft.applicant.foreign_reg_no, draft.applicant.country = "HRB 123456", "Германия"
+    with transaction(desk["factory"]) as s:
+        result = acceptance.accept_package(
+            session=s,
+            catalog=catalog,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=AT,
+            signature=sign_draft(draft),
+        )
+    with reading(desk["factory"]) as s:
+        pkg = packages.by_receipt(session=s, receipt_no=result.receipt_no)
+        assert (pkg.applicant_foreign_reg_no, pkg.applicant_country) == ("HRB 123456", "Германия")
+        assert [p.receipt_no for p in packages.search(session=s, text="hrb 1234")] == [
+            result.receipt_no
+        ]
 
 
 def test_service_3_without_declaration_is_refused_listing_it(desk):
@@ -150,30 +206,38 @@ def test_service_1_does_not_admit_natural_persons(desk):
         accept(desk, draft)
 
 
-def test_expired_conclusion_needs_the_clerks_choice(desk):
+def test_an_expired_conclusion_is_a_missing_document(desk):
     old = date(2026, 8, 24)
     assert conclusion_valid_until(old) == date(2026, 11, 24)
     codes = ["application", "declaration", "expert_conclusion"]
     draft = draft_for(
         "declaration-registration", "legal_entity", VALID_BIN, codes, expertise_date=old
     )
-    with pytest.raises(ValidationError):
-        accept(desk, draft)
-    draft.documents["expert_conclusion"].expired_choice = ExpiredChoice.TREAT_AS_MISSING
-    refused = accept(desk, draft)
+    refused = accept(desk, draft)  # no choice to make: the seed's three months decide
+    assert refused.outcome is Outcome.REFUSE
     assert [d.code for d in refused.missing] == ["expert_conclusion"]
-
-    again = draft_for(
-        "declaration-registration", "legal_entity", VALID_BIN, codes, expertise_date=old
-    )
-    again.documents["expert_conclusion"].expired_choice = ExpiredChoice.ACCEPT_ANYWAY
-    accepted = accept(desk, again)
-    assert accepted.outcome is Outcome.ACCEPT
     with reading(desk["factory"]) as s:
-        pkg = packages.by_receipt(session=s, receipt_no=accepted.receipt_no)
+        pkg = packages.by_receipt(session=s, receipt_no=refused.receipt_no)
         doc = next(d for d in pkg.documents if d.code == "expert_conclusion")
-        assert doc.expired_choice == "accept_anyway"
-        assert doc.expertise_date == old
+        assert (doc.presented, doc.expertise_date) == (False, old)
+        assert doc.expired_choice == "treat_as_missing"
+        assert pkg.missing_documents == ["expert_conclusion"]
+
+
+def test_a_draft_saved_with_accept_anyway_is_still_refused(desk):
+    """Drafts from before the rule carry an "accept anyway" choice: it is dropped on load."""
+    codes = ["application", "declaration", "expert_conclusion"]
+    draft = draft_for(
+        "declaration-registration",
+        "legal_entity",
+        VALID_BIN,
+        codes,
+        expertise_date=date(2026, 8, 1),
+    )
+    data = draft.to_dict()
+    data["documents"]["expert_conclusion"]["expired_choice"] = "accept_anyway"
+    loaded = drafts.PackageDraft.from_dict(data)
+    assert accept(desk, loaded).outcome is Outcome.REFUSE
 
 
 def test_a_conclusion_on_its_last_valid_day_is_not_expired(desk):
@@ -198,11 +262,16 @@ def test_home_visit_needs_its_address_and_is_stored(desk):
     with pytest.raises(ValidationError) as err:
         accept(desk, draft)
     assert err.value.msgid == "Enter the address of the home visit."
-    draft.visit_address, draft.visit_reason = "Алматы, Сатпаева 5, кв. 3", "денсаулығына байланысты"
+    draft.visit_address = "Алматы, Сатпаева 5, кв. 3"
+    with pytest.raises(ValidationError) as err:
+        accept(desk, draft)  # seed §13: the visit is for a reason (health): it is required
+    assert err.value.msgid == "Enter the reason for the home visit."
+    draft.visit_reason = "денсаулығына байланысты"
     result = accept(desk, draft)
     with reading(desk["factory"]) as s:
         pkg = packages.by_receipt(session=s, receipt_no=result.receipt_no)
         assert (pkg.place, pkg.visit_address) == ("home_visit", "Алматы, Сатпаева 5, кв. 3")
+        assert pkg.visit_reason == "денсаулығына байланысты"
 
 
 def test_representative_must_have_valid_iin_and_power_of_attorney(desk):
@@ -266,7 +335,6 @@ def test_drafts_round_trip_through_the_database(desk):
     draft = draft_for(
         "attestation", "legal_entity", VALID_BIN, ["application", "expert_conclusion"]
     )
-    draft.documents["expert_conclusion"].expired_choice = ExpiredChoice.ACCEPT_ANYWAY
     draft.representative = drafts.Representative("Rep", VALID_IIN, "5", date(2026, 1, 2))
     draft.page = 3
     with transaction(desk["factory"]) as s:

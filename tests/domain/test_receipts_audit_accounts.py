@@ -53,7 +53,7 @@ def test_first_run_cannot_be_repeated(desk):
     with pytest.raises(ConflictError), transaction(desk["factory"]) as s:
         accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("X", "x", "1", "addr", "D9"),
+            setup=accounts.BranchSetup("X", "x", "1", "addr", "D9", "", "x", "addr"),
             supervisor=accounts.NewUser("other", "Other", "password1", accounts.Role.SUPERVISOR),
         )
 
@@ -62,12 +62,15 @@ def test_first_run_cannot_be_repeated(desk):
     ("setup", "msgid"),
     [
         (
-            accounts.BranchSetup("ALA 01", "n", "1", "a", "D1"),
+            accounts.BranchSetup("ALA 01", "n", "1", "a", "D1", "", "n", "a"),
             "«{field}» must be 1 to 10 Latin letters or digits.",
         ),
-        (accounts.BranchSetup("ALA01", " ", "1", "a", "D1"), "Fill in the field «{field}»."),
         (
-            accounts.BranchSetup("ALA01", "n", "1", "a", "Д1"),
+            accounts.BranchSetup("ALA01", " ", "1", "a", "D1", "", "n", "a"),
+            "Fill in the field «{field}».",
+        ),
+        (
+            accounts.BranchSetup("ALA01", "n", "1", "a", "Д1", "", "n", "a"),
             "«{field}» must be 1 to 10 Latin letters or digits.",
         ),
     ],

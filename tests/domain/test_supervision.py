@@ -21,6 +21,7 @@ from ozq_desktop.storage.engine import reading, transaction
 from ozq_wire.calendar import OverrideKind
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, VALID_IIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 S3 = ["application", "declaration", "expert_conclusion"]
@@ -32,7 +33,14 @@ def accept(desk, codes=S3, at=AT, name=None):
     if name:
         draft.applicant.name = name
     with transaction(desk["factory"]) as s:
-        return accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk["clerk"], at=at)
+        return accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk["clerk"],
+            at=at,
+            signature=sign_draft(draft),
+        )
 
 
 def decide(desk, package_id, version=1, granted=True):
@@ -232,8 +240,16 @@ def take(desk, clerk, service, codes, started, at, ticket=None, home=False):
     if home:
         draft.place = Place.HOME_VISIT
         draft.visit_address = "Алматы қ., Абай даңғ., 1"
+        draft.visit_reason = "денсаулығына байланысты"
     with transaction(desk["factory"]) as s:
-        accept_package(session=s, catalog=CATALOG, draft=draft, clerk=desk[clerk], at=at)
+        accept_package(
+            session=s,
+            catalog=CATALOG,
+            draft=draft,
+            clerk=desk[clerk],
+            at=at,
+            signature=sign_draft(draft),
+        )
 
 
 def at(hh, mm):

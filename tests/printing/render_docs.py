@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ozq_desktop.printing import (
@@ -25,6 +26,24 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "printing"
 # name -> (make the PDF for a language, the pages to render: None for all)
 DOCUMENTS = {
     "receipt": (lambda lang: render_receipt(samples.receipt(1), lang), None),
+    "receipt-service3-home-visit": (
+        lambda lang: render_receipt(samples.receipt(3, home_visit=True), lang),
+        (1, 1),
+    ),
+    "receipt-status-page": (
+        lambda lang: render_receipt(
+            replace(
+                samples.receipt(1),
+                status_url="https://ozq.example.kz/status?receipt=ALA01-D1-0000042",
+            ),
+            lang,
+        ),
+        (1, 1),
+    ),
+    "receipt-training": (
+        lambda lang: render_receipt(samples.receipt(2, training=True), lang),
+        (1, 1),
+    ),
     "refusal": (lambda lang: render_refusal(samples.refusal(1), lang), (1, 1)),
     "annex1-service1": (lambda lang: render_annex1(samples.annex1(1), lang), None),
     "annex1-service2": (lambda lang: render_annex1(samples.annex1(2), lang), None),

@@ -20,6 +20,7 @@ from ozq_desktop.printing import (
     TransferData,
     TransferRow,
 )
+from ozq_wire.calendar import WorkingCalendar
 from ozq_wire.catalog import ApplicantType, Service, load_catalog
 
 BRANCH = BranchInfo(
@@ -55,16 +56,35 @@ def text(value) -> dict[str, str]:
     return {"kk": value.kk, "ru": value.ru}
 
 
-def receipt(number: int = 1, *, representative: bool = True) -> ReceiptData:
+ACCEPTED_AT = datetime(2026, 11, 25, 10, 42)
+
+
+def promised_date(svc: Service, accepted_at: datetime = ACCEPTED_AT) -> date:
+    """The legal end of the service's term, counted on the working calendar as the desk does
+    (the 16 December holidays included)."""
+    return WorkingCalendar().result_date(accepted_at, svc.term.count, svc.term.unit)
+
+
+def notice(svc: Service) -> list[dict[str, str]]:
+    return [text(svc.notice.status), text(svc.notice.complaints)]
+
+
+def receipt(
+    number: int = 1,
+    *,
+    representative: bool = True,
+    home_visit: bool = False,
+    training: bool = False,
+) -> ReceiptData:
     svc = service(number)
     docs = svc.documents_for(ApplicantType.LEGAL_ENTITY)
     return ReceiptData(
-        receipt_no="A07-0000123",
-        accepted_at=datetime(2026, 11, 25, 10, 42),
+        receipt_no="ALA01-D1-0000123",
+        accepted_at=ACCEPTED_AT,
         branch=BRANCH,
         service_name=text(svc.name),
         documents=[DocumentLine(name=text(d.name), pages=3 + i * 7) for i, d in enumerate(docs)],
-        result_date=date(2026, 12, 16),
+        result_date=promised_date(svc),
         result_place={
             "kk": "ХҚО № 3 бөлімі, Астана қ., Кенесары көшесі, 10, нәтиже беру терезесі",
             "ru": "Отдел № 3 ЦОН, г. Астана, улица Кенесары, 10, окно выдачи результатов",
@@ -76,6 +96,15 @@ def receipt(number: int = 1, *, representative: bool = True) -> ReceiptData:
         applicant_phone="+7 701 555 12 34",
         applicant_email="office@kmgzh.kz",
         representative=REPRESENTATIVE if representative else None,
+        home_visit_address="Астана қ., Сарыарқа ауданы, Жеңіс даңғылы, 5, 12-пәтер"
+        if home_visit
+        else None,
+        home_visit_reason="денсаулық жағдайына байланысты / по состоянию здоровья"
+        if home_visit
+        else "",
+        result_item=text(svc.receipt.result_item),
+        notice=notice(svc),
+        training=training,
     )
 
 
@@ -93,7 +122,8 @@ def refusal(number: int = 1) -> RefusalData:
         executed_by_phone="8 (7172) 55-01-07",
         copies_sentence=text(svc.annex2.copies_sentence),
         date=date(2026, 11, 25),
-        number="A07-R-0000009",
+        number="ALA01-D1-0000124",
+        notice=notice(svc),
     )
 
 
@@ -124,15 +154,18 @@ def annex1(number: int = 1) -> Annex1Data:
         date=date(2026, 11, 25),
         head_position="Бас директор / Генеральный директор",
         head_name="Жақсыбеков Ерлан Төлегенұлы",
-        receipt_no="A07-0000123",
+        receipt_no="ALA01-D1-0000123",
         branch=BRANCH,
+        signature_caption=text(svc.annex1.signature_caption)
+        if svc.annex1.signature_caption
+        else None,
     )
 
 
 def handover(granted: bool = True) -> HandoverData:
     svc = service(3 if granted else 1)
     return HandoverData(
-        receipt_no="A07-0000123",
+        receipt_no="ALA01-D1-0000123",
         branch=BRANCH,
         service_name=text(svc.name),
         decision=Decision.GRANTED if granted else Decision.REFUSED,
@@ -153,7 +186,7 @@ def handover(granted: bool = True) -> HandoverData:
         recipient_name=APPLICANT,
         recipient_idn="940140000385",
         representative=REPRESENTATIVE,
-        handed_over_at=datetime(2026, 12, 16, 15, 5),
+        handed_over_at=datetime(2026, 12, 15, 15, 5),
     )
 
 
@@ -169,7 +202,7 @@ def register(rows: int = 40) -> RegisterData:
         items.append(
             RegisterRow(
                 clerk=CLERKS[i % len(CLERKS)],
-                receipt_no=f"A07-{1000 + i:07d}",
+                receipt_no=f"ALA01-D1-{1000 + i:07d}",
                 time=time(9 + (i * 7 // 60) % 11, (i * 7) % 60),
                 service=text(svc.short_name),
                 applicant=f"{APPLICANT} {i + 1}" if i % 3 else "Мұхамеджанов Бауыржан Қайратұлы",
@@ -188,12 +221,12 @@ def register(rows: int = 40) -> RegisterData:
 def transfer(rows: int = 12) -> TransferData:
     services = list(load_catalog())
     return TransferData(
-        batch_id="A07-T-2026-11-25-01",
+        batch_id="ALA01-D1-20261125",
         batch_date=date(2026, 11, 25),
         branch=BRANCH,
         rows=[
             TransferRow(
-                receipt_no=f"A07-{1000 + i:07d}",
+                receipt_no=f"ALA01-D1-{1000 + i:07d}",
                 applicant=f"{APPLICANT} {i + 1}",
                 service=text(services[i % len(services)].name),
                 documents=2 + i % 2,

@@ -23,7 +23,6 @@ ITEMS = {
         "1. Құжаттардың нөмірі мен қабылдау күні:",
         "2. Сұрау салынған мемлекеттік көрсетілетін қызмет түрі:",
         "3. Қоса берілген құжаттардың саны мен атауы:",
-        "4. Құжаттарды беру күні, уақыты және орны:",
         "5. Құжаттарды қабылдаған жауапты адамның тегі, аты, әкесінің аты:",
         "6. Көрсетілетін қызметті алушының тегі, аты, әкесінің аты (атауы), байланыс деректері:",
     ),
@@ -31,9 +30,26 @@ ITEMS = {
         "1. Номер и дата приёма документов:",
         "2. Вид запрашиваемой государственной услуги:",
         "3. Количество и наименование приложенных документов:",
-        "4. Дата, время и место выдачи документов:",
         "5. Фамилия, имя, отчество ответственного лица, принявшего документы:",
         "6. Фамилия, имя, отчество (наименование) услугополучателя, контактные данные:",
+    ),
+}
+
+
+NOTICE = {
+    "kk": (
+        "Іс мәртебесін қалай білуге және шағымды қалай беруге болады",
+        "бірыңғай байланыс орталығының байланыс телефоны: 1414",
+        "8 (7172) 74-98-20",
+        "010000, Астана қаласы, Орынбор көшесі, 8, «Министрліктер үйі» ғимараты, № 2 кіреберіс",
+        "тіркелген күнінен бастап 5 (бес) жұмыс күні ішінде қаралуға жатады",
+    ),
+    "ru": (
+        "Как узнать статус дела и как обжаловать",
+        "Единого контакт-центра по вопросам оказания государственных услуг: 1414",
+        "8 (7172) 74-98-20",
+        "010000, город Астана, улица Орынбор, 8, здание «Дом министерств», подъезд № 2",
+        "в течение 5 (пяти) рабочих дней со дня её регистрации",
     ),
 }
 
@@ -49,6 +65,8 @@ def test_every_required_item_is_on_both_copies(lang, number):
         assert page.startswith(mark)
         for item in ITEMS[lang]:
             assert item in page
+        # item 4 in the standard's own words (service 3 words it its own way, seed §9)
+        assert f"4. {flat(service.receipt.result_item.get(lang))}:" in page
         # 1. number and date of acceptance
         assert f"№ {data.receipt_no}" in page
         assert "25 қараша, 10:42" in page if lang == "kk" else "25 ноября 2026 г., 10:42" in page
@@ -73,6 +91,9 @@ def test_every_required_item_is_on_both_copies(lang, number):
         assert flat(data.branch.name[lang]) in page
         assert ("№ 3 бөлім" if lang == "kk" else "Отдел № 3") in page
         assert "A07" in page
+        # how to learn the status and complain (seed §11, §16, §17), on both copies
+        for words in NOTICE[lang]:
+            assert words in page
         # representative with the power of attorney
         assert data.representative.name in page
         assert (
@@ -101,10 +122,31 @@ def test_a_result_time_is_printed_when_known_and_working_hours_otherwise():
     assert "Время: в часы работы ЦОН" in pages_text(render_receipt(samples.receipt(), "ru"))[0]
 
 
-def test_home_visit_address_is_printed():
-    data = replace(samples.receipt(), home_visit_address="Қостанай қ., Абай даңғылы, 5, 12-пәтер")
+def test_home_visit_address_and_reason_are_printed():
+    data = replace(
+        samples.receipt(),
+        home_visit_address="Қостанай қ., Абай даңғылы, 5, 12-пәтер",
+        home_visit_reason="денсаулық жағдайына байланысты",
+    )
     page = pages_text(render_receipt(data, "kk"))[0]
     assert "Құжаттар үйде қабылданды, мекенжайы: Қостанай қ., Абай даңғылы, 5, 12-пәтер" in page
+    assert "себебі: денсаулық жағдайына байланысты" in page
+    ru = pages_text(render_receipt(data, "ru"))[0]
+    assert "причина: денсаулық жағдайына байланысты" in ru
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_every_copy_is_one_page_even_with_a_home_visit_and_a_representative(number):
+    for lang in LANGS:
+        data = samples.receipt(number, home_visit=True)
+        assert len(pages_text(render_receipt(data, lang))) == 2
+
+
+def test_the_sample_result_dates_are_working_days():
+    from ozq_wire.calendar import WorkingCalendar
+
+    for number in (1, 2, 3):
+        assert WorkingCalendar().is_working_day(samples.receipt(number).result_date)
 
 
 def test_a_receipt_longer_than_a_page_still_has_both_copies_in_full():

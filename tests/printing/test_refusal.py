@@ -42,7 +42,7 @@ RU_FIXED_LINES = (
     "(адрес услугополучателя)",
     "Расписка об отказе в приёме документов",
     "Наименование отсутствующих документов:",
-    "Ф.И.О. (работник ЦОН)",
+    "Ф.И.О. (работника ЦОН)",
     "(подпись)",
     "Получил(а): Ф.И.О./подпись услугополучателя",
 )
@@ -100,8 +100,17 @@ def test_fields_copies_and_numbered_missing_documents(lang):
         "ru": ("Экземпляр услугополучателя", "Экземпляр ЦОН"),
     }[lang]
     executed, phone, received_on = {
-        "kk": ("Орындаған:", "Телефоны", "2026 ж. «25» қараша"),
-        "ru": ("Исполнитель:", "Телефон", "«25» ноября 2026 г."),
+        # the date under «Алдым» is the applicant's to write: left blank (seed, Annex 2)
+        "kk": (
+            "Орындаған:",
+            "Телефоны",
+            "Алдым: ТАӘ/көрсетілетін қызметті алушының қолы 20____ ж. «____» ______________",
+        ),
+        "ru": (
+            "Исполнитель:",
+            "Телефон",
+            "Получил(а): Ф.И.О./подпись услугополучателя «____» ______________ 20____ г.",
+        ),
     }[lang]
     for page, mark in zip(pages, marks, strict=True):
         assert page.startswith(mark)
@@ -115,6 +124,7 @@ def test_fields_copies_and_numbered_missing_documents(lang):
         assert f"{phone} {data.executed_by_phone}" in page
         assert data.clerk_full_name in page
         assert received_on in page
+        assert "«25»" not in page  # the accepting day is not written in for the applicant
         assert f"№ {data.number}" in page
 
 

@@ -146,3 +146,19 @@ def test_the_xlsx_holds_the_same_table(lang):
     assert sum(row[4] for row in totals[1:-1]) == len(data.rows)
     assert book.properties.subject == data.date.isoformat()
     assert re.search(r"\d", book.properties.title)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_receipt_numbers_are_never_broken_across_lines(lang):
+    """Desk receipt numbers («ALA01-D1-0001002») fit their column on one line, in the daily
+    register and in the transfer register alike."""
+    from ozq_desktop.printing import render_transfer
+
+    data = samples.register(40)
+    text = " ".join(pages_text(render_register(data, lang)))
+    for row in data.rows:
+        assert row.receipt_no in text
+    transfer = samples.transfer(12)
+    text = " ".join(pages_text(render_transfer(transfer, lang)))
+    for row in transfer.rows:
+        assert row.receipt_no in text

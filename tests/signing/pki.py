@@ -4,8 +4,12 @@ Every test makes its own keys; nothing here is a real certificate."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from cryptography import x509
@@ -124,3 +128,29 @@ def revoke(
             .build()
         )
     return builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+
+
+KEY_PASSWORD = "secret"
+
+
+@cache
+def clerk_key_file() -> Path:
+    """One clerk's PKCS#12 key for the whole test run, for tests that accept packages (the
+    domain refuses to accept without the clerk's EDS)."""
+    folder = Path(tempfile.mkdtemp(prefix="ozq-test-key-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return make_pki("Жұмабаев Нұрлан").pkcs12(folder / "RSA256_clerk.p12", KEY_PASSWORD)
+
+
+@cache
+def clerk_signer():
+    from ozq_desktop.signing.pkcs12 import Pkcs12Signer
+
+    return Pkcs12Signer.from_file(clerk_key_file(), KEY_PASSWORD)
+
+
+def sign_draft(draft):
+    """The clerk's real EDS over what acceptance signs for `draft`."""
+    from ozq_desktop.domain.acceptance import content_to_sign
+
+    return clerk_signer().sign(content_to_sign(draft))

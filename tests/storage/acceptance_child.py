@@ -13,6 +13,7 @@ from ozq_desktop.models import User
 from ozq_desktop.storage.engine import make_engine, make_session_factory, transaction
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import clerk_signer, sign_draft
 
 
 def main(db: str) -> None:
@@ -22,6 +23,7 @@ def main(db: str) -> None:
         clerk = s.scalars(select(User).where(User.login == "clerk")).one()
     codes = ["application", "declaration", "expert_conclusion"]
     n = 0
+    clerk_signer()  # the test key is made before the first kill can come
     print("ready", flush=True)
     while True:
         n += 1
@@ -36,6 +38,7 @@ def main(db: str) -> None:
                 draft=draft,
                 clerk=clerk,
                 at=datetime(2026, 11, 25, 12, 0),
+                signature=sign_draft(draft),
             )
 
 

@@ -22,6 +22,7 @@ from ozq_desktop.storage.migrations import upgrade
 from ozq_wire.catalog import load_catalog
 from tests.conftest import MemoryKeyring
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 SECRET_NAME = "Құпиябекова Сырлы"
 
@@ -31,7 +32,9 @@ def fill(engine) -> None:
     with transaction(factory) as s:
         boss = accounts.set_up_desk(
             session=s,
-            setup=accounts.BranchSetup("ALA01", "Филиал", "3", "Алматы", "D1"),
+            setup=accounts.BranchSetup(
+                "ALA01", "Филиал", "3", "Алматы", "D1", "", "Филиал", "Алматы"
+            ),
             supervisor=accounts.NewUser("boss", "Boss", "password1", accounts.Role.SUPERVISOR),
         )
         draft = draft_for(
@@ -47,6 +50,7 @@ def fill(engine) -> None:
             draft=draft,
             clerk=boss,
             at=datetime(2026, 11, 25, 10),
+            signature=sign_draft(draft),
         )
 
 

@@ -36,7 +36,11 @@ def test_schema_matches_models_after_upgrade(engine):
 
     with engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(
+                conn,
+                opts={"compare_type": True, "include_name": migrations.include_name},
+            ),
+            Base.metadata,
         )
     assert diff == []
 

@@ -22,6 +22,7 @@ from ozq_desktop.storage.engine import reading, transaction
 from ozq_desktop.sync import push, state
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 CATALOG = load_catalog()
 CODES = ["application", "declaration", "expert_conclusion"]
@@ -41,6 +42,7 @@ def accept_with_scans(desk, store, sizes=(20_000, 30_000, 40_000), seed=0, at=No
             draft=draft,
             clerk=desk["clerk"],
             at=at or datetime.now().replace(microsecond=0),
+            signature=sign_draft(draft),
         )
 
 

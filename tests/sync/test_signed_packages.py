@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ozq_desktop.counter import accept_at_counter
 from ozq_desktop.domain.checklist import Outcome
 from ozq_desktop.domain.drafts import ScanDraft
+from ozq_desktop.errors import ValidationError
 from ozq_desktop.models import AuditRow, OutboxItem, Package
 from ozq_desktop.signing import Signature, SigningError
 from ozq_desktop.signing.pkcs12 import Pkcs12Signer
@@ -151,8 +152,19 @@ def test_a_corrupted_signature_waits_in_needs_attention(desk, scan_store, enroll
         assert s.get(Package, result.package_id).status != "received"
 
 
-def test_an_unsigned_package_is_refused_by_a_strict_hub(desk, scan_store, enrolled):
-    accept(desk, scan_store, signer=None)
+def test_the_desk_does_not_accept_without_the_clerks_eds(desk, scan_store):
+    with pytest.raises(ValidationError) as err:
+        accept(desk, scan_store, signer=None)
+    assert "ЭЦҚ" in err.value.message("kk")
+    with reading(desk["factory"]) as s:
+        assert s.scalars(select(Package)).all() == []
+
+
+def test_an_unsigned_package_is_refused_by_a_strict_hub(desk, scan_store, signer, enrolled):
+    """A package without a signature (from a desk older than the rule, or tampered with)."""
+    result = accept(desk, scan_store, signer)
+    with transaction(desk["factory"]) as s:
+        s.get(Package, result.package_id).signature = None
     report = enrolled.run_once()
     assert report.failed == 1
     with reading(desk["factory"]) as s:

@@ -15,6 +15,7 @@ from ozq_desktop.app import DeskApp, open_desk
 from ozq_desktop.domain import accounts
 from ozq_desktop.storage.engine import transaction
 from tests.conftest import set_up_test_desk
+from tests.signing.pki import clerk_key_file
 
 CLERK_LOGIN, CLERK_PASSWORD = "clerk", "clerkpass1"
 VALID_IIN = "900101300017"
@@ -35,12 +36,21 @@ def _no_untranslated_messages(caplog):
     assert not untranslated, untranslated
 
 
-def set_up_desk(folder: Path, role: accounts.Role = accounts.Role.CLERK) -> None:
-    """A desk as after first run: branch ALA01, desk D1, a supervisor and one clerk."""
+def set_up_desk(
+    folder: Path, role: accounts.Role = accounts.Role.CLERK, *, signing: bool = True
+) -> None:
+    """A desk as after first run: branch ALA01, desk D1, a supervisor and one clerk. With
+    `signing`, both have chosen their EDS key file (tests/signing/pki.py; password
+    KEY_PASSWORD): accepting needs it."""
     desk = open_desk(folder)
     try:
         with transaction(desk.factory) as s:
-            set_up_test_desk(s, role)
+            users = set_up_test_desk(s, role)
+            if signing:
+                for user in users:
+                    accounts.set_signing(
+                        session=s, user=user, kind="pkcs12", key_path=str(clerk_key_file())
+                    )
     finally:
         desk.close()
 

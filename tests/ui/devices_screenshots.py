@@ -36,6 +36,7 @@ from ozq_desktop.ui.print_dialog import PRINTER_KEY
 from ozq_wire.catalog import load_catalog
 from tests.devices.helpers import PrivateCups
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 from tests.ui.conftest import CLERK_LOGIN, CLERK_PASSWORD, set_up_desk
 from tests.ui.driver import WizardDriver
 from tests.ui.screenshots import ROOT, SIZE, Bot, settle, shoot
@@ -151,6 +152,7 @@ def seed_week(app: DeskApp, clerk_ids) -> None:
                     if rng.random() < 0.08:
                         draft.place = Place.HOME_VISIT
                         draft.visit_address = "Алматы қ."
+                        draft.visit_reason = "денсаулығына байланысты"
                     else:
                         draft.ticket_number = f"A{rng.randint(1, 400)}"
                         draft.ticket_time = (start - timedelta(seconds=wait)).time()
@@ -160,6 +162,7 @@ def seed_week(app: DeskApp, clerk_ids) -> None:
                         draft=draft,
                         clerk=rng.choice(clerks),
                         at=start + timedelta(seconds=service),
+                        signature=sign_draft(draft),
                     )
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, Qt
 
 from ozq_desktop.app import DeskApp
 from ozq_desktop.ui.wizard.wizard import DONE, PackageWizard
+from tests.signing.pki import KEY_PASSWORD
 from tests.ui.conftest import VALID_BIN, idle, make_pdf
 
 
@@ -124,8 +125,18 @@ class WizardDriver:
         self.consent()
         self.page("page_review")
 
-    def confirm(self) -> None:
+    def confirm(self, password: str = KEY_PASSWORD) -> None:
+        """Next on the review page; the key file's password when the desk asks for it."""
         self.page("page_review")
         self.next()
-        self.qtbot.waitUntil(lambda: self.wizard.index == DONE, timeout=15000)
+        wizard = self.wizard
+
+        def prompt():
+            return wizard.flow.password_dialog if wizard.flow is not None else None
+
+        self.qtbot.waitUntil(lambda: wizard.index == DONE or prompt() is not None, timeout=15000)
+        if wizard.index != DONE:
+            prompt().setTextValue(password)
+            prompt().accept()
+            self.qtbot.waitUntil(lambda: wizard.index == DONE, timeout=15000)
         idle(self.qtbot, self.app)

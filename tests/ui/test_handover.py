@@ -47,6 +47,10 @@ def test_a_representative_takes_the_result_and_the_receipt_is_previewed(
     idle(qtbot, desk_app)
     assert dialog.model.rowCount() == 1
     assert dialog.selected().id == ready.package_id
+    # the due date, and beside it the date the applicant's receipt gave (service 3)
+    assert dialog.model.index(0, 6).data() == (
+        f"{ready.result_date:%d.%m.%Y} (қолхатта: {ready.promised_date:%d.%m.%Y})"
+    )
     assert dialog.name_edit.text() == "«Қазмұнай» ЖШС"  # the applicant, until told otherwise
 
     # A representative without the power of attorney is refused by the domain.

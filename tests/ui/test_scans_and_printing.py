@@ -54,6 +54,8 @@ def test_a_dropped_pdf_is_stored_previewed_and_counted(qtbot, desk_app, main_win
     assert not editor.presented.isChecked()
     drop_files(editor, [make_pdf(tmp_path / "қорытынды.pdf", pages=4)])
     qtbot.waitUntil(lambda: editor.pages.value() == 4, timeout=10000)
+    # the pages are counted as the file is stored; the preview follows
+    qtbot.waitUntil(lambda: not editor.scan_list.preview.pixmap().isNull(), timeout=10000)
     scan = editor.scan_list.scans[0]
     assert scan.name == "қорытынды.pdf" and scan.mime == "application/pdf"
     assert desk_app.desk.scans.has(scan.sha256)

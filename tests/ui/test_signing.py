@@ -52,6 +52,7 @@ def answer_password(qtbot, dialog, password: str) -> None:
 
 
 def test_a_key_file_is_checked_and_saved(qtbot, desk_app, main_window, key_file):
+    use_signing(desk_app, main_window, None)  # a clerk who has not chosen yet
     dialog = open_dialog(qtbot, main_window)
     assert dialog.radio[""].isChecked()  # nobody signs until they choose
     assert unnamed_inputs(dialog) == []
@@ -75,7 +76,9 @@ def test_a_key_file_is_checked_and_saved(qtbot, desk_app, main_window, key_file)
     with reading(desk_app.desk.factory) as s:
         user = s.get(User, main_window.clerk.user.id)
         assert (user.signing_kind, user.signing_key_path) == ("pkcs12", str(key_file))
-        row = s.scalars(select(AuditRow).where(AuditRow.action == "signing_set")).one()
+        row = s.scalars(
+            select(AuditRow).where(AuditRow.action == "signing_set").order_by(AuditRow.id.desc())
+        ).first()
         assert row.details == {"kind": "pkcs12", "key_file": "RSA256_clerk.p12"}
     assert main_window.clerk.user.signing_kind == "pkcs12"
 

@@ -41,6 +41,8 @@ FIRST_RUN = {
     "branch_name": "«Азаматтарға арналған үкімет» филиалы, Шымкент",
     "department_no": "2",
     "address": "Шымкент қ., Тәуке хан д-лы, 5",
+    "branch_name_ru": "Филиал «Правительство для граждан», Шымкент",
+    "address_ru": "г. Шымкент, пр. Тауке хана, 5",
     "branch_code": "SHY02",
     "desk_code": "K7",
     "phone": "+7 725 200 00 00",
@@ -63,6 +65,12 @@ def test_first_run_sets_up_the_desk_then_the_supervisor_signs_in(qtbot, data_fol
         window.edits["sv_password_again"].setText("another")
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
         assert window.error_label.text() == "Екі құпиясөз бір-біріне сәйкес келмейді."
+        # The branch's name and address are asked in Russian too: the domain requires them.
+        window.edits["sv_password_again"].setText(FIRST_RUN["sv_password"])
+        window.edits["address_ru"].setText("")
+        qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "орыс тілінде" in window.error_label.text(), timeout=10000)
+        window.edits["address_ru"].setText(FIRST_RUN["address_ru"])
         window.edits["branch_code"].setText("ШЫМ")  # Cyrillic: the domain refuses it
         window.edits["sv_password_again"].setText(FIRST_RUN["sv_password"])
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
@@ -76,6 +84,8 @@ def test_first_run_sets_up_the_desk_then_the_supervisor_signs_in(qtbot, data_fol
         assert app.login.login_edit.text() == "aigerim"
         main = sign_in(qtbot, app, "aigerim", FIRST_RUN["sv_password"])
         assert main.clerk.branch.branch_code == "SHY02"
+        assert main.clerk.branch.branch_name_ru == FIRST_RUN["branch_name_ru"]
+        assert main.clerk.branch.address_ru == FIRST_RUN["address_ru"]
         assert "Шымкент" in main.status.branch_label.text()
         assert "K7" in main.status.branch_label.text()
         assert main.status.outbox_label.text() == "Жіберу кезегінде: 0"

@@ -75,19 +75,32 @@ def non_resident_bin() -> str:
     raise AssertionError("no valid BIN found")
 
 
-def test_service_2_non_resident_complete(qtbot, desk_app, main_window, tmp_path):
+def test_service_2_refers_a_non_resident_to_the_committee(qtbot, desk_app, main_window):
+    """Service 2, §9: a non-resident legal entity applies to the authorised body itself; the
+    clerk is told so, and cannot go on."""
     drive = WizardDriver(qtbot, desk_app)
     drive.start("technology-permit")
     drive.place()
     page = drive.page("page_applicant")
-    number = non_resident_bin()
-    page.idn.setText(number)
+    page.idn.setText(non_resident_bin())
     # The BIN's type digit says non-resident: the applicant type follows it.
     assert page.type_combo.currentData() == "non_resident_legal_entity"
     assert "бейрезидент" in page.idn.hint.text()
     page.name_edit.setText("Siemens Energy GmbH")
     page.address_edit.setText("Erlangen, Freyeslebenstraße 1")
-    drive.next()
+    assert not drive.wizard.next_button.isEnabled()
+    assert "комитеттің өзіне" in drive.wizard.problem.text()
+    # A resident legal entity with a BIN of its own goes on.
+    page.type_combo.setCurrentIndex(page.type_combo.findData("legal_entity"))
+    page.idn.setText(VALID_BIN)
+    assert drive.wizard.next_button.isEnabled(), drive.wizard.problem.text()
+
+
+def test_service_2_legal_entity_complete(qtbot, desk_app, main_window, tmp_path):
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("technology-permit")
+    drive.place()
+    drive.applicant(VALID_BIN, "«Siemens Energy Kazakhstan» ЖШС", kind="legal_entity")
     drive.documents(
         {
             "application": [make_pdf(tmp_path / "application.pdf", 1)],
@@ -103,8 +116,7 @@ def test_service_2_non_resident_complete(qtbot, desk_app, main_window, tmp_path)
     assert result.outcome is Outcome.ACCEPT
     with reading(desk_app.desk.factory) as s:
         stored = packages.by_receipt(session=s, receipt_no=result.receipt_no)
-        assert stored.applicant_type == "non_resident_legal_entity"
-        assert stored.applicant_idn == number
+        assert stored.applicant_type == "legal_entity"
         conclusion = next(d for d in stored.documents if d.code == "expert_conclusion")
         assert conclusion.pages == 5 and conclusion.bound_pages == 42
         assert conclusion.signed_by_head and conclusion.sealed and conclusion.bound

@@ -3,6 +3,7 @@ from __future__ import annotations
 from alembic import context
 
 from ozq_desktop.models import Base
+from ozq_desktop.storage.migrations import include_name
 
 config = context.config
 engine = config.attributes["engine"]
@@ -13,6 +14,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         compare_type=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,5 +1,6 @@
 """The working calendar: the year's days off, and the branch's own changes to it (an extra day
-off, a working Saturday). A change moves the result dates of open packages at once."""
+off, a working Saturday). A change is shown before it is saved: the open packages whose result
+date it moves, and a warning for today and past days (domain/calendar_change.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ozq_desktop.ui.context import Clerk, DeskServices
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
+from ozq_desktop.ui.supervisor.calendar_confirm import CalendarChangeDialog
 from ozq_desktop.ui.supervisor.common import add_row, date_edit, date_of, fill, table
 from ozq_wire.calendar import OverrideKind
 
@@ -35,15 +37,16 @@ def read_calendar(session, year: int, lang: str):
     return days_off(calendar, year, lang), list(calendar.overrides)
 
 
-def change_calendar(session, catalog, change, actor) -> int:
-    """Apply `change(session)`, then re-derive the result dates of open packages."""
-    from ozq_desktop.domain.calendar_store import load_calendar
-    from ozq_desktop.domain.deadlines import recompute_result_dates
+def preview_change(session, catalog, change, today):
+    from ozq_desktop.domain.calendar_change import preview
 
-    change(session)
-    session.flush()
-    calendar = load_calendar(session=session)
-    return recompute_result_dates(session=session, catalog=catalog, calendar=calendar, actor=actor)
+    return preview(session=session, catalog=catalog, change=change, today=today)
+
+
+def apply_change(session, catalog, change, actor):
+    from ozq_desktop.domain.calendar_change import apply
+
+    return apply(session=session, catalog=catalog, change=change, actor=actor)
 
 
 class CalendarPage(QWidget):
@@ -55,6 +58,7 @@ class CalendarPage(QWidget):
         self.texts = Texts()
         self.days_off: list = []
         self.overrides: list = []
+        self.confirm_dialog: CalendarChangeDialog | None = None
         today = services.clock().date()
         self.year_spin = QSpinBox(self)
         named(self.year_spin, "calendar_year", self.texts, N_("Year"))
@@ -153,37 +157,48 @@ class CalendarPage(QWidget):
     # -- changes -------------------------------------------------------------------------
 
     def add(self) -> None:
-        from ozq_desktop.domain.calendar_store import put_override
+        from ozq_desktop.domain.calendar_change import CalendarChange
 
-        day, kind, note = (
-            date_of(self.day_edit),
-            self.kind_combo.currentData(),
-            self.note_edit.text(),
-        )
-        actor = self._clerk.user
-        self._write(lambda s: put_override(session=s, day=day, kind=kind, note=note, actor=actor))
+        kind = OverrideKind(self.kind_combo.currentData())
+        self.propose(CalendarChange(date_of(self.day_edit), kind, self.note_edit.text()))
 
     def remove(self) -> None:
-        from ozq_desktop.domain.calendar_store import remove_override
+        from ozq_desktop.domain.calendar_change import CalendarChange
 
         row = self.overrides_table.currentRow()
         if not 0 <= row < len(self.overrides):
             return
-        day, actor = self.overrides[row].day, self._clerk.user
-        self._write(lambda s: remove_override(session=s, day=day, actor=actor))
+        self.propose(CalendarChange(self.overrides[row].day, None))
+
+    def propose(self, change) -> None:
+        """Work out what `change` moves (in the background), then ask before saving it."""
+        catalog, today = self._services.catalog, self._services.clock().date()
+        self._services.tasks.read(
+            lambda s: preview_change(s, catalog, change, today),
+            self._confirm,
+            self._failed,
+            owner=self,
+        )
+
+    def _confirm(self, found) -> None:
+        self.confirm_dialog = CalendarChangeDialog(found, self)
+        self.confirm_dialog.accepted.connect(lambda: self._write(found.change))
+        self.confirm_dialog.open()
 
     def _write(self, change) -> None:
         catalog, actor = self._services.catalog, self._clerk.user
         self._services.tasks.write(
-            lambda s: change_calendar(s, catalog, change, actor),
+            lambda s: apply_change(s, catalog, change, actor),
             self._changed,
             self._failed,
             owner=self,
         )
 
-    def _changed(self, moved: int) -> None:
+    def _changed(self, moves) -> None:
         self.note_edit.clear()
-        self.message.setText(tr(N_("Calendar saved; result dates moved: {count}."), count=moved))
+        self.message.setText(
+            tr(N_("Calendar saved; result dates moved: {count}."), count=len(moves))
+        )
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:

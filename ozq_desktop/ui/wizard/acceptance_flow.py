@@ -12,7 +12,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ozq_desktop.counter import Prepared, prepare, write_prepared
+from ozq_desktop.domain.acceptance import NO_SIGNING_KEY
 from ozq_desktop.domain.drafts import PackageDraft
+from ozq_desktop.errors import ValidationError
 from ozq_desktop.i18n import N_, current_language
 from ozq_desktop.signing import Signature
 from ozq_desktop.signing.choice import SigningKind, needs_password, signer_for
@@ -55,8 +57,10 @@ class AcceptanceFlow(QObject):
 
     def _prepared(self, prepared: Prepared) -> None:
         kind = self._clerk.user.signing_kind
-        if prepared.to_sign is None or not kind:
+        if prepared.to_sign is None:  # a refusal, or training mode: nothing to sign
             self._write(prepared, None)
+        elif not kind:  # the domain would refuse to write it unsigned
+            self.failed.emit(ValidationError(NO_SIGNING_KEY))
         elif needs_password(kind):
             dialog = ask_password(self._parent, lambda pw: self._sign(prepared, pw))
             dialog.rejected.connect(self.cancelled)

@@ -1,6 +1,10 @@
 """The expert conclusion's own fields. Seed, each standard: the conclusion is valid for three
 months from the date of the expertise; it is signed by the head of the expert organisation,
-sealed, and bound with the number of bound pages stated."""
+sealed, and bound with the number of bound pages stated.
+
+What the dates mean is the domain's (domain/checklist.py): an expired conclusion is a missing
+document, with no choice to accept it anyway. This widget only shows it: green only while the
+conclusion is still valid today, red with its expiry date once it is not."""
 
 from __future__ import annotations
 
@@ -9,20 +13,16 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QDateEdit,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QRadioButton,
     QSpinBox,
     QWidget,
 )
 
-from ozq_desktop.domain.checklist import ExpiredChoice, conclusion_valid_until
+from ozq_desktop.domain.checklist import conclusion_flag
 from ozq_desktop.domain.drafts import DocumentDraft
-from ozq_desktop.errors import OzqError, ValidationError
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -62,27 +62,6 @@ class ConclusionFields(QWidget):
         self.validity = MessageLabel(f"doc_{code}_valid_until", self)
         form.addRow("", self.validity)
 
-        self.accept_anyway = QRadioButton(self)
-        named(self.accept_anyway, f"doc_{code}_expired_accept", self.texts, N_("Accept it anyway"))
-        self.texts.bind(self.accept_anyway.setText, N_("Accept it anyway"))
-        self.treat_missing = QRadioButton(self)
-        named(
-            self.treat_missing, f"doc_{code}_expired_missing", self.texts, N_("Treat it as missing")
-        )
-        self.texts.bind(self.treat_missing.setText, N_("Treat it as missing"))
-        self._choice_group = QButtonGroup(self)
-        self._choice_group.addButton(self.accept_anyway)
-        self._choice_group.addButton(self.treat_missing)
-        self.choice_row = QWidget(self)
-        row = QHBoxLayout(self.choice_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.accept_anyway)
-        row.addWidget(self.treat_missing)
-        row.addStretch(1)
-        self.choice_label = QLabel(self)
-        self.texts.bind(self.choice_label.setText, N_("Expired conclusion"))
-        form.addRow(self.choice_label, self.choice_row)
-
         self.signed = QCheckBox(self)
         self.sealed = QCheckBox(self)
         self.bound = QCheckBox(self)
@@ -100,7 +79,7 @@ class ConclusionFields(QWidget):
         self._row(form, N_("Number of bound pages"), self.bound_pages, f"doc_{code}_bound_pages")
 
         self.expertise_date.dateChanged.connect(self._date_changed)
-        for box in (self.signed, self.sealed, self.accept_anyway, self.treat_missing):
+        for box in (self.signed, self.sealed):
             box.toggled.connect(self._emit)
         self.bound.toggled.connect(self._bound_toggled)
         self.bound_pages.valueChanged.connect(self._emit)
@@ -117,8 +96,6 @@ class ConclusionFields(QWidget):
     def inputs(self) -> list[QWidget]:
         return [
             self.expertise_date,
-            self.accept_anyway,
-            self.treat_missing,
             self.signed,
             self.sealed,
             self.bound,
@@ -138,20 +115,29 @@ class ConclusionFields(QWidget):
 
     def expired(self) -> bool:
         day = to_date(self.expertise_date.date())
-        return day is not None and self._today() > conclusion_valid_until(day)
+        return day is not None and conclusion_flag("", day, self._today()).expired
 
     def _update_validity(self) -> None:
         day = to_date(self.expertise_date.date())
-        expired = self.expired()
-        self.choice_label.setVisible(expired)
-        self.choice_row.setVisible(expired)
         if day is None:
             self.validity.clear_message()
             return
-        until = day_text(conclusion_valid_until(day))
-        if expired:
+        flag = conclusion_flag("", day, self._today())
+        until = day_text(flag.valid_until)
+        if day > self._today():
             self.validity.show_fn(
-                lambda: tr(N_("Expired: it was valid until {date} (three months)."), date=until),
+                lambda: tr(N_("The date of the expertise is in the future.")), "error"
+            )
+        elif flag.expired:
+            self.validity.show_fn(
+                lambda: tr(
+                    N_(
+                        "Expired on {date} (three months from the expertise): the conclusion "
+                        "counts as missing, and acceptance is refused unless a valid one is "
+                        "presented."
+                    ),
+                    date=until,
+                ),
                 "error",
             )
         else:
@@ -162,13 +148,6 @@ class ConclusionFields(QWidget):
 
     def load(self, doc: DocumentDraft) -> None:
         self.expertise_date.setDate(QDate(doc.expertise_date) if doc.expertise_date else NO_DATE)
-        self.accept_anyway.setChecked(doc.expired_choice is ExpiredChoice.ACCEPT_ANYWAY)
-        self.treat_missing.setChecked(doc.expired_choice is ExpiredChoice.TREAT_AS_MISSING)
-        if doc.expired_choice is None:
-            self._choice_group.setExclusive(False)
-            self.accept_anyway.setChecked(False)
-            self.treat_missing.setChecked(False)
-            self._choice_group.setExclusive(True)
         self.signed.setChecked(bool(doc.signed_by_head))
         self.sealed.setChecked(bool(doc.sealed))
         self.bound.setChecked(bool(doc.bound))
@@ -182,27 +161,10 @@ class ConclusionFields(QWidget):
         doc.sealed = self.sealed.isChecked()
         doc.bound = self.bound.isChecked()
         doc.bound_pages = self.bound_pages.value() if self.bound.isChecked() else None
-        doc.expired_choice = None
-        if self.expired():
-            if self.accept_anyway.isChecked():
-                doc.expired_choice = ExpiredChoice.ACCEPT_ANYWAY
-            elif self.treat_missing.isChecked():
-                doc.expired_choice = ExpiredChoice.TREAT_AS_MISSING
 
-    def problem(self, doc: DocumentDraft, name: str) -> OzqError | None:
-        if doc.expertise_date is None:
-            return ValidationError("Enter the date of the expertise: «{document}».", document=name)
-        if doc.expertise_date > self._today():
-            return ValidationError(
-                "The date of the expertise is in the future: «{document}».", document=name
-            )
-        if self.expired() and doc.expired_choice is None:
-            return ValidationError(
-                "The expert conclusion is more than three months old: choose whether to accept it."
-            )
-        if doc.bound and not doc.bound_pages:
-            return ValidationError("Enter the number of bound pages: «{document}».", document=name)
-        return None
+    def refresh_validity(self) -> None:
+        """Today may have moved on (a wizard left open past midnight)."""
+        self._update_validity()
 
     def retranslate(self) -> None:
         self.texts.apply()

@@ -1,5 +1,8 @@
-"""One checklist line of the documents page: presented or not, scans, page count, and for an
-expert conclusion its validity and form."""
+"""One checklist line of the documents page: presented or not, scans, sheet count, and for an
+expert conclusion its validity and form.
+
+The sheet count is the scans' pages once they are counted (domain/checklist.py): the field then
+shows that count and cannot be typed over; without counted scans the clerk types it."""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from ozq_desktop.domain.drafts import DocumentDraft
-from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -70,14 +72,20 @@ class DocumentEditor(QFrame):
         self.pages = QSpinBox(self)
         self.pages.setRange(0, 9999)
         named(self.pages, f"doc_{spec.code}_pages", self.texts, N_("Number of pages"))
+        self._typed_pages = 0  # what the clerk typed, for a document without counted scans
         pages_label = QLabel(self)
         pages_label.setBuddy(self.pages)
         self.texts.bind(pages_label.setText, N_("Pages:"))
+        self.pages_source = QLabel(self)
+        self.pages_source.setObjectName(f"doc_{spec.code}_pages_source")
+        self.pages_source.setStyleSheet("color: #555;")
+        self.texts.bind(self.pages_source.setText, N_("(counted from the scans)"))
         top = QHBoxLayout()
         top.addWidget(self.presented)
         top.addStretch(1)
         top.addWidget(pages_label)
         top.addWidget(self.pages)
+        top.addWidget(self.pages_source)
 
         self.scan_list = ScanList(
             services, spec.code, self, title=lambda: self.spec.name.get(current_language())
@@ -99,10 +107,8 @@ class DocumentEditor(QFrame):
             layout.addWidget(self.conclusion)
 
         self.presented.toggled.connect(self._presented_toggled)
-        self.pages.valueChanged.connect(self._emit)
+        self.pages.valueChanged.connect(self._pages_typed)
         self.scan_list.changed.connect(self._scans_changed)
-        self.scan_list.pages_counted.connect(self._pages_counted)
-        self.scan_list.pages_scanned.connect(self.pages.setValue)  # the sheet count follows
         if self.conclusion is not None:
             self.conclusion.changed.connect(self._emit)
         follow_language(self.retranslate)
@@ -130,17 +136,31 @@ class DocumentEditor(QFrame):
         self._sync_enabled()
         self.changed.emit()
 
+    def _pages_typed(self, value: int) -> None:
+        if self.pages.isEnabled():
+            self._typed_pages = value
+        self.changed.emit()
+
     def _scans_changed(self) -> None:
+        self._sync_pages()
         if self.scan_list.scans and not self.presented.isChecked():
             self.presented.setChecked(True)  # emits changed
         else:
             self.changed.emit()
 
-    def _pages_counted(self, total: int) -> None:
-        if self.pages.value() == 0 and total:
-            self.pages.setValue(total)
+    def _sync_pages(self) -> None:
+        """The scans' pages when every scan is counted (a second scan adds its pages);
+        otherwise the clerk's own count, editable."""
+        doc = self.store()
+        from_scans = doc.as_presented().sheets_from_scans
+        self.pages.blockSignals(True)
+        self.pages.setValue(doc.sheets if from_scans else self._typed_pages)
+        self.pages.blockSignals(False)
+        self.pages.setEnabled(self.presented.isChecked() and not from_scans)
+        self.pages_source.setVisible(from_scans)
 
     def _sync_enabled(self) -> None:
+        self._sync_pages()
         if self.conclusion is not None:
             self.conclusion.setEnabled(self.presented.isChecked())
 
@@ -159,6 +179,7 @@ class DocumentEditor(QFrame):
     # -- the draft -------------------------------------------------------------------------
 
     def load(self, doc: DocumentDraft) -> None:
+        self._typed_pages = doc.pages
         self.presented.setChecked(doc.presented)
         self.pages.setValue(doc.pages)
         self.scan_list.set_scans(doc.scans)
@@ -170,17 +191,12 @@ class DocumentEditor(QFrame):
         doc = DocumentDraft(
             code=self.spec.code,
             presented=self.presented.isChecked(),
-            pages=self.pages.value(),
+            pages=self._typed_pages,
             scans=self.scan_list.scans,
         )
         if self.conclusion is not None and doc.presented:
             self.conclusion.store(doc)
         return doc
-
-    def problem(self, doc: DocumentDraft) -> OzqError | None:
-        if self.conclusion is None or not doc.presented:
-            return None
-        return self.conclusion.problem(doc, self.spec.name.get(current_language()))
 
     def retranslate(self) -> None:
         self.texts.apply()

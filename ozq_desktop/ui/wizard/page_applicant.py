@@ -35,6 +35,14 @@ class ApplicantPage(WizardPage):
         self.add_row(form, N_("Applicant type"), self.type_combo, "applicant_type")
         self.idn = IdnField("applicant_idn", self)
         self.add_row(form, N_("IIN/BIN"), self.idn.edit, "applicant_idn", self.idn)
+        # A non-resident legal entity without a Kazakh BIN: its registration abroad.
+        self.foreign_edit = QLineEdit(self)
+        self.add_row(
+            form, N_("Registration number abroad"), self.foreign_edit, "applicant_foreign_reg_no"
+        )
+        self.country_edit = QLineEdit(self)
+        self.add_row(form, N_("Country of registration"), self.country_edit, "applicant_country")
+        self._form = form
         self.name_edit = QLineEdit(self)
         self.add_row(form, N_("Name or full name"), self.name_edit, "applicant_name")
         self.address_edit = QLineEdit(self)
@@ -71,10 +79,17 @@ class ApplicantPage(WizardPage):
         layout.addWidget(self.rep_box)
         layout.addStretch(1)
 
-        self.type_combo.currentIndexChanged.connect(self.changed)
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
         for edit in (self.name_edit, self.address_edit, self.phone_edit, self.email_edit):
             edit.textChanged.connect(self.changed)
-        for edit in (self.idn.edit, self.rep_name, self.rep_iin.edit, self.poa_number):
+        for edit in (
+            self.idn.edit,
+            self.foreign_edit,
+            self.country_edit,
+            self.rep_name,
+            self.rep_iin.edit,
+            self.poa_number,
+        ):
             edit.textChanged.connect(self.changed)
         self.poa_date.dateChanged.connect(self.changed)
         self.rep_box.toggled.connect(self.changed)
@@ -82,6 +97,8 @@ class ApplicantPage(WizardPage):
         order = [
             self.type_combo,
             self.idn.edit,
+            self.foreign_edit,
+            self.country_edit,
             self.name_edit,
             self.address_edit,
             self.phone_edit,
@@ -94,7 +111,17 @@ class ApplicantPage(WizardPage):
         ]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
+        self._sync_foreign()
         self.retranslate()
+
+    def _type_changed(self, *_args: object) -> None:
+        self._sync_foreign()
+        self.changed()
+
+    def _sync_foreign(self) -> None:
+        foreign = self.type_combo.currentData() == ApplicantType.NON_RESIDENT_LEGAL_ENTITY
+        for widget in (self.foreign_edit, self.country_edit):
+            self._form.setRowVisible(widget, foreign)
 
     # -- the applicant type follows the catalog ----------------------------------------
 
@@ -128,6 +155,9 @@ class ApplicantPage(WizardPage):
         self.type_combo.setCurrentIndex(max(index, 0))
         applicant = draft.applicant
         self.idn.setText(applicant.idn)
+        self.foreign_edit.setText(applicant.foreign_reg_no)
+        self.country_edit.setText(applicant.country)
+        self._sync_foreign()
         self.name_edit.setText(applicant.name)
         self.address_edit.setText(applicant.address)
         self.phone_edit.setText(applicant.phone)
@@ -148,6 +178,9 @@ class ApplicantPage(WizardPage):
             phone=self.phone_edit.text(),
             email=self.email_edit.text(),
         )
+        if draft.applicant.type == ApplicantType.NON_RESIDENT_LEGAL_ENTITY:
+            draft.applicant.foreign_reg_no = self.foreign_edit.text()
+            draft.applicant.country = self.country_edit.text()
         if self.rep_box.isChecked():
             qdate = self.poa_date.date()
             draft.representative = Representative(

@@ -1,9 +1,12 @@
-"""Step 3: the catalog's checklist for this service and applicant type (seed §9)."""
+"""Step 3: the catalog's checklist for this service and applicant type (seed §9). What is
+still to put right comes from the domain's one judgement (acceptance.judge)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from ozq_desktop.domain.acceptance import judge
+from ozq_desktop.domain.checklist import DocumentProblem
 from ozq_desktop.domain.drafts import DocumentDraft, PackageDraft
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_
@@ -73,19 +76,19 @@ class DocumentsPage(WizardPage):
         # must not reach the manifest.
         draft.documents = {code: editor.store() for code, editor in self.editors.items()}
 
+    def _first_problem(self, draft: PackageDraft) -> DocumentProblem | None:
+        decision = judge(self.services.catalog, draft, self.services.clock().date())
+        return decision.problems[0] if decision.problems else None
+
     def problem(self, draft: PackageDraft) -> OzqError | None:
-        for code, editor in self.editors.items():
-            found = editor.problem(draft.documents.get(code) or DocumentDraft(code=code))
-            if found is not None:
-                return found
-        return None
+        found = self._first_problem(draft)
+        return found.error if found else None
 
     def reveal_problem(self, draft: PackageDraft) -> None:
-        for code, editor in self.editors.items():
-            if editor.problem(draft.documents.get(code) or DocumentDraft(code=code)) is not None:
-                target = editor.conclusion or editor
-                self.scroll.ensureWidgetVisible(target, 0, 0)
-                return
+        found = self._first_problem(draft)
+        editor = self.editors.get(found.code) if found else None
+        if editor is not None:
+            self.scroll.ensureWidgetVisible(editor, 0, 0)
 
     def first_input(self) -> QWidget | None:
         first = next(iter(self.editors.values()), None)

@@ -176,10 +176,14 @@ class DonePage(WizardPage):
         if result.outcome is Outcome.ACCEPT:
             self.heading.setText(tr(N_("The documents are accepted.")))
             self.heading.setStyleSheet("color: #1b5e20;")
+            # The date the receipt gives the applicant (the legal end of the term).
+            promised = result.promised_date or result.result_date
             lines = [
-                tr(N_("Result date: {date}"), date=day_text(result.result_date)),
+                tr(N_("Result date: {date}"), date=day_text(promised)),
                 tr(N_("Documents accepted: {count}"), count=len(result.presented)),
             ]
+            if result.training:
+                lines.append(tr(N_("Training mode: this package is not signed and not sent.")))
         else:
             self.heading.setText(
                 tr(N_("Acceptance is refused: the package is incomplete (Annex 2)."))

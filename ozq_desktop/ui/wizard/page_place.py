@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.domain.acceptance import check_place
 from ozq_desktop.domain.drafts import PackageDraft, Place
-from ozq_desktop.errors import OzqError, ValidationError
+from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language
 from ozq_desktop.ui.language import named
 from ozq_desktop.ui.wizard.base import WizardPage, new_form
@@ -135,11 +136,10 @@ class PlacePage(WizardPage):
     def problem(self, draft: PackageDraft) -> OzqError | None:
         if draft.place is Place.COUNTER and (found := self.ticket.problem()) is not None:
             return found
-        if draft.place is Place.HOME_VISIT:
-            if not draft.visit_address.strip():
-                return ValidationError("Enter the address of the home visit.")
-            if not draft.visit_reason.strip():
-                return ValidationError("Enter the reason for the home visit.")
+        try:
+            check_place(draft)
+        except OzqError as exc:
+            return exc
         return None
 
     def first_input(self) -> QWidget:

@@ -1,5 +1,9 @@
 """Step 6: everything entered, and what the rules decide: accept, or refuse with the list
-of missing documents (seed §9, §10). The clerk confirms with Next."""
+of missing documents (seed §9, §10). The clerk confirms with Next.
+
+The page asks the domain's one judgement (acceptance.review) and shows it; it restates none
+of its rules. Whether the clerk can sign (an EDS set up, its key file there) and whether the
+desk is in training mode are the two facts it brings."""
 
 from __future__ import annotations
 
@@ -8,13 +12,18 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ozq_desktop.domain.acceptance import judge
+from ozq_desktop.domain.acceptance import Review, review
 from ozq_desktop.domain.checklist import ChecklistDecision, Outcome
 from ozq_desktop.domain.drafts import PackageDraft, Place
-from ozq_desktop.errors import OzqError, ValidationError
+from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_, current_language, tr
+from ozq_desktop.signing.choice import can_sign
 from ozq_desktop.ui.labels import applicant_type_label, day_text, place_label
 from ozq_desktop.ui.wizard.base import WizardPage
+
+TRAINING_NOTE = N_(
+    "Training mode: nothing is signed or sent, every document is marked «not valid»."
+)
 
 BANNER_STYLES = {
     Outcome.ACCEPT: "background: #e8f5e9; border: 1px solid #2e7d32; padding: 8px;",
@@ -29,6 +38,7 @@ class ReviewPage(WizardPage):
         super().__init__(services, clerk, parent)
         self.setObjectName("page_review")
         self.draft: PackageDraft | None = None
+        self.review: Review | None = None
         self.decision: ChecklistDecision | None = None
         self.banner = QLabel(self)
         self.banner.setObjectName("review_decision")
@@ -49,24 +59,24 @@ class ReviewPage(WizardPage):
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
 
+    def _judge(self, draft: PackageDraft) -> Review:
+        user = self.clerk.user
+        return review(
+            self.services.catalog,
+            draft,
+            self.services.clock(),
+            training=bool(self.clerk.branch.training),
+            can_sign=can_sign(user.signing_kind, user.signing_key_path),
+        )
+
     def load(self, draft: PackageDraft) -> None:
         self.draft = draft
-        self.decision = judge(self.services.catalog, draft, self.services.clock().date())
+        self.review = self._judge(draft)
+        self.decision = self.review.decision
         self.retranslate()
 
     def problem(self, draft: PackageDraft) -> OzqError | None:
-        decision = self.decision
-        if decision is None:
-            return None
-        if decision.pending_choices:
-            return ValidationError(
-                "The expert conclusion is more than three months old: choose whether to accept it."
-            )
-        if decision.outcome is Outcome.ACCEPT and not draft.consent:
-            return ValidationError(
-                "The applicant's consent to the use of protected information is required."
-            )
-        return None
+        return self._judge(draft).problem
 
     def confirm_text(self) -> str:
         if self.decision is not None and self.decision.outcome is Outcome.REFUSE:
@@ -83,13 +93,25 @@ class ReviewPage(WizardPage):
 
     def _decision_html(self, decision: ChecklistDecision) -> str:
         lang = current_language()
+        training = ""
+        if self.review is not None and self.review.training:
+            training = "<p>" + escape(tr(TRAINING_NOTE)) + "</p>"
         if decision.outcome is Outcome.ACCEPT:
-            return "<b>" + escape(tr(N_("The package is complete: accept the documents."))) + "</b>"
-        items = "".join(f"<li>{escape(d.name.get(lang))}</li>" for d in decision.missing)
+            head = escape(tr(N_("The package is complete: accept the documents.")))
+            return f"<b>{head}</b>{training}"
+        items = []
+        for spec in decision.missing:
+            name = escape(spec.name.get(lang))
+            expired = decision.expired(spec.code)
+            if expired is not None:
+                name += " — " + escape(
+                    tr(N_("expired on {date}"), date=day_text(expired.valid_until))
+                )
+            items.append(f"<li>{name}</li>")
         head = escape(
             tr(N_("The package is incomplete: acceptance is refused. Missing documents:"))
         )
-        return f"<b>{head}</b><ol>{items}</ol>"
+        return f"<b>{head}</b><ol>{''.join(items)}</ol>{training}"
 
     def _summary_html(self, draft: PackageDraft, decision: ChecklistDecision) -> str:
         lang = current_language()
@@ -147,23 +169,30 @@ class ReviewPage(WizardPage):
         items = []
         for spec in self.service(draft).documents_for(draft.applicant.type):
             doc = draft.documents.get(spec.code)
-            if spec.code in missing:
+            flag = flags.get(spec.code)
+            if flag is not None and flag.expired:
+                state = tr(
+                    N_("missing: the conclusion of {date} expired on {until}"),
+                    date=day_text(flag.expertise_date),
+                    until=day_text(flag.valid_until),
+                )
+                color = "#b00020"
+            elif spec.code in missing:
                 state = tr(N_("missing"))
                 color = "#b00020"
             else:
                 state = tr(
                     N_("presented, {pages} p., scans: {scans}"),
-                    pages=doc.pages if doc else 0,
+                    pages=decision.sheets.get(spec.code, 0),
                     scans=len(doc.scans) if doc else 0,
                 )
                 color = "#1b5e20"
-            flag = flags.get(spec.code)
-            if flag is not None:
-                state += "; " + tr(
-                    N_("conclusion of {date}, valid until {until}"),
-                    date=day_text(flag.expertise_date),
-                    until=day_text(flag.valid_until),
-                )
+                if flag is not None:
+                    state += "; " + tr(
+                        N_("conclusion of {date}, valid until {until}"),
+                        date=day_text(flag.expertise_date),
+                        until=day_text(flag.valid_until),
+                    )
             items.append(
                 f"<li>{escape(spec.name.get(lang))} — "
                 f"<span style='color:{color}'>{escape(state)}</span></li>"

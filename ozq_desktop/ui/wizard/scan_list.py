@@ -3,7 +3,9 @@ remove, preview.
 
 Files go into the content-addressed ScanStore through the task helper; a refused file
 (wrong type, empty, too large) is named with the store's own reason. Pages from the scanner
-come through the scan dialog (ui/scan_dialog.py) as one stored PDF, with their count."""
+come through the scan dialog (ui/scan_dialog.py) as one stored PDF, with their count. Each
+stored file's pages are counted (storage/pages.py) and kept on its ScanDraft: the document's
+sheet count follows from them (domain/checklist.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.storage.pages import stored_pages
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
@@ -35,10 +38,14 @@ LAST_FOLDER_KEY = "scans/last_folder"
 SCAN_SHORTCUT = "Ctrl+Shift+S"
 
 
+def store_and_count(store, path: Path):
+    """In a worker: the file into the store, and its pages counted from what was stored."""
+    ref = store.add_file(path)
+    return ref, stored_pages(store, ref.sha256, ref.mime)
+
+
 class ScanList(QWidget):
-    changed = Signal()
-    pages_counted = Signal(int)  # total pages of the attached scans
-    pages_scanned = Signal(int)  # the same, after pages came from the scanner
+    changed = Signal()  # a scan added or removed, or its pages counted
 
     def __init__(
         self,
@@ -53,7 +60,6 @@ class ScanList(QWidget):
         self._title = title
         self.scan_dialog = None
         self._scans: list[ScanDraft] = []
-        self._pages: dict[str, int] = {}
         self._previews: dict[str, QPixmap] = {}
         self.texts = Texts()
         self.list = QListWidget(self)
@@ -116,7 +122,28 @@ class ScanList(QWidget):
         self._scans = list(scans)
         self._refresh()
         for scan in self._scans:
-            self._request_preview(scan, count=False)
+            self._request_preview(scan)
+            if not scan.pages:  # a draft saved before pages were counted
+                self._request_count(scan)
+
+    def _request_count(self, scan: ScanDraft) -> None:
+        store = self._services.scans
+        self._services.tasks.run(
+            lambda: stored_pages(store, scan.sha256, scan.mime),
+            lambda pages: self._counted(scan.sha256, pages),
+            lambda _exc: None,
+            owner=self,
+        )
+
+    def _counted(self, sha256: str, pages: int) -> None:
+        changed = False
+        for scan in self._scans:
+            if scan.sha256 == sha256 and scan.pages != pages:
+                scan.pages = pages
+                changed = True
+        if changed:
+            self.retranslate()
+            self.changed.emit()
 
     def choose_files(self) -> None:
         folder = str(self._services.settings.value(LAST_FOLDER_KEY, "") or "")
@@ -144,11 +171,8 @@ class ScanList(QWidget):
         dialog.open()
 
     def _scanned(self, ref, pages: int) -> None:
-        self._pages[ref.sha256] = pages
-        before = len(self._scans)
-        self._stored(ref)
-        if len(self._scans) > before:
-            self.pages_scanned.emit(sum(self._pages.get(s.sha256, 0) for s in self._scans))
+        """Pages from the scanner, stored as one PDF: the sheet count follows (changed)."""
+        self._stored((ref, pages))
 
     def add_paths(self, paths: list[Path]) -> None:
         """Store each file (off the GUI thread) and attach it when the store accepts it."""
@@ -156,45 +180,45 @@ class ScanList(QWidget):
         store = self._services.scans
         for path in paths:
             self._services.tasks.run(
-                lambda p=path: store.add_file(p), self._stored, self.error.show_error, owner=self
+                lambda p=path: store_and_count(store, p),
+                self._stored,
+                self.error.show_error,
+                owner=self,
             )
 
-    def _stored(self, ref) -> None:
+    def _stored(self, stored) -> None:
+        ref, pages = stored
         if any(s.sha256 == ref.sha256 for s in self._scans):
             return
-        scan = ScanDraft(sha256=ref.sha256, size=ref.size, mime=ref.mime, name=ref.name)
+        scan = ScanDraft(ref.sha256, ref.size, ref.mime, ref.name, pages)
         self._scans.append(scan)
         self._refresh()
         self.list.setCurrentRow(len(self._scans) - 1)
-        self._request_preview(scan, count=True)
+        self._request_preview(scan)
         self.changed.emit()
 
     def remove_selected(self) -> None:
         row = self.list.currentRow()
         if 0 <= row < len(self._scans):
-            removed = self._scans.pop(row)
-            self._pages.pop(removed.sha256, None)
+            self._scans.pop(row)
             self._refresh()
             self.changed.emit()
 
     # -- previews --------------------------------------------------------------------
 
-    def _request_preview(self, scan: ScanDraft, count: bool) -> None:
+    def _request_preview(self, scan: ScanDraft) -> None:
         store = self._services.scans
         self._services.tasks.run(
             lambda: make_preview(store.read(scan.sha256), scan.mime),
-            lambda preview: self._preview_ready(scan, preview, count),
+            lambda preview: self._preview_ready(scan, preview),
             lambda _exc: None,
             owner=self,
         )
 
-    def _preview_ready(self, scan: ScanDraft, preview: ScanPreview, count: bool) -> None:
-        self._pages[scan.sha256] = preview.pages
+    def _preview_ready(self, scan: ScanDraft, preview: ScanPreview) -> None:
         if preview.image is not None:
             self._previews[scan.sha256] = QPixmap.fromImage(preview.image)
         self.retranslate()
-        if count:
-            self.pages_counted.emit(sum(self._pages.get(s.sha256, 0) for s in self._scans))
 
     def _show_preview(self, row: int) -> None:
         if not self._scans:
@@ -223,7 +247,7 @@ class ScanList(QWidget):
         self._show_preview(self.list.currentRow())
 
     def _item_text(self, scan: ScanDraft) -> str:
-        pages = self._pages.get(scan.sha256)
+        pages = scan.pages
         size_kb = max(1, round(scan.size / 1024))
         if pages:
             return tr(

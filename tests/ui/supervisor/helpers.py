@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ozq_desktop.domain import handover
 from ozq_desktop.domain.acceptance import accept_package
@@ -11,6 +11,7 @@ from ozq_desktop.domain.accounts import HUB
 from ozq_desktop.domain.drafts import ScanDraft
 from ozq_desktop.storage.engine import transaction
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 CODES = ["application", "declaration", "expert_conclusion"]
 
@@ -18,7 +19,14 @@ CODES = ["application", "declaration", "expert_conclusion"]
 def accept_one(app, clerk, seed: int, at: datetime | None = None):
     """A service-3 package from a legal entity, with real (random) scan bytes in the store."""
     rng = random.Random(seed)
-    draft = draft_for("declaration-registration", "legal_entity", VALID_BIN, CODES)
+    at = at or datetime.now().replace(microsecond=0)
+    draft = draft_for(
+        "declaration-registration",
+        "legal_entity",
+        VALID_BIN,
+        CODES,
+        expertise_date=at.date() - timedelta(days=10),
+    )
     for code in CODES:
         body = b"%PDF-1.4\n" + rng.randbytes(5_000) + b"\n%%EOF\n"
         ref = app.desk.scans.add_bytes(body, f"{code}.pdf")
@@ -29,7 +37,8 @@ def accept_one(app, clerk, seed: int, at: datetime | None = None):
             catalog=app.desk.catalog,
             draft=draft,
             clerk=clerk,
-            at=at or datetime.now().replace(microsecond=0),
+            at=at,
+            signature=sign_draft(draft),
         )
 
 

@@ -121,6 +121,8 @@ def shots(out: Path, folder: Path) -> None:
         if action_id is ActionId.COMPLAINTS:
             window.complaints.table.selectRow(0)  # the overdue one stays highlighted
         shoot(window, out, name)
+        if action_id is ActionId.CALENDAR:
+            calendar_change(bot, app, window.calendar, out)
     main.supervision.close()
 
     main.actions[ActionId.HUB_SETTINGS].trigger()
@@ -134,6 +136,20 @@ def shots(out: Path, folder: Path) -> None:
     signing_key(bot, app, main, out, folder)
     recovery_sheet(bot, app, main, out)
     app.shutdown()
+
+
+def calendar_change(bot: Bot, app, page, out: Path) -> None:
+    """A day off proposed for tomorrow's working day: what it moves, asked before saving."""
+    with transaction(app.desk.factory) as s:
+        day = load_calendar(session=s).next_working_day(date.today())
+    page.day_edit.setDate(QDate(day))
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(OverrideKind.DAY_OFF))
+    page.note_edit.setText("Әкім шешімі")
+    page.add()
+    bot.waitUntil(lambda: page.confirm_dialog is not None and app.tasks.pending == 0)
+    settle(300)
+    shoot(page.confirm_dialog, out, "26a-calendar-change")
+    page.confirm_dialog.reject()
 
 
 def recovery_sheet(bot: Bot, app, main, out: Path) -> None:

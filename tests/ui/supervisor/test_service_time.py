@@ -17,6 +17,7 @@ from ozq_desktop.ui.supervisor.service_time import week_of
 from ozq_desktop.ui.supervisor.window import Tab
 from ozq_wire.catalog import load_catalog
 from tests.domain.helpers import VALID_BIN, draft_for
+from tests.signing.pki import sign_draft
 
 DAY = date.today()
 
@@ -40,7 +41,14 @@ def take(app, clerk, started, accepted, ticket):
     )
     draft.ticket_number, draft.ticket_time = "A7", ticket
     with transaction(app.desk.factory) as s:
-        accept_package(session=s, catalog=load_catalog(), draft=draft, clerk=clerk, at=accepted)
+        accept_package(
+            session=s,
+            catalog=load_catalog(),
+            draft=draft,
+            clerk=clerk,
+            at=accepted,
+            signature=sign_draft(draft),
+        )
 
 
 def colour_count(image, colour: str) -> int:

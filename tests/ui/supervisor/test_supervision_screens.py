@@ -35,6 +35,11 @@ def test_deadlines_list_an_overdue_package_and_home_counts_it(qtbot, boss_app, b
     assert page.models["overdue"].rowCount() == 1
     assert page.models["overdue"].row_at(0).receipt_no == late.receipt_no
     assert page.titles["overdue"].text() == "Мерзімі өткен: 1"
+    # service 3: due to the committee a working day before the date the receipt promised
+    due, promised = late.result_date, late.promised_date
+    assert due < promised
+    cell = page.models["overdue"].index(0, 6).data()
+    assert cell == f"{due:%d.%m.%Y} (қолхатта: {promised:%d.%m.%Y})"
     boss_window.supervision.close()
 
 
@@ -94,7 +99,23 @@ def test_a_day_off_moves_an_open_deadline_and_removing_it_moves_it_back(
     page.day_edit.setDate(QDate(day))
     page.kind_combo.setCurrentIndex(page.kind_combo.findData(OverrideKind.DAY_OFF))
     page.note_edit.setText("Әкім шешімі")
-    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+
+    # Before anything is saved: what the change would move, receipt by receipt.
+    dialog = propose(qtbot, boss_app, page)
+    cells = [dialog.moves.item(0, c).text() for c in range(dialog.moves.columnCount())]
+    assert cells[0] == package.receipt_no
+    assert cells[2] == before.strftime("%d.%m.%Y") and cells[3] > ""  # old → new
+    promised = promised_date(boss_app, package.package_id)  # service 3: the legal end
+    assert cells[4] == promised.strftime("%d.%m.%Y")  # the receipt's date stays
+    assert "1 ашық топтаманың" in dialog.summary.text()
+    assert not dialog.warning.isVisible()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, boss_app)
+    assert page.overrides_table.rowCount() == 0  # cancelled: nothing written
+    assert result_date(boss_app, package.package_id) == before
+
+    dialog = propose(qtbot, boss_app, page)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     idle(qtbot, boss_app)
     assert page.message.text() == "Күнтізбе сақталды; нәтиже күні өзгерген топтамалар: 1."
     after = result_date(boss_app, package.package_id)
@@ -106,11 +127,68 @@ def test_a_day_off_moves_an_open_deadline_and_removing_it_moves_it_back(
             page.days_table.item(r, 0).text() for r in range(page.days_table.rowCount())
         ]
 
+    # The deadline monitor shows the new due date beside the receipt's.
+    boss_window.actions[ActionId.DEADLINES].trigger()
+    deadlines = boss_window.supervision.deadlines
+    deadlines.refresh()
+    idle(qtbot, boss_app)
+    shown = [
+        deadlines.models[key].index(r, 6).data()
+        for key in ("overdue", "due_today", "due_soon")
+        for r in range(deadlines.models[key].rowCount())
+    ]
+    shown += [
+        boss_window.home.model.index(r, 6).data() for r in range(boss_window.home.model.rowCount())
+    ]
+    expected = f"{after:%d.%m.%Y} (қолхатта: {before:%d.%m.%Y})"
+    assert expected in shown or not shown  # listed when due within the monitor's window
+    boss_window.actions[ActionId.CALENDAR].trigger()
+
     page.overrides_table.selectRow(0)
     qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    dialog = confirm_dialog(qtbot, boss_app, page)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     idle(qtbot, boss_app)
     assert page.overrides_table.rowCount() == 0
     assert result_date(boss_app, package.package_id) == before
+    boss_window.supervision.close()
+
+
+def promised_date(app, package_id):
+    from ozq_desktop.domain import packages
+
+    with reading(app.desk.factory) as s:
+        return packages.by_id(session=s, package_id=package_id).promised_date
+
+
+def confirm_dialog(qtbot, app, page):
+    qtbot.waitUntil(lambda: page.confirm_dialog is not None and page.confirm_dialog.isVisible())
+    idle(qtbot, app)
+    return page.confirm_dialog
+
+
+def propose(qtbot, app, page):
+    page.confirm_dialog = None
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    return confirm_dialog(qtbot, app, page)
+
+
+def test_making_today_a_day_off_is_warned_with_the_packages_of_the_day(
+    qtbot, boss_app, boss_window
+):
+    accept_one(boss_app, boss_window.clerk.user, seed=4)
+    boss_window.actions[ActionId.CALENDAR].trigger()
+    page = boss_window.supervision.calendar
+    idle(qtbot, boss_app)
+    page.day_edit.setDate(QDate(date.today()))
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(OverrideKind.DAY_OFF))
+    dialog = propose(qtbot, boss_app, page)
+    assert dialog.warning.isVisible()
+    assert "бүгінгі күн" in dialog.warning.text() and "1 топтама" in dialog.warning.text()
+    assert dialog.cancel_button.isDefault()  # Enter by habit changes nothing
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, boss_app)
+    assert page.overrides_table.rowCount() == 0
     boss_window.supervision.close()
 
 
