@@ -157,10 +157,7 @@ async def change_user(
 # ---------------------------------------------------------------- branches
 
 
-@router.get("/branches", response_class=HTMLResponse)
-def branches_page(
-    request: Request, user: web.Administrator, done: str = "", code: str = ""
-) -> Response:
+def _branches_page(request: Request, user: SignedIn, *, notice: str, enrolment_code: str):
     hub = web.hub_of(request)
     with hub.db.reading() as session:
         branches = _branches(session)
@@ -169,9 +166,14 @@ def branches_page(
         "admin_branches.html",
         user=user,
         branches=branches,
-        notice=M_("Saved.") if done else "",
-        enrolment_code=code if len(code) < 40 else "",
+        notice=notice,
+        enrolment_code=enrolment_code,
     )
+
+
+@router.get("/branches", response_class=HTMLResponse)
+def branches_page(request: Request, user: web.Administrator, done: str = "") -> Response:
+    return _branches_page(request, user, notice=M_("Saved.") if done else "", enrolment_code="")
 
 
 def _save_branch(request: Request, user: SignedIn, form) -> str:
@@ -209,7 +211,13 @@ async def save_branch(request: Request, user: web.Administrator) -> Response:
     if not result.startswith("="):
         raise web.PageError(422, result)
     code = result[1:]
-    return web.redirect("/console/admin/branches?done=1" + (f"&code={code}" if code else ""))
+    if not code:
+        return web.redirect("/console/admin/branches?done=1")
+    # The one-time code is shown in this answer only: never in an address, where the
+    # browser's history and the access logs would keep it.
+    return await run_in_threadpool(
+        lambda: _branches_page(request, user, notice=M_("Saved."), enrolment_code=code)
+    )
 
 
 # ---------------------------------------------------------------- the calendar

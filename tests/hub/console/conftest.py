@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from ozq_hub.devtools import HubProcess
-from tests.hub.console.helpers import Browser
+from tests.hub.console.helpers import Browser, make_user, unique
 from tests.hub.fixtures import BACKENDS, _database_url
 from tests.hub.helpers import HubUnderTest
 
@@ -46,3 +46,13 @@ def another_browser(console_hub) -> Iterator[Browser]:
     visitor = Browser(console_hub.process.base_url)
     yield visitor
     visitor.close()
+
+
+@pytest.fixture
+def dept(console_hub):
+    """A branch with an enrolled desk, and a reviewer, a head and an administrator."""
+    desk = console_hub.enrol()
+    users = {role: unique(role[:3]) for role in ("reviewer", "head", "administrator")}
+    for role, login in users.items():
+        make_user(console_hub.db, login, role, {desk.branch})
+    return desk, users

@@ -12,9 +12,11 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import httpx
+from sqlalchemy import select
 
 from ozq_hub.console import accounts
 from ozq_hub.db import Database, utcnow
+from ozq_hub.models import HubAuditRow
 from ozq_hub.service import enrolment
 from ozq_wire import protocol as p
 from tests.hub.helpers import Desk, Scan
@@ -70,6 +72,24 @@ class Browser:
 
     def sign_in(self, login: str, password: str = PASSWORD) -> httpx.Response:
         return self.form("/console/login", "/console/login", {"login": login, "password": password})
+
+
+def unique(prefix: str) -> str:
+    """A login or name no other test uses (the HTTP tests share one hub per backend)."""
+    return f"{prefix}{uuid.uuid4().hex[:6]}"
+
+
+def hub_audit(hub, **where) -> list[HubAuditRow]:
+    """The hub's audit rows matching `where` (column=value), oldest first."""
+    database = Database(hub.db)
+    try:
+        with database.reading() as session:
+            statement = select(HubAuditRow).order_by(HubAuditRow.id)
+            for name, value in where.items():
+                statement = statement.where(getattr(HubAuditRow, name) == value)
+            return list(session.execute(statement).scalars())
+    finally:
+        database.dispose()
 
 
 def make_user(

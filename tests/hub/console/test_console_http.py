@@ -10,40 +10,19 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ozq_hub.db import Database, utcnow
-from ozq_hub.models import ConsoleSession, HubAuditRow
+from ozq_hub.models import ConsoleSession
 from ozq_wire import protocol as p
-from tests.hub.console.helpers import PASSWORD, make_user, push
+from tests.hub.console.helpers import PASSWORD, make_user, push, unique
+from tests.hub.console.helpers import hub_audit as _audit
 
 pytestmark = pytest.mark.slow
 
 
 def _name(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:6]}"
-
-
-@pytest.fixture
-def dept(console_hub):
-    """A branch with an enrolled desk, and a reviewer, a head and an administrator."""
-    desk = console_hub.enrol()
-    users = {role: _name(role[:3]) for role in ("reviewer", "head", "administrator")}
-    for role, login in users.items():
-        make_user(console_hub.db, login, role, {desk.branch})
-    return desk, users
-
-
-def _audit(hub, **where) -> list[HubAuditRow]:
-    database = Database(hub.db)
-    try:
-        with database.reading() as session:
-            statement = select(HubAuditRow).order_by(HubAuditRow.id)
-            for name, value in where.items():
-                statement = statement.where(getattr(HubAuditRow, name) == value)
-            return list(session.execute(statement).scalars())
-    finally:
-        database.dispose()
+    return unique(prefix)
 
 
 # ---------------------------------------------------------------- sign-in and sessions
