@@ -159,8 +159,9 @@ class Package(Base):
             postgresql_where=text(OPEN_PACKAGES),
             sqlite_where=text(OPEN_PACKAGES),
         ),
-        # Search by a part of the applicant's name (LIKE '%part%'): trigrams, PostgreSQL's
-        # pg_trgm, created by migration 0005 where the extension is available; SQLite has none.
+        # Search by a part of the applicant's name or of a receipt number (LIKE '%part%'):
+        # trigrams, PostgreSQL's pg_trgm, created by migration 0005 where the extension is
+        # available; SQLite has none.
         Index(
             "ix_package_name_trgm",
             "applicant_name_fold",
@@ -169,9 +170,11 @@ class Package(Base):
             info={"dialects": ("postgresql",)},
         ),
         Index(
-            "ix_package_receipt_prefix",
+            "ix_package_receipt_trgm",
             "receipt_no",
-            postgresql_ops={"receipt_no": "text_pattern_ops"},
+            postgresql_using="gin",
+            postgresql_ops={"receipt_no": "gin_trgm_ops"},
+            info={"dialects": ("postgresql",)},
         ),
         Index(
             "ix_package_idn_prefix",

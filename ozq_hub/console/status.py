@@ -80,27 +80,20 @@ def status_form(
 
 
 def _answer(request: Request, receipt: str, idn: str) -> tuple[StatusAnswer | None, int]:
-    """The look-up, counted against the address and the receipt number first: one
-    transaction, whose commit need not reach the disk (a lost count costs nothing)."""
+    """Two statements in one transaction: the look-up counted against the address and the
+    receipt number (one upsert of both counters), then the indexed look-up itself. Its
+    commit need not reach the disk: a lost count costs nothing."""
     hub = web.hub_of(request)
     settings = hub.console
-    now = utcnow()
     with hub.db.writing(durable=False) as session:
-        wait = max(
-            throttle.count_attempt(
-                session,
-                key=f"status-ip:{web.client_address(request)}",
-                limit=settings.status_per_address,
-                window_seconds=settings.rate_window_seconds,
-                now=now,
-            ),
-            throttle.count_attempt(
-                session,
-                key=f"status-receipt:{receipt}",
-                limit=settings.status_per_receipt,
-                window_seconds=settings.rate_window_seconds,
-                now=now,
-            ),
+        wait = throttle.count_attempts(
+            session,
+            limits={
+                f"status-ip:{web.client_address(request)}": settings.status_per_address,
+                f"status-receipt:{receipt}": settings.status_per_receipt,
+            },
+            window_seconds=settings.rate_window_seconds,
+            now=utcnow(),
         )
         if wait:
             return None, wait

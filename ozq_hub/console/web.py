@@ -110,6 +110,19 @@ def format_datetime(value: dt.datetime | None, hub: HubContext) -> str:
     return value.astimezone(hub.tz).strftime("%d.%m.%Y %H:%M")
 
 
+def format_desk_time(value: object) -> str:
+    """A time or a date the desk sent as ISO text (its own wall clock), as the pages show
+    dates: 04.11.2026 11:37, or 01.11.2026; anything else as it came."""
+    text = str(value or "")
+    if not text:
+        return "—"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return parsed.strftime("%d.%m.%Y" if len(text) == 10 else "%d.%m.%Y %H:%M")
+
+
 def render(
     request: Request, template: str, *, status: int = 200, user: SignedIn | None = None, **ctx
 ) -> HTMLResponse:
@@ -128,6 +141,7 @@ def render(
         here=quote(_local_path(request), safe="/"),
         date=lambda d: format_date(d, lang),
         when=lambda t: format_datetime(t, hub),
+        desk_when=format_desk_time,
         today=due.today(hub.tz),
         **ctx,
     )

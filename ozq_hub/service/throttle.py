@@ -50,23 +50,38 @@ def count_attempt(
 ) -> int:
     """Count one attempt under `key`: 0 while the window holds at most `limit` of them,
     otherwise the seconds until the window ends (for Retry-After). In a write transaction."""
+    return count_attempts(session, limits={key: limit}, window_seconds=window_seconds, now=now)
+
+
+def count_attempts(
+    session: Session, *, limits: dict[str, int], window_seconds: int, now: dt.datetime
+) -> int:
+    """Count one attempt under each key of `limits` (key → its limit) in one statement:
+    0 when every key is within its limit, otherwise the longest wait in seconds."""
     start = literal(now, _COUNTERS.c.window_start.type)
     expired = _COUNTERS.c.window_start <= now - dt.timedelta(seconds=window_seconds)
-    statement = _insert(session, _COUNTERS).values(key=key[:200], window_start=now, count=1)
+    # Sorted: two requests bumping the same keys lock their rows in the same order.
+    keys = sorted({key[:200]: limit for key, limit in limits.items()}.items())
+    statement = _insert(session, _COUNTERS).values(
+        [{"key": key, "window_start": now, "count": 1} for key, _limit in keys]
+    )
     statement = statement.on_conflict_do_update(
         index_elements=["key"],
         set_={
             "count": case((expired, 1), else_=_COUNTERS.c.count + 1),
             "window_start": case((expired, start), else_=_COUNTERS.c.window_start),
         },
-    ).returning(_COUNTERS.c.count, _COUNTERS.c.window_start)
-    count, window_start = session.execute(statement).one()
-    if count <= limit:
-        return 0
-    if window_start.tzinfo is None:
-        window_start = window_start.replace(tzinfo=dt.UTC)
-    left = (window_start + dt.timedelta(seconds=window_seconds) - now).total_seconds()
-    return max(1, math.ceil(left))
+    ).returning(_COUNTERS.c.key, _COUNTERS.c.count, _COUNTERS.c.window_start)
+    wanted = dict(keys)
+    wait = 0
+    for key, count, window_start in session.execute(statement):
+        if count <= wanted[key]:
+            continue
+        if window_start.tzinfo is None:
+            window_start = window_start.replace(tzinfo=dt.UTC)
+        left = (window_start + dt.timedelta(seconds=window_seconds) - now).total_seconds()
+        wait = max(wait, max(1, math.ceil(left)))
+    return wait
 
 
 def forget_before(

@@ -39,10 +39,16 @@ def chrome() -> Iterator:
         "--disable-sync",
         f"--user-data-dir={profile}",
         "--window-size=1366,768",
-        "--lang=kk",
+        "--lang=ru",
     ):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # Chromium has no Kazakh locale. In Russian (chromium-l10n; headless Chromium takes its
+    # locale from the environment) the date fields show 01.12.2026, as a service centre's
+    # browser does, not the US 12/01/2026. The pages' language is the console's own choice
+    # (a cookie), not the browser's.
+    russian = {"LANGUAGE": "ru", "LANG": "ru_RU.UTF-8", "LC_ALL": "ru_RU.UTF-8"}
+    service = Service(str(CHROMEDRIVER), env={**os.environ, **russian})
+    driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(5)  # a click that submits a form returns before the next page
     # The page area itself at 1366×768, whatever the headless window's frame takes.

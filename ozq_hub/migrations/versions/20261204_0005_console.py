@@ -39,9 +39,13 @@ _PACKAGE_INDEXES = (
 # "not yet decided" queue and the overdue / due-today counts read this small index alone.
 OPEN = "status = 'received' AND review_state IN ('new', 'in_review')"
 OPEN_INDEX = "ix_package_open_due"
-# Search by a part of the applicant's name: a trigram index (PostgreSQL's pg_trgm) answers
-# LIKE '%part%'. Without the extension the search still works, by reading the table.
-TRIGRAM_INDEX = "ix_package_name_trgm"
+# Search by a part of the applicant's name or of a receipt number: trigram indexes
+# (PostgreSQL's pg_trgm) answer LIKE '%part%'. Without the extension the search still
+# works, by reading the table.
+TRIGRAM_INDEXES = (
+    ("ix_package_name_trgm", "applicant_name_fold"),
+    ("ix_package_receipt_trgm", "receipt_no"),
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +67,22 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         if _trigrams(bind):
-            op.create_index(
-                TRIGRAM_INDEX,
-                "package",
-                ["applicant_name_fold"],
-                postgresql_using="gin",
-                postgresql_ops={"applicant_name_fold": "gin_trgm_ops"},
-            )
+            for name, column in TRIGRAM_INDEXES:
+                op.create_index(
+                    name,
+                    "package",
+                    [column],
+                    postgresql_using="gin",
+                    postgresql_ops={column: "gin_trgm_ops"},
+                )
         else:
             log.warning(
                 "PostgreSQL's pg_trgm extension is not available to this database user: the "
-                "console's search by a part of a name reads the whole package table. To add "
-                "its index later, see docs/console.md (Search)."
+                "console's search by a part of a name or of a receipt number reads the whole "
+                "package table. To add its indexes later, see docs/console.md (Search)."
             )
-    # Search by the beginning of a receipt number or an IIN/BIN: LIKE 'prefix%' can use a
-    # b-tree on PostgreSQL only with the pattern operator class (any collation).
+    # Search by the beginning of an IIN/BIN: LIKE 'prefix%' can use a b-tree on PostgreSQL
+    # only with the pattern operator class (any collation).
     for name, column in _PREFIX_INDEXES:
         op.create_index(name, "package", [column], postgresql_ops={column: "text_pattern_ops"})
     # Packages already received get their applicant and state from what the hub holds;
@@ -182,10 +187,7 @@ def upgrade() -> None:
     op.create_index("ix_hub_audit_package", "hub_audit", ["package_uuid", "id"])
 
 
-_PREFIX_INDEXES = (
-    ("ix_package_receipt_prefix", "receipt_no"),
-    ("ix_package_idn_prefix", "applicant_idn"),
-)
+_PREFIX_INDEXES = (("ix_package_idn_prefix", "applicant_idn"),)
 
 
 def _trigrams(bind) -> bool:
@@ -208,7 +210,8 @@ def _trigrams(bind) -> bool:
 
 def downgrade() -> None:
     # The extension stays: other objects of the database may use it.
-    op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+    for name, _column in TRIGRAM_INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")
     op.drop_index(OPEN_INDEX, table_name="package")
     for name, _column in _PREFIX_INDEXES:
         op.drop_index(name, table_name="package")

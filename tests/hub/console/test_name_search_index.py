@@ -1,6 +1,6 @@
-"""Search by a part of a name on PostgreSQL: migration 0005 adds a pg_trgm index when the
-hub's database user may create the extension (it is trusted: a database owner may), and the
-migration and the search still work when it may not."""
+"""Search by a part of a name or of a receipt number on PostgreSQL: migration 0005 adds
+pg_trgm indexes when the hub's database user may create the extension (it is trusted: a
+database owner may), and the migration and the search still work when it may not."""
 
 from __future__ import annotations
 
@@ -95,12 +95,18 @@ def test_the_name_search_index_where_the_extension_can_be_had(pg_cluster, owner,
     try:
         with caplog.at_level(logging.WARNING):
             migrate.upgrade(database)
-        assert ("ix_package_name_trgm" in _indexes(database)) is owner
+        indexes = _indexes(database)
+        assert ("ix_package_name_trgm" in indexes) is owner
+        assert ("ix_package_receipt_trgm" in indexes) is owner
         assert ("pg_trgm extension is not available" in caplog.text) is not owner
         assert migrate.is_current(database)
         _packages(database, ["«Алатау Энерго» ЖШС", "«Қазмұнай» АҚ", "ТОО «Алатау-Сервис»"])
         assert _search(database, "АЛАТАУ") == ["«Алатау Энерго» ЖШС", "ТОО «Алатау-Сервис»"]
         assert _search(database, "мұнай") == ["«Қазмұнай» АҚ"]
         assert _search(database, "50%_off") == []
+        # A part of a receipt number: its last digits, or the desk and the number.
+        assert _search(database, "0000002") == ["«Қазмұнай» АҚ"]
+        assert _search(database, "d1-0000003") == ["ТОО «Алатау-Сервис»"]
+        assert _search(database, "ALA01-D1-0000001") == ["«Алатау Энерго» ЖШС"]
     finally:
         database.dispose()

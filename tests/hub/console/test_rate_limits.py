@@ -46,3 +46,31 @@ def test_the_daily_maintenance_drops_counters_whose_window_is_over(hub_database,
     with hub_database.reading() as session:
         assert session.execute(select(RateLimit.key)).scalars().all() == ["current"]
         assert session.execute(select(func.count()).select_from(RateLimit)).scalar() == 1
+
+
+def test_several_keys_are_counted_in_one_statement_and_the_longest_wait_wins(hub_database):
+    def both(at: dt.datetime) -> int:
+        with hub_database.writing() as session:
+            return throttle.count_attempts(
+                session, limits={"k:ip": 3, "k:receipt": 1}, window_seconds=3600, now=at
+            )
+
+    assert both(T0) == 0
+    # The receipt's limit (1) is spent; its window opened at T0.
+    assert both(T0 + dt.timedelta(minutes=10)) == 50 * 60
+    # The address's counter opened at T0 too; the receipt's is reset by a fresh key below.
+    with hub_database.writing() as session:
+        assert (
+            throttle.count_attempt(
+                session,
+                key="k:other",
+                limit=1,
+                window_seconds=3600,
+                now=T0 + dt.timedelta(minutes=20),
+            )
+            == 0
+        )
+    assert both(T0 + dt.timedelta(minutes=30)) == 30 * 60
+    with hub_database.reading() as session:
+        counts = dict(session.execute(select(RateLimit.key, RateLimit.count)).all())
+    assert (counts["k:ip"], counts["k:receipt"]) == (3, 3)
