@@ -26,6 +26,7 @@ NAMES = (
     "scan",
     "hub_push",
     "hub_load",
+    "console",
 )
 
 

@@ -13,6 +13,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
+from ozq_hub import console as console_pages
 from ozq_hub import logs, migrate
 from ozq_hub.api import committee, desk, ops, uploads
 from ozq_hub.api.deps import HubContext
@@ -21,7 +22,7 @@ from ozq_hub.api.limits import BodyLimitMiddleware
 from ozq_hub.blobstore import BlobSettings, open_store
 from ozq_hub.db import Database, utcnow
 from ozq_hub.observability import RequestContextMiddleware
-from ozq_hub.service import maintenance
+from ozq_hub.service import due, maintenance
 from ozq_hub.service.signatures import TrustStore
 from ozq_hub.settings import ENV_SETTINGS, HubSettings
 from ozq_wire.protocol import API_PREFIX, PROTOCOL_VERSION
@@ -92,9 +93,10 @@ def create_app(
     `committee_token`: a bootstrap token accepted on /committee routes besides those issued
     with `ozq-hub committee-token` (stored hashed). `migrate_schema`: run the migrations
     first; otherwise the schema must already be at head (`ozq-hub migrate`). `settings`:
-    limits, quotas, trusted CAs and CRLs (docs/hub.md). `blob_settings`: where blobs go
-    (default: the OZQ_HUB_BLOB_* environment, else a `blobs` folder next to a SQLite
-    database, or `blob_dir`).
+    limits, quotas, trusted CAs and CRLs (docs/hub.md), and the committee console's and the
+    status page's settings (`settings.console`, docs/console.md). `blob_settings`: where
+    blobs go (default: the OZQ_HUB_BLOB_* environment, else a `blobs` folder next to a
+    SQLite database, or `blob_dir`).
     """
     settings = settings or HubSettings()
     limits = settings.limits
@@ -114,6 +116,8 @@ def create_app(
         limits=limits,
         committee_token=committee_token or None,
         trust=trust_store(settings),
+        console=settings.console,
+        tz=due.zone(settings.console.timezone),
     )
     holder = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -159,6 +163,7 @@ def create_app(
         upload_limit=limits.max_chunk_bytes,
         upload_prefix=f"{API_PREFIX}/uploads/",
     )
+    console_pages.install(app)  # its pages, and their security headers (a middleware)
     # Outermost: every answer, a 413 from the limit included, carries the request id.
     app.add_middleware(RequestContextMiddleware, upload_prefix=f"{API_PREFIX}/uploads/")
     for router in (desk.router, uploads.router, committee.router):

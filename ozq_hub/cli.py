@@ -21,7 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ozq_hub.db import Database, sqlite_url, utcnow
 from ozq_hub.refusals import Refusal
-from ozq_hub.settings import ENV_SETTINGS, HubLimits, HubSettings
+from ozq_hub.settings import ENV_SETTINGS, ConsoleSettings, HubLimits, HubSettings
 from ozq_wire import protocol as p
 
 ENV_DATA = "OZQ_HUB_DATA"
@@ -152,6 +152,10 @@ def _settings(args: argparse.Namespace) -> HubSettings:
         device_daily_blobs=args.quota_device_files_per_day,
         device_daily_bytes=args.quota_device_bytes_per_day,
     )
+    try:
+        console = ConsoleSettings.from_operator(public_url=args.public_url)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
     return HubSettings(
         limits=limits,
         trusted_ca_files=tuple(str(Path(f).resolve()) for f in args.trusted_ca or []),
@@ -160,6 +164,7 @@ def _settings(args: argparse.Namespace) -> HubSettings:
         revocation_mode=args.revocation_mode,
         maintenance_seconds=args.maintenance_every,
         prune_upload_hours=args.prune_uploads_after,
+        console=console,
     )
 
 
@@ -363,9 +368,84 @@ def cmd_calendar_override(args: argparse.Namespace) -> int:
 
     with _open(args) as database, database.writing() as session:
         override = calendar.set_override(
-            session, day=args.date, kind=p.CalendarDay(args.kind), note=args.note, now=utcnow()
+            session,
+            day=args.date,
+            kind=p.CalendarDay(args.kind),
+            note=args.note,
+            now=utcnow(),
+            tz=_zone(),
         )
     print(override.model_dump_json())
+    return 0
+
+
+def _zone() -> dt.tzinfo:
+    """The service centres' zone, as the hub's console settings give it."""
+    from ozq_hub.service import due
+
+    try:
+        return due.zone(ConsoleSettings.from_operator().timezone)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("the passwords differ")
+    return first
+
+
+def cmd_console_user(args: argparse.Namespace) -> int:
+    """Create a console user: the first administrator, or anyone later."""
+    from ozq_hub.console import accounts, audit
+
+    password = _new_password(args)
+    with _open(args) as database, database.writing() as session:
+        try:
+            user = accounts.create_user(
+                session,
+                login=args.login,
+                full_name=args.name,
+                role=args.role,
+                password=password,
+                branches=set(args.branch or []),
+                now=utcnow(),
+            )
+        except accounts.AccountProblem as exc:
+            raise SystemExit(str(exc)) from exc
+        audit.record(
+            session,
+            action="user_created",
+            now=utcnow(),
+            user_id=None,
+            user_login="ozq-hub",
+            details={"login": user.login, "role": user.role},
+        )
+    print(f"created {args.role} {args.login}")
+    return 0
+
+
+def cmd_recompute_due_dates(args: argparse.Namespace) -> int:
+    from sqlalchemy import select, update
+
+    from ozq_hub.models import Package
+    from ozq_hub.service import due
+    from ozq_hub.service.packages import _applicant_columns
+
+    with _open(args) as database, database.writing() as session:
+        for row in session.execute(select(Package.uuid, Package.details)).all():
+            session.execute(
+                update(Package)
+                .where(Package.uuid == row.uuid)
+                .values(**_applicant_columns(row.details or {}))
+            )
+        changed = due.recompute_around(session, None, _zone())
+    print(f"recomputed the due dates of every received package: {changed} changed")
     return 0
 
 
@@ -507,6 +587,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-alive", type=int, default=75, help="seconds an idle desk connection stays open"
     )
     serve.add_argument(
+        "--public-url",
+        help="the hub's public address, e.g. https://ozq.example.kz: desks print "
+        "<it>/status in the receipt's QR code (default: $OZQ_HUB_PUBLIC_URL)",
+    )
+    serve.add_argument(
         "--metrics-dir",
         help="an empty folder for the workers' Prometheus counters (default: a temporary one)",
     )
@@ -598,6 +683,24 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--date", required=True, type=_date)
     cal.add_argument("--kind", required=True, choices=[k.value for k in p.CalendarDay])
     cal.add_argument("--note", default="")
+
+    user = _command(sub, "console-user", cmd_console_user, "create a committee console user")
+    user.add_argument("--login", required=True)
+    user.add_argument("--name", required=True, help="full name")
+    user.add_argument("--role", required=True, choices=["reviewer", "head", "administrator"])
+    user.add_argument(
+        "--branch", action="append", help="a branch of the user's department (repeatable)"
+    )
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    _command(
+        sub,
+        "recompute-due-dates",
+        cmd_recompute_due_dates,
+        "after an upgrade: fill every package's applicant and due dates again",
+    )
 
     token = _command(
         sub,

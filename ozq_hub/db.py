@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,9 +62,16 @@ class Database:
         return self.backend == "sqlite"
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One write transaction: committed on success, rolled back on any exception."""
+    def writing(self, *, durable: bool = True) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any exception.
+
+        `durable=False` is for writes whose loss costs nothing (rate-limit counters): on
+        PostgreSQL the commit does not wait for its WAL to reach the disk, so a crash of the
+        database server may lose the last fraction of a second of such commits, never half
+        of one. SQLite commits as always."""
         with self._writer() as session, session.begin():
+            if not durable and self.backend == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield session
 
     @contextmanager

@@ -381,12 +381,23 @@ class HubProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the hub exited: {self.log_path.read_text(errors='replace')}")
             try:
-                if httpx.get(self.api_url + "/health", timeout=1).status_code == 200:
+                answer = httpx.get(self.api_url + "/health", timeout=1)
+                if answer.status_code == 200 and self._all_workers_started():
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
         raise TimeoutError(f"the hub did not answer in {timeout} s")
+
+    def _all_workers_started(self) -> bool:
+        """With several workers the first answers before the others have built their app
+        (which, e.g., makes the blob folders): a test acting on the hub's files at once would
+        race them. uvicorn logs each worker's start at info level; at a quieter level this
+        cannot be seen, and the first answer has to do."""
+        if self.workers <= 1 or self.log_level not in ("trace", "debug", "info"):
+            return True
+        started = self.log_path.read_text(errors="replace").count("Application startup complete")
+        return started >= self.workers
 
     def kill(self) -> None:
         """kill -9, as a power cut would."""

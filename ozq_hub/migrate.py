@@ -43,6 +43,20 @@ def downgrade(database: Database, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+def include_object_for(dialect: str):
+    """Alembic's `include_object` when the models are compared with a database of `dialect`
+    (autogenerate, the drift test): an index the models declare for other databases only
+    (`info={"dialects": (...)}`, e.g. a pg_trgm index) is not expected there."""
+
+    def include(obj, _name, type_, reflected, _compare_to) -> bool:
+        if type_ == "index" and not reflected:
+            dialects = obj.info.get("dialects")
+            return dialects is None or dialect in dialects
+        return True
+
+    return include
+
+
 def is_current(database: Database) -> bool:
     """True when the database is at the newest revision the package ships."""
     head = ScriptDirectory.from_config(alembic_config(database.url)).get_current_head()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -134,9 +135,53 @@ class CommitteeToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+# A received package waits for the committee while its review state is one of these (a
+# decision sets it to the outcome); the partial index below holds exactly those packages.
+OPEN_REVIEW_STATES = ("new", "in_review")
+OPEN_PACKAGES = "status = 'received' AND review_state IN ('new', 'in_review')"
+
+
 class Package(Base):
     __tablename__ = "package"
-    __table_args__ = (Index("ix_package_device_declared", "device_id", "declared_at"),)
+    __table_args__ = (
+        Index("ix_package_device_declared", "device_id", "declared_at"),
+        Index("ix_package_queue", "due_date", "uuid"),
+        Index("ix_package_branch_due", "branch_code", "due_date", "uuid"),
+        Index("ix_package_state_due", "review_state", "due_date", "uuid"),
+        # Still to decide, in the queue's order: the "not yet decided" queue and the overdue
+        # and due-today counts read this small index alone.
+        Index(
+            "ix_package_open_due",
+            "due_date",
+            "uuid",
+            "branch_code",
+            "service_id",
+            postgresql_where=text(OPEN_PACKAGES),
+            sqlite_where=text(OPEN_PACKAGES),
+        ),
+        # Search by a part of the applicant's name or of a receipt number (LIKE '%part%'):
+        # trigrams, PostgreSQL's pg_trgm, created by migration 0005 where the extension is
+        # available; SQLite has none.
+        Index(
+            "ix_package_name_trgm",
+            "applicant_name_fold",
+            postgresql_using="gin",
+            postgresql_ops={"applicant_name_fold": "gin_trgm_ops"},
+            info={"dialects": ("postgresql",)},
+        ),
+        Index(
+            "ix_package_receipt_trgm",
+            "receipt_no",
+            postgresql_using="gin",
+            postgresql_ops={"receipt_no": "gin_trgm_ops"},
+            info={"dialects": ("postgresql",)},
+        ),
+        Index(
+            "ix_package_idn_prefix",
+            "applicant_idn",
+            postgresql_ops={"applicant_idn": "text_pattern_ops"},
+        ),
+    )
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), index=True)
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
@@ -158,6 +203,16 @@ class Package(Base):
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     signer: Mapped[str | None] = mapped_column(String(500))
     signature_verified: Mapped[bool] = mapped_column(default=False)
+    # For the console's queue and the status page, copied from the metadata at declaration
+    # and computed at commit (ozq_hub.service.due); recomputed when the calendar changes.
+    applicant_idn: Mapped[str] = mapped_column(String(12), default="")
+    applicant_name: Mapped[str] = mapped_column(String(300), default="")
+    applicant_name_fold: Mapped[str] = mapped_column(String(300), default="")
+    accepted_on: Mapped[dt.date | None]  # the desk's wall-clock day of acceptance
+    due_date: Mapped[dt.date | None]  # the committee's due date (service 3: a day early)
+    legal_due_date: Mapped[dt.date | None]  # the end of the legal term: the applicant's date
+    # new -> in_review (a draft saved) -> granted / refused (the latest decision)
+    review_state: Mapped[str] = mapped_column(String(16), default="new")
 
 
 class ManifestEntryRow(Base):
@@ -269,6 +324,8 @@ class DecisionRow(Base):
     number: Mapped[str | None] = mapped_column(String(100))
     decision_date: Mapped[dt.date | None]
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_kk: Mapped[str | None] = mapped_column(Text)
+    reason_ru: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime]
     seq: Mapped[int] = mapped_column(BigInteger)
@@ -294,3 +351,87 @@ class ChangeLogRow(Base):
     package_uuid: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     payload: Mapped[dict[str, Any]]
     committed_at: Mapped[dt.datetime]
+
+
+# ---------------------------------------------------------------- the committee's console
+# Every piece of console state lives here, in the database, so that several hub processes
+# behind one proxy share sessions, lockouts, rate limits and review drafts.
+
+
+class ConsoleUser(Base):
+    """A committee member who signs in to /console. `role`: reviewer, head or administrator."""
+
+    __tablename__ = "console_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime]
+
+
+class ConsoleUserBranch(Base):
+    """A user's department: the branches whose packages the user sees."""
+
+    __tablename__ = "console_user_branch"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("console_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branch.code"), primary_key=True)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie holds a random token; the row keeps its SHA-256."""
+
+    __tablename__ = "console_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("console_user.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]  # the absolute limit, whatever the activity
+
+
+class RateLimit(Base):
+    """A fixed-window counter per key (e.g. "status-ip:203.0.113.9")."""
+
+    __tablename__ = "rate_limit"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(index=True)
+    count: Mapped[int]
+
+
+class ReviewDraft(Base):
+    """The committee's review of a package's expert conclusion: ticks and notes per item."""
+
+    __tablename__ = "review_draft"
+    package_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("package.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    checked: Mapped[dict[str, Any]]  # item key -> true
+    notes: Mapped[dict[str, Any]]  # item key -> text; "" -> the general note
+    version: Mapped[int]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("console_user.id"))
+    updated_at: Mapped[dt.datetime]
+
+
+class HubAuditRow(Base):
+    """Who did what on the hub: sign-ins, package and scan views, drafts, decisions, admin."""
+
+    __tablename__ = "hub_audit"
+    __table_args__ = (Index("ix_hub_audit_package", "package_uuid", "id"),)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    at: Mapped[dt.datetime]
+    user_id: Mapped[int | None]
+    user_login: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    package_uuid: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict[str, Any]]

@@ -240,6 +240,9 @@ class EnrolResponse(_Response):
     branch_name: str
     desk_code: str
     hub_epoch: str
+    # The applicant's status page (the hub's public address + "/status"), when the hub has
+    # one configured: the desk prints it in the receipt's QR code. Also sent by every pull.
+    status_page_url: str | None = None
 
 
 class DeviceInfo(_Response):
@@ -424,28 +427,46 @@ class GrantKind(StrEnum):
 
 
 class DecisionRequest(_Request):
-    """Granted: kind + number + date. Refused: a reason (a reasoned refusal)."""
+    """Granted: kind + number + date. Refused: a reason (a reasoned refusal): `reason`, or
+    the reason in both working languages (`reason_kk` and `reason_ru`), or all three. When
+    only the two languages are given, the hub fills `reason` with both, so that a desk that
+    knows only `reason` still prints the whole text."""
 
     outcome: Outcome
     kind: GrantKind | None = None
     number: Number | None = None
     date: dt.date | None = None
     reason: LongText | None = None
+    reason_kk: LongText | None = None
+    reason_ru: LongText | None = None
     decided_by: Annotated[str, Field(max_length=200), _NO_NUL] = ""
 
     @model_validator(mode="after")
     def _complete(self) -> DecisionRequest:
+        reasons = (self.reason, self.reason_kk, self.reason_ru)
         if self.outcome is Outcome.GRANTED:
             if self.kind is None or self.number is None or self.date is None:
                 raise ValueError("a grant needs kind, number and date")
-            if self.reason is not None:
+            if any(r is not None for r in reasons):
                 raise ValueError("a grant carries no refusal reason")
         else:
-            if self.reason is None or not self.reason.strip():
+            if (self.reason_kk is None) != (self.reason_ru is None):
+                raise ValueError(
+                    "a refusal's reason needs both reason_kk and reason_ru, or neither"
+                )
+            if not any(r is not None and r.strip() for r in reasons):
                 raise ValueError("a refusal needs its reason")
+            if any(r is not None and not r.strip() for r in reasons):
+                raise ValueError("a refusal reason must not be blank")
             if self.kind is not None or self.number is not None:
                 raise ValueError("a refusal carries no kind or number")
         return self
+
+    def full_reason(self) -> str | None:
+        """`reason`, or both languages' reasons one after the other (for older desks)."""
+        if self.reason is not None or self.reason_kk is None:
+            return self.reason
+        return f"{self.reason_kk}\n\n{self.reason_ru}"
 
 
 class Decision(_Response):
@@ -459,6 +480,8 @@ class Decision(_Response):
     number: str | None = None
     date: dt.date | None = None
     reason: str | None = None
+    reason_kk: str | None = None  # the refusal's reason in Kazakh and in Russian, when the
+    reason_ru: str | None = None  # committee gave both: print the document's language
     decided_by: str = ""
     decided_at: AwareDatetime
 
@@ -512,6 +535,7 @@ class ChangesPage(_Response):
     changes: list[Change]
     next_cursor: str
     has_more: bool
+    status_page_url: str | None = None  # as in EnrolResponse: the hub's current setting
 
 
 class PackageState(_Response):
@@ -535,6 +559,7 @@ class BranchState(_Response):
     calendar_overrides: list[CalendarOverride]  # on the first page only
     has_more: bool
     next_after: UUID | None = None
+    status_page_url: str | None = None  # as in EnrolResponse
 
 
 # ---------------------------------------------------------------- committee

@@ -21,6 +21,7 @@ from ozq_desktop.models import BranchSettings, Package, PackageDocument, User
 from ozq_desktop.printing import data as pd
 from ozq_desktop.printing.dates import format_date
 from ozq_desktop.printing.recovery_sheet import RecoverySheetData
+from ozq_desktop.sync import state as sync_state
 from ozq_wire.calendar import OfficeHours
 from ozq_wire.catalog import Catalog, Service
 
@@ -100,6 +101,7 @@ def receipt_data(*, session: Session, catalog: Catalog, package_id: str) -> pd.R
         result_item=service.receipt.result_item.as_dict(),
         notice=notice(service),
         training=bool(package.training),
+        status_url=sync_state.status_page_link(session, package.receipt_no),
     )
 
 

@@ -110,6 +110,9 @@ class ReceiptData:
     # (the catalog's notice: each standard's §11, §16, §17).
     notice: Sequence[Localized] = ()
     training: bool = False  # training mode: every page marked «training, not valid»
+    # The hub's status page with this receipt's number: the QR code carries it, and a line
+    # tells the applicant how to use it. None (no hub address yet): the QR carries the number.
+    status_url: str | None = None
 
     def __post_init__(self) -> None:
         _frozen_tuple(self, "documents", "notice")

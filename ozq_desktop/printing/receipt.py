@@ -45,7 +45,9 @@ NOTICE_HEADING = N_("How to learn the status of the case, and how to complain")
 def render_receipt(data: ReceiptData, lang: str) -> bytes:
     """The receipt as A4 PDF bytes: the applicant's copy, then the service centre's."""
     check_language(lang)
-    qr = QrCodeFlowable(data.receipt_no, size=QR_SIZE)
+    # The QR code opens the hub's status page with the receipt number filled in; before the
+    # desk knows that page's address, it carries the receipt number alone.
+    qr = QrCodeFlowable(data.status_url or data.receipt_no, size=QR_SIZE)
     marks = [tr(mark, lang) for mark in COPY_MARKS]
     story = copies(lambda: receipt_copy(data, lang, qr), marks, "receipt")
     title = tr("Receipt of acceptance of documents", lang)
@@ -71,12 +73,16 @@ def receipt_copy(data: ReceiptData, lang: str, qr: Flowable) -> list[Flowable]:
         Spacer(0, 3 * mm),
         signature_line(tr("Applicant (signs)", lang), _signing_applicant(data), lang),
         Spacer(0, 2 * mm),
-        *notice_block(tr(NOTICE_HEADING, lang), [local(text, lang) for text in data.notice]),
+        *notice_block(
+            tr(NOTICE_HEADING, lang),
+            [*_status_line(data, lang), *(local(text, lang) for text in data.notice)],
+        ),
     ]
 
 
 def heading_with_qr(branch: BranchInfo, lang: str, qr: Flowable, number: str) -> Table:
-    """The branch block on the left, the QR code of the receipt number on the right."""
+    """The branch block on the left, the QR code on the right (the status page with the
+    receipt number, or the number alone), the number under it."""
     s = styles()
     qr_cell = [qr, para(number, s.caption)]
     table = Table(
@@ -126,6 +132,23 @@ def _six_items(data: ReceiptData, lang: str) -> list[Flowable]:
         ),
         labelled(tr("6. Applicant (full name or organisation name), contacts:", lang), "", s.body),
         *_applicant_lines(data, lang),
+    ]
+
+
+def _status_line(data: ReceiptData, lang: str) -> list[str]:
+    """How the applicant follows the case on the hub's status page, first in the notice
+    (seed §16: the applicant can learn the status remotely); nothing before the desk knows
+    that page's address."""
+    if not data.status_url:
+        return []
+    address = data.status_url.partition("?")[0]
+    return [
+        tr(
+            "The status of the application: scan the QR code, or open {url} and enter the "
+            "receipt number and the applicant's IIN/BIN.",
+            lang,
+            url=address,
+        )
     ]
 
 

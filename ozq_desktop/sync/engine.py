@@ -178,6 +178,7 @@ class SyncEngine:
         def enrolled(s: Session) -> Changes:
             state.put(s, state.HUB_URL, url)
             state.put(s, state.DEVICE_ID, str(answer.device_id))
+            state.remember_status_page(s, answer.status_page_url)
             state.delete(s, state.REVOKED)
             state.delete(s, state.CURSOR)
             audit.record(

@@ -52,10 +52,10 @@ def _decision(d: p.Decision) -> DecisionData:
         number=d.number,
         decided_on=d.date,
         reason=d.reason,
-        # The committee's reason in each language, when the hub sends both (protocol fields
-        # `reason_kk` and `reason_ru`); a hub that sends only `reason` leaves them None.
-        reason_kk=getattr(d, "reason_kk", None),
-        reason_ru=getattr(d, "reason_ru", None),
+        # The committee's reason in each language, when the hub sends both; a hub that sends
+        # only `reason` leaves them None.
+        reason_kk=d.reason_kk,
+        reason_ru=d.reason_ru,
     )
 
 
@@ -115,6 +115,7 @@ def _apply_state_page(
     report: PullReport,
 ) -> Changes:
     changes = SYNC
+    state.remember_status_page(s, page.status_page_url)
     if first:
         for override in page.calendar_overrides:
             changes = changes | _apply_override(s, override)
@@ -179,6 +180,7 @@ def _apply_changes_page(
     s: Session, page: p.ChangesPage, catalog: Catalog, report: PullReport
 ) -> Changes:
     changes = SYNC
+    state.remember_status_page(s, page.status_page_url)
     for change in page.changes:
         changes = changes | _apply(s, change, report)
     state.put(s, state.CURSOR, page.next_cursor)

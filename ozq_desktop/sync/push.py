@@ -146,6 +146,8 @@ def declaration(
             "promised_date": package.promised_date.isoformat() if package.promised_date else None,
             "accepted_at": package.accepted_at.isoformat(),
             "annex1": package.annex1,
+            "representative": package.representative or None,
+            "files": [{"name": f.name, "document_code": f.document_code} for f in package.files],
             "audit": audit_rows or [],
             "documents": [wire_facts(d) for d in package.documents],
         },

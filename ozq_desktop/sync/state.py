@@ -6,6 +6,7 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ CURSOR = "cursor"
 LEASE = "sender_lease"
 LAST_SYNC = "last_sync"
 REVOKED = "revoked"
+STATUS_PAGE = "status_page_url"  # the hub's public status page, printed in receipts' QR codes
 
 
 def get(session: Session, key: str) -> str | None:
@@ -36,6 +38,19 @@ def delete(session: Session, key: str) -> None:
     row = session.get(SyncState, key)
     if row is not None:
         session.delete(row)
+
+
+def remember_status_page(session: Session, url: str | None) -> None:
+    """Keep the status page's address the hub sends; an answer without one changes nothing
+    (an older hub, or one with no public address yet)."""
+    if url and url.startswith(("https://", "http://")) and len(url) <= 500:
+        put(session, STATUS_PAGE, url)
+
+
+def status_page_link(session: Session, receipt_no: str) -> str | None:
+    """The address the receipt's QR code carries: the status page with the receipt number."""
+    base = get(session, STATUS_PAGE)
+    return f"{base}?receipt={quote(receipt_no, safe='')}" if base else None
 
 
 def lease_owner() -> str:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from ozq_hub.api.deps import Hub, HubContext, committee_member, errors, json_answer
-from ozq_hub.blobstore import CorruptBlob
 from ozq_hub.db import utcnow
 from ozq_hub.models import Blob
 from ozq_hub.refusals import Refusal
 from ozq_hub.service import decisions, state
 from ozq_wire import protocol as p
 
-log = logging.getLogger(__name__)
 router = APIRouter(
     prefix="/committee", tags=["committee"], dependencies=[Depends(committee_member)]
 )
@@ -91,22 +87,11 @@ def download_blob(
     if blob is None:
         raise Refusal(p.ErrorCode.NOT_FOUND, "no such blob")
     try:
-        stream = hub.store.read(sha256)
-        first = next(stream, b"")  # open it here: a missing object is a 404, not a cut answer
+        stream = hub.store.open_for_sending(sha256)
     except FileNotFoundError as exc:
         raise Refusal(p.ErrorCode.NOT_FOUND, "the blob's bytes are missing") from exc
     return StreamingResponse(
-        _chain(first, stream),
+        stream,
         media_type="application/octet-stream",
         headers={"Content-Length": str(blob.size)},
     )
-
-
-def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    if first:
-        yield first
-    try:
-        yield from rest
-    except CorruptBlob:
-        log.error("a stored blob failed its integrity check while being sent", exc_info=True)
-        raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime as dt
 import functools
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from ozq_hub.security import same_secret, secret_hash
 from ozq_hub.service import changelog, enrolment
 from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.service.signatures import TrustStore
-from ozq_hub.settings import HubLimits
+from ozq_hub.settings import ConsoleSettings, HubLimits
 from ozq_wire.protocol import ApiError, ErrorCode
 
 T = TypeVar("T")
@@ -48,6 +49,8 @@ class HubContext:
     limits: HubLimits
     committee_token: str | None  # bootstrap only (docs/hub.md); issued tokens live in the db
     trust: TrustStore  # the CAs clerks' EDS certificates chain to, and their CRLs
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    tz: dt.tzinfo = dt.UTC  # the service centres' zone (console.timezone)
     # The threads that do the routes' database and blob work: one per database connection.
     executor: ThreadPoolExecutor | None = field(default=None, repr=False)
     # Token hashes this process accepted lately, and when (see RECENTLY_ACCEPTED_SECONDS).

@@ -3,6 +3,7 @@ change feed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from typing import Annotated
@@ -55,7 +56,8 @@ def enrol(body: p.EnrolRequest, request: Request, hub: Hub) -> p.EnrolResponse:
         raise Refusal(p.ErrorCode.RATE_LIMITED, "too many wrong enrolment codes", retry_after=wait)
     try:
         with hub.db.writing() as session:
-            return enrolment.enrol(session, request=body, now=now)
+            answer = enrolment.enrol(session, request=body, now=now)
+        return answer.model_copy(update={"status_page_url": hub.console.status_page_url})
     except Refusal as refusal:
         if refusal.code in _CODE_REFUSALS:
             with hub.db.writing() as session:
@@ -131,13 +133,16 @@ def get_package(package_uuid: uuid.UUID, desk: DeskCaller) -> p.PackageState:
 async def commit_package(package_uuid: uuid.UUID, desk: DeskCaller, hub: Hub) -> Response:
     """Step 3: every blob present -> received, in one transaction; a replay gets the same
     answer. 412 `blobs_missing` lists what is still to upload; 409 `blob_size_mismatch` when
-    a blob the hub holds is not the size this package declared (only this package fails)."""
-    return json_answer(await hub.run(_commit, desk, package_uuid))
+    a blob the hub holds is not the size this package declared (only this package fails).
+    The package gets its due dates here, counted in the hub's time zone."""
+    return json_answer(await hub.run(_commit, desk, package_uuid, hub.tz))
 
 
-def _commit(desk: DeskCall, package_uuid: uuid.UUID) -> p.CommitResponse:
+def _commit(desk: DeskCall, package_uuid: uuid.UUID, tz: dt.tzinfo) -> p.CommitResponse:
     with desk.writing() as (session, device):
-        answer = packages.commit(session, device=device, package_uuid=package_uuid, now=utcnow())
+        answer = packages.commit(
+            session, device=device, package_uuid=package_uuid, now=utcnow(), tz=tz
+        )
     faults.crash_if(faults.CRASH_AFTER_COMMIT)
     return answer
 
@@ -173,6 +178,8 @@ async def changes(
     """The branch's changes after the cursor, in commit order. 410 `must_refetch`: read
     GET /state instead and continue from the cursor it gives."""
     page = await hub.run(desk.changes, after=after, limit=min(limit, hub.limits.max_page))
+    if hub.console.status_page_url:
+        page["status_page_url"] = hub.console.status_page_url
     return JSONResponse(page)  # built from validated rows: skip validating it again
 
 
@@ -186,9 +193,10 @@ def branch_state(
     """Every package of the branch with its latest decision, paged by UUID, plus the
     calendar overrides on the first page and the cursor to follow the feed from."""
     with desk.reading() as (session, device):
-        return state.branch_state(
+        answer = state.branch_state(
             session,
             branch_code=device.branch_code,
             after=after,
             limit=min(limit, hub.limits.max_page),
         )
+    return answer.model_copy(update={"status_page_url": hub.console.status_page_url})

@@ -47,7 +47,7 @@ def readyz(request: Request) -> Response:
 
 def database_families(hub: HubContext, now: dt.datetime | None = None):
     with hub.db.reading() as session:
-        figures = queue_figures(session, now=now or utcnow())
+        figures = queue_figures(session, now=now or utcnow(), tz=hub.tz)
     waiting = GaugeMetricFamily(
         "ozq_hub_queue_depth",
         "Packages received and waiting for the committee's first decision",
@@ -55,7 +55,7 @@ def database_families(hub: HubContext, now: dt.datetime | None = None):
     )
     overdue = GaugeMetricFamily(
         "ozq_hub_queue_overdue",
-        "Packages waiting for a decision past their due date (ozq_wire.calendar)",
+        "Packages waiting for a decision past their due date (as the console's queue)",
         labels=["branch"],
     )
     for branch in sorted(figures.waiting):

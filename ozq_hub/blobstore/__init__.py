@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ from ozq_hub.blobstore.backends import FilesystemObjects, ObjectBackend, S3Objec
 from ozq_hub.blobstore.envelope import CorruptBlob, HubKey
 
 __all__ = ["BlobSettings", "BlobStore", "CorruptBlob", "HubKey", "open_store"]
+
+log = logging.getLogger(__name__)
 
 
 def object_key(sha256: str) -> str:
@@ -122,6 +125,14 @@ class BlobStore:
         source = self._open(object_key(sha256))
         return _hash_checked(sha256, source)
 
+    def open_for_sending(self, sha256: str) -> Iterator[bytes]:
+        """`read`, with the object opened now (FileNotFoundError here, so a missing blob can
+        be answered with a 404 rather than a cut answer), and an integrity failure later
+        logged as it ends the stream short of its Content-Length."""
+        stream = self.read(sha256)
+        first = next(stream, b"")
+        return _logged(_prepend(first, stream))
+
     def read_all(self, sha256: str) -> bytes:
         return b"".join(self.read(sha256))
 
@@ -137,6 +148,14 @@ def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     if first:
         yield first
     yield from rest
+
+
+def _logged(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from pieces
+    except CorruptBlob:
+        log.error("a stored blob failed its integrity check while being sent", exc_info=True)
+        raise
 
 
 def _hash_checked(sha256: str, pieces: Iterator[bytes]) -> Iterator[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from ozq_hub.db import Database
+from ozq_hub.migrate import include_object_for
 from ozq_hub.models import Base
 
 config = context.config
@@ -16,6 +17,7 @@ def _configure_and_run(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

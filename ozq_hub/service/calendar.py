@@ -11,14 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import CalendarOverrideRow
-from ozq_hub.service import changelog
+from ozq_hub.service import changelog, due
 from ozq_hub.service.sql import upsert
 from ozq_wire import protocol as p
 
 
 def set_override(
-    session: Session, *, day: dt.date, kind: p.CalendarDay, note: str, now: dt.datetime
+    session: Session,
+    *,
+    day: dt.date,
+    kind: p.CalendarDay,
+    note: str,
+    now: dt.datetime,
+    tz: dt.tzinfo | None = None,
 ) -> p.CalendarOverride:
+    """Add or withdraw an override; the due dates of the received packages whose term
+    spans the day are recomputed in the same transaction."""
     override = p.CalendarOverride(date=day, kind=kind, note=note, updated_at=now)
     seq = changelog.append_change(
         session,
@@ -33,6 +41,7 @@ def set_override(
         {"day": day, "kind": kind.value, "note": note, "updated_at": now, "seq": seq},
         key=["day"],
     )
+    due.recompute_around(session, day, tz or due.zone())
     return override
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import DecisionRow, Package
@@ -30,6 +30,8 @@ def decision_view(row: DecisionRow, receipt_no: str) -> p.Decision:
         number=row.number,
         date=row.decision_date,
         reason=row.reason,
+        reason_kk=row.reason_kk,
+        reason_ru=row.reason_ru,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
     )
@@ -56,12 +58,22 @@ def latest_decisions(session: Session, packages: Iterable[Package]) -> dict[uuid
 
 
 def _same_content(latest: p.Decision, request: p.DecisionRequest) -> bool:
-    return (latest.outcome, latest.kind, latest.number, latest.date, latest.reason) == (
+    return (
+        latest.outcome,
+        latest.kind,
+        latest.number,
+        latest.date,
+        latest.reason,
+        latest.reason_kk,
+        latest.reason_ru,
+    ) == (
         request.outcome,
         request.kind,
         request.number,
         request.date,
-        request.reason,
+        request.full_reason(),
+        request.reason_kk,
+        request.reason_ru,
     )
 
 
@@ -80,6 +92,11 @@ _LATEST = (
     .limit(1)
 )
 _INSERT = insert(_DECISION)
+_REVIEW_STATE = (
+    update(_PACKAGE)
+    .where(_PACKAGE.c.uuid == bindparam("package_uuid"))
+    .values(review_state=bindparam("state"))
+)
 
 
 def record_decision(
@@ -105,7 +122,9 @@ def record_decision(
         kind=request.kind,
         number=request.number,
         date=request.date,
-        reason=request.reason,
+        reason=request.full_reason(),
+        reason_kk=request.reason_kk,
+        reason_ru=request.reason_ru,
         decided_by=request.decided_by,
         decided_at=now,
     )
@@ -117,6 +136,8 @@ def record_decision(
         "number": decision.number,
         "decision_date": decision.date,
         "reason": decision.reason,
+        "reason_kk": decision.reason_kk,
+        "reason_ru": decision.reason_ru,
         "decided_by": decision.decided_by,
         "decided_at": now,
     }
@@ -130,6 +151,10 @@ def record_decision(
         package_uuid=package_uuid,
     )
     connection.execute(_INSERT, {**values, "seq": seq})
+    # The console's queue shows the latest decision's outcome as the package's state.
+    connection.execute(
+        _REVIEW_STATE, {"package_uuid": package_uuid, "state": decision.outcome.value}
+    )
     return decision
 
 

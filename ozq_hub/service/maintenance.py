@@ -1,6 +1,7 @@
 """The hub's periodic housekeeping, run daily by the hub itself (and by hand with
 `ozq-hub prune-uploads`): abandoned partial uploads and stray lock files go, enrolled devices
-that never used their token expire, and throttle rows too old to count are dropped.
+that never used their token expire, and throttle rows and rate-limit counters too old to
+count are dropped.
 
 Several hub processes may run; a lease row in the database (`maintenance_lease`) lets one of
 them run each period, and every step is idempotent, so a second run would do no harm.
@@ -68,8 +69,11 @@ def run(
         orphans = enrolment.expire_orphans(
             session, now=now, older_than=dt.timedelta(hours=settings.orphan_device_hours)
         )
-        window = dt.timedelta(seconds=settings.limits.enrol_window_seconds)
-        old = throttle.forget_before(session, before=now - window)
+        failures = dt.timedelta(seconds=settings.limits.enrol_window_seconds)
+        counters = dt.timedelta(seconds=settings.console.rate_window_seconds)
+        old = throttle.forget_before(
+            session, failures_before=now - failures, counters_before=now - counters
+        )
     return MaintenanceReport(uploads, orphans, old)
 
 

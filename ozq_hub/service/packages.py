@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ozq_hub.models import Blob, BranchBlob, ManifestEntryRow, Package
 from ozq_hub.refusals import Refusal
-from ozq_hub.service import changelog, signatures
+from ozq_hub.service import changelog, due, signatures
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_hub.settings import HubLimits
 from ozq_wire import protocol as p
@@ -248,6 +248,7 @@ def declare(
             "status": p.PackageStatus.DECLARED.value,
             "declared_at": now,
             **signed,
+            **_applicant_columns(request.metadata),
         },
         key=["uuid"],
     )
@@ -287,6 +288,21 @@ def declare(
     )
 
 
+def _applicant_columns(metadata: dict) -> dict[str, str]:
+    """The applicant's IIN/BIN and name from the desk's metadata, for search and the status
+    page; empty when the desk sent none (or something that is not one)."""
+    idn = metadata.get("applicant_idn")
+    name = metadata.get("applicant_name")
+    idn = idn if isinstance(idn, str) and len(idn) == 12 and idn.isdigit() else ""
+    name = name[:300] if isinstance(name, str) else ""
+    return {"applicant_idn": idn, "applicant_name": name, "applicant_name_fold": fold(name)}
+
+
+def fold(text: str) -> str:
+    """The form names are searched in: case-folded, spaces collapsed."""
+    return " ".join(text.casefold().split())[:300]
+
+
 def _commit_answer(package) -> p.CommitResponse:
     assert package.received_at is not None
     return p.CommitResponse(
@@ -297,9 +313,15 @@ def _commit_answer(package) -> p.CommitResponse:
 
 
 def commit(
-    session: Session, *, device: DeviceIdentity, package_uuid: uuid.UUID, now: dt.datetime
+    session: Session,
+    *,
+    device: DeviceIdentity,
+    package_uuid: uuid.UUID,
+    now: dt.datetime,
+    tz: dt.tzinfo | None = None,
 ) -> p.CommitResponse:
-    """Mark the package received and log it, in the caller's one transaction."""
+    """Mark the package received, give it its due dates and log it, in the caller's one
+    transaction. `tz`: the hub's time zone (the service centres')."""
     package = _owned_row(session, package_uuid, device)
     if package.status == p.PackageStatus.RECEIVED:
         return _commit_answer(package)
@@ -317,8 +339,11 @@ def commit(
             f"{', '.join(wrong[:5])}: the hub holds these blobs with another size than the "
             "package declares",
         )
+    dates = due.columns(session, package, received_at=now, tz=tz or due.zone())
     connection = session.connection()
-    marked = connection.execute(_MARK_RECEIVED, {"package_uuid": package_uuid, "now": now}).first()
+    marked = connection.execute(
+        _MARK_RECEIVED, {"package_uuid": package_uuid, "now": now, **dates}
+    ).first()
     if marked is None:  # a racing commit won; answer as it did
         return _commit_answer(_owned_row(session, package_uuid, device))
     change = p.PackageReceivedChange(
@@ -359,6 +384,8 @@ _ROW = select(
     _PACKAGE.c.service_id,
     _PACKAGE.c.manifest_hash,
     _PACKAGE.c.received_at,
+    _PACKAGE.c.details,  # with device_time: the acceptance day the due dates count from
+    _PACKAGE.c.device_time,
 ).where(_PACKAGE.c.uuid == bindparam("uuid"))
 _KNOWN_SIZES = (
     select(_BLOB.c.sha256, _BLOB.c.size)
@@ -403,7 +430,13 @@ _MARK_RECEIVED = (
         _PACKAGE.c.uuid == bindparam("package_uuid"),
         _PACKAGE.c.status == p.PackageStatus.DECLARED.value,
     )
-    .values(status=p.PackageStatus.RECEIVED.value, received_at=bindparam("now"))
+    .values(
+        status=p.PackageStatus.RECEIVED.value,
+        received_at=bindparam("now"),
+        accepted_on=bindparam("accepted_on"),
+        due_date=bindparam("due_date"),
+        legal_due_date=bindparam("legal_due_date"),
+    )
     .returning(_PACKAGE.c.uuid)
 )
 _RECEIVED_SEQ = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ozq_desktop.printing import (
@@ -27,6 +28,16 @@ DOCUMENTS = {
     "receipt": (lambda lang: render_receipt(samples.receipt(1), lang), None),
     "receipt-service3-home-visit": (
         lambda lang: render_receipt(samples.receipt(3, home_visit=True), lang),
+        (1, 1),
+    ),
+    "receipt-status-page": (
+        lambda lang: render_receipt(
+            replace(
+                samples.receipt(1),
+                status_url="https://ozq.example.kz/status?receipt=ALA01-D1-0000042",
+            ),
+            lang,
+        ),
         (1, 1),
     ),
     "receipt-training": (

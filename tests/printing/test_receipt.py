@@ -191,3 +191,24 @@ def test_the_qr_code_on_each_copy_reads_back_as_the_receipt_number(tmp_path):
     for image in images:
         codes = zxingcpp.read_barcodes(Image.open(image))
         assert [c.text for c in codes] == ["0104-A07-0004711"]
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+@pytest.mark.parametrize("lang", LANGS)
+def test_with_the_hubs_status_page_the_qr_code_opens_it_and_a_line_says_how(tmp_path, lang):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    link = "https://ozq.example.kz/status?receipt=0104-A07-0004711"
+    data = replace(samples.receipt(), receipt_no="0104-A07-0004711", status_url=link)
+    pdf = render_receipt(data, lang)
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", tmp_path / "r.pdf", tmp_path / "p"], check=True
+    )
+    for image in sorted(tmp_path.glob("p-*.png")):
+        assert [c.text for c in zxingcpp.read_barcodes(Image.open(image))] == [link]
+    text = " ".join(" ".join(pages_text(pdf)).split())
+    expected = {"kk": "QR кодты сканерлеңіз", "ru": "отсканируйте QR-код"}[lang]
+    assert expected in text
+    assert "https://ozq.example.kz/status" in text
