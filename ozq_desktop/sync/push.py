@@ -40,6 +40,13 @@ BACKOFF_CAP = 15 * 60.0
 
 PENDING, ATTEMPTING, DONE, FAILED = "pending", "attempting", "done", "failed"
 
+# How a permanent failure's reason begins in the outbox (and did in earlier versions): the
+# supervisor's dialog says each in the UI language and keeps the rest as the detail.
+# A reason that begins with none of them is the hub's refusal: "status code detail".
+UPLOAD_STOPPED = "upload stopped: "
+SCAN_UNREADABLE = "local scan unreadable: "
+SCAN_DAMAGED = "the local copy of {name} is damaged: "
+
 
 @dataclass(frozen=True)
 class PushOutcome:
@@ -279,11 +286,11 @@ def push_package(
     except HubCallError as err:
         return _failed(db, store, package_id, err, attempts, rng)
     except UploadCannotEnd as err:
-        reason = f"upload stopped: {err}"
+        reason = f"{UPLOAD_STOPPED}{err}"
         _mark(db, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
         return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     except (OSError, StorageError) as err:  # a scan missing or damaged here: a person must look
-        err_text = f"local scan unreadable: {err}"
+        err_text = f"{SCAN_UNREADABLE}{err}"
         _mark(db, package_id, state=FAILED, last_error=err_text, next_attempt_at=None)
         return PushOutcome(package_id, False, p.Handling.PERMANENT, err_text)
     db.write(lambda s: _committed(s, package_id, committed))
@@ -315,7 +322,7 @@ def _failed(
     if handling is p.Handling.VERIFY_AND_REUPLOAD:
         damaged = _local_copy_damaged(db, store, package_id)
         if damaged:
-            reason = f"the local copy of {damaged} is damaged: {err}"
+            reason = f"{SCAN_DAMAGED.format(name=damaged)}{err}"
             _mark(db, package_id, state=FAILED, last_error=reason, next_attempt_at=None)
             return PushOutcome(package_id, False, p.Handling.PERMANENT, reason)
     if handling is p.Handling.PERMANENT:
@@ -333,6 +340,36 @@ def _failed(
             next_attempt_at=wall_clock() + timedelta(seconds=delay),
         )
     return PushOutcome(package_id, False, handling, str(err))
+
+
+@dataclass(frozen=True)
+class FailureReason:
+    """A kept reason taken apart: its kind ("upload_stopped", "scan_unreadable",
+    "scan_damaged", or "hub" with the hub's error code), the scan it names, and the
+    technical rest for the administrator."""
+
+    kind: str
+    detail: str
+    hub_code: str = ""
+    scan: str = ""
+
+
+_DAMAGED_HEAD, _DAMAGED_TAIL = SCAN_DAMAGED.split("{name}")
+
+
+def failure_reason(reason: str) -> FailureReason:
+    if reason.startswith(UPLOAD_STOPPED):
+        return FailureReason("upload_stopped", reason.removeprefix(UPLOAD_STOPPED))
+    if reason.startswith(SCAN_UNREADABLE):
+        return FailureReason("scan_unreadable", reason.removeprefix(SCAN_UNREADABLE))
+    if reason.startswith(_DAMAGED_HEAD) and _DAMAGED_TAIL in reason:
+        name, _, rest = reason.removeprefix(_DAMAGED_HEAD).partition(_DAMAGED_TAIL)
+        return FailureReason("scan_damaged", rest, scan=name)
+    status, _, rest = reason.partition(" ")  # HubCallError: "status code detail"
+    code, _, detail = rest.partition(" ")
+    if status.isdigit() and code.replace("_", "").isalpha():
+        return FailureReason("hub", detail or reason, hub_code=code)
+    return FailureReason("hub", reason)
 
 
 def needs_attention(*, session: Session) -> list[tuple[str, str, str]]:

@@ -30,10 +30,58 @@ from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.tables import Column, RowsModel, current_row, table_view
 
-Attention = tuple[str, str, str]  # receipt number, package id, reason
+Attention = tuple[str, str, str]  # receipt number, package id, reason as the sync keeps it
+
+# What a kept reason means, in the supervisor's words (sync/push.py `failure_reason`).
+_REASONS = {
+    "upload_stopped": N_(
+        "Sending stopped: the hub's copy of a scan does not match this desk's. "
+        "Ask the administrator."
+    ),
+    "scan_unreadable": N_(
+        "A scan of this package cannot be read on this desk. Ask the administrator."
+    ),
+    "scan_damaged": N_(
+        "The copy of the scan «{name}» on this desk is damaged. Ask the administrator."
+    ),
+}
+_HUB_REASONS = {
+    "signature_invalid": N_(
+        "The hub refused the package: the clerk's EDS signature is not valid. "
+        "Ask the administrator."
+    ),
+    "manifest_conflict": N_(
+        "The hub refused the package: another package was already sent under its "
+        "identifier. Ask the administrator."
+    ),
+}
+
+
+def reason_text(reason: str) -> str:
+    """A kept failure reason said in the UI language."""
+    from ozq_desktop.sync.push import failure_reason
+
+    why = failure_reason(reason)
+    if why.kind == "hub":
+        if why.hub_code in _HUB_REASONS:
+            return tr(_HUB_REASONS[why.hub_code])
+        return tr(
+            N_("The hub refused the package ({code}). Show the details to the administrator."),
+            code=why.hub_code or "?",
+        )
+    return tr(_REASONS[why.kind], name=why.scan)
+
+
+def _detail(reason: str) -> str:
+    from ozq_desktop.sync.push import failure_reason
+
+    return failure_reason(reason).detail
+
+
 ATTENTION_COLUMNS: tuple[Column[Attention], ...] = (
     Column(N_("Receipt"), lambda r: r[0]),
-    Column(N_("Reason"), lambda r: r[2], lambda r: r[2]),
+    Column(N_("Reason"), lambda r: reason_text(r[2]), lambda r: reason_text(r[2])),
+    Column(N_("Details for the administrator"), lambda r: _detail(r[2]), lambda r: r[2]),
 )
 
 

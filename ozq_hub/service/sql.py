@@ -19,6 +19,11 @@ def _dialect(session: Session) -> str:
     return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
 
 
+def insert_for(session: Session, table: Table):
+    """An INSERT of the session's dialect, for a statement that needs its own ON CONFLICT."""
+    return (postgresql if _dialect(session) == "postgresql" else sqlite).insert(table)
+
+
 @functools.lru_cache(maxsize=256)
 def _insert_or_ignore(dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...]):
     module = postgresql if dialect == "postgresql" else sqlite
@@ -40,7 +45,6 @@ def insert_or_ignore(
 
 def upsert(session: Session, model: type, values: Mapping[str, Any], key: Sequence[str]) -> None:
     """INSERT … ON CONFLICT (key) DO UPDATE every other column."""
-    module = postgresql if _dialect(session) == "postgresql" else sqlite
-    statement = module.insert(model.__table__).values(**values)
+    statement = insert_for(session, model.__table__).values(**values)
     updates = {name: statement.excluded[name] for name in values if name not in key}
     session.execute(statement.on_conflict_do_update(index_elements=key, set_=updates))

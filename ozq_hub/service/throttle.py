@@ -20,7 +20,7 @@ from sqlalchemy import case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ozq_hub.models import RateLimit, ThrottleEvent
-from ozq_hub.service.sql import _insert
+from ozq_hub.service.sql import insert_for
 from ozq_hub.settings import HubLimits
 
 _COUNTERS = RateLimit.__table__
@@ -62,7 +62,7 @@ def count_attempts(
     expired = _COUNTERS.c.window_start <= now - dt.timedelta(seconds=window_seconds)
     # Sorted: two requests bumping the same keys lock their rows in the same order.
     keys = sorted({key[:200]: limit for key, limit in limits.items()}.items())
-    statement = _insert(session, _COUNTERS).values(
+    statement = insert_for(session, _COUNTERS).values(
         [{"key": key, "window_start": now, "count": 1} for key, _limit in keys]
     )
     statement = statement.on_conflict_do_update(

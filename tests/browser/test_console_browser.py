@@ -323,7 +323,7 @@ def test_a_refusal_with_reasons_in_both_languages_reaches_the_desk(chrome, hub, 
         assert stored.status == "decision_refused"
         assert stored.decision_reason_kk == "Сараптама қорытындысы 3 айдан ескі"
         assert stored.decision_reason_ru == "Экспертное заключение старше 3 месяцев"
-        from ozq_desktop.documents import refusal_reasons
+        from ozq_desktop.documents.bridge import refusal_reasons
 
         reasons = refusal_reasons(stored)
     assert local(reasons[0], "ru") == "Экспертное заключение старше 3 месяцев"
