@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -29,21 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozq_desktop.i18n import N_, current_language
+from ozq_desktop.i18n import N_
 from ozq_desktop.ui.language import Texts, follow_language
+from ozq_desktop.ui.qt_language import ui_locale
 
 FORMAT = "%d.%m.%Y"
 _DOTTED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
-
-LOCALES = {
-    "kk": QLocale(QLocale.Language.Kazakh, QLocale.Country.Kazakhstan),
-    "ru": QLocale(QLocale.Language.Russian, QLocale.Country.Russia),
-}
-
-
-def ui_locale() -> QLocale:
-    """The locale of the interface language: month and day names of calendars and dialogs."""
-    return LOCALES[current_language()]
 
 
 def parse_day(text: str) -> date | None:
@@ -139,7 +130,9 @@ class DateField(QWidget):
         self.button = QToolButton(self)
         self.button.setObjectName("date_calendar_button")
         self.button.setText("▾")
+        # Not a Tab stop: from the field, Alt+Down or F4 does what it does.
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setProperty("keyboard_via", "Alt+Down")
         self.texts.bind(self.edit.setPlaceholderText, N_("dd.mm.yyyy"))
         self.texts.bind(self.button.setToolTip, N_("Calendar (Alt+Down)"))
         self.texts.bind(self.button.setAccessibleName, N_("Calendar (Alt+Down)"))

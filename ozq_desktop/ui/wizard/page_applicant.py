@@ -139,6 +139,7 @@ class ApplicantPage(WizardPage):
         if types == self._types:
             return
         self._types = list(types)
+        self.type_combo.setEnabled(len(types) > 1)  # nothing to choose: no Tab stop either
         self.type_combo.clear()
         for kind in types:
             self.type_combo.addItem(applicant_type_label(kind), kind.value)
