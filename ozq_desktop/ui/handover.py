@@ -26,6 +26,7 @@ from ozq_desktop.domain.handover import Recipient
 from ozq_desktop.domain.lifecycle import RESULT_READY
 from ozq_desktop.domain.packages import PackageSummary
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.date_field import DateField
@@ -54,7 +55,6 @@ class HandoverDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("handover")
-        self.resize(980, 680)
         self._services = services
         self._clerk = clerk
         self.texts = Texts()
@@ -157,6 +157,7 @@ class HandoverDialog(QDialog):
         self._others = 0
         self._kind_changed()
         self._chosen()
+        screen_fit.fit(self, (980, 680))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         follow_changes(services.tasks, self, self._changed)
         self.retranslate()

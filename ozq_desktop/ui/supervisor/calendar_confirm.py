@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from ozq_desktop.domain.calendar_change import ChangePreview, Move
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.tables import Column, RowsModel, table_view
@@ -27,7 +28,6 @@ class CalendarChangeDialog(QDialog):
     def __init__(self, found: ChangePreview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("calendar_confirm")
-        self.resize(760, 460)
         self.preview = found
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Change the working calendar"))
@@ -62,6 +62,7 @@ class CalendarChangeDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.moves, 1)
         layout.addWidget(self.buttons)
+        screen_fit.fit(self, (760, 460))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         self.retranslate()
 

@@ -7,6 +7,7 @@ from enum import IntEnum
 from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout, QWidget
 
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.supervisor.calendar_page import CalendarPage
@@ -42,7 +43,6 @@ class SupervisorWindow(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("supervisor_window")
-        self.resize(1100, 760)
         self.deadlines = DeadlinesPage(services, self)
         self.register = RegisterPage(services, clerk, self)
         self.complaints = ComplaintsPage(services, clerk, self)
@@ -57,6 +57,7 @@ class SupervisorWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.register.load_clerks()
+        screen_fit.fit(self, (1280, 860))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         self.retranslate()
 
