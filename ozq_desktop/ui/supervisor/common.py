@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ozq_desktop.ui.date_field import DateField
 from ozq_desktop.ui.language import Texts, named
+from ozq_desktop.ui.message_label import MessageLabel
 
 
 def date_edit(parent: QWidget, name: str, texts: Texts, msgid: str, value: date) -> DateField:
@@ -46,11 +47,10 @@ def push_button(parent: QWidget, name: str, texts: Texts, msgid: str) -> QPushBu
     return button
 
 
-def message_label(parent: QWidget, name: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    return label
+def message_label(parent: QWidget, name: str) -> MessageLabel:
+    """A page's status line: shown when there is something to say, re-rendered in the new
+    language on a switch (ui/message_label.py)."""
+    return MessageLabel(name, parent)
 
 
 def table_over_boxes(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout, QWidget
 
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui import screen_fit
+from ozq_desktop.ui.actions import language_actions
 from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.supervisor.calendar_page import CalendarPage
@@ -49,6 +50,7 @@ class SupervisorWindow(QDialog):
         self.calendar = CalendarPage(services, clerk, self)
         self.users = UsersPage(services, clerk, self)
         self.service_time = ServiceTimePage(services, clerk, self)
+        self.language_actions = language_actions(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("supervisor_tabs")
         for page in self.pages:
