@@ -4,6 +4,7 @@ the day is today or already past. Nothing is written until the supervisor confir
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ozq_desktop.domain.calendar_change import ChangePreview, Move
@@ -55,6 +56,9 @@ class CalendarChangeDialog(QDialog):
         named(self.cancel_button, "calendar_confirm_cancel", self.texts, N_("Cancel"))
         self.texts.bind(self.cancel_button.setText, N_("Cancel"))
         self.cancel_button.setDefault(True)  # a slip of Enter changes nothing
+        # and the focus starts there: an auto-default button that gets the focus on show
+        # (Save, say) would take the default over.
+        self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
