@@ -80,8 +80,3 @@ def load_token(device_id: str, folder: Path) -> str | None:
             raise _unavailable(exc.reason) from None
         return token
     return token or _from_file(device_id, folder)
-
-
-def forget_token(device_id: str, folder: Path) -> None:
-    secrets.keyring_delete(SERVICE, device_id)
-    (folder / TOKEN_FILE).unlink(missing_ok=True)

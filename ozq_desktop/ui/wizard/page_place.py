@@ -59,9 +59,7 @@ class PlacePage(WizardPage):
         row.addWidget(self.counter_radio)
         row.addWidget(self.home_radio)
         row.addStretch(1)
-        place_label = QLabel(self)
-        self.texts.bind(place_label.setText, N_("Where the documents are taken"))
-        form.addRow(place_label, places)
+        self.add_row(form, N_("Where the documents are taken"), self.counter_radio, "", places)
 
         self.visit_address = QLineEdit(self)
         self.add_row(form, N_("Address of the home visit"), self.visit_address, "visit_address")
