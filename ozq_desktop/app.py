@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ozq_desktop import i18n
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.paths import data_dir, resource
-from ozq_desktop.settings import LANGUAGE, Settings
-from ozq_desktop.ui import gc_policy
+from ozq_desktop.settings import LANGUAGE, LAST_LOGIN, Settings
+from ozq_desktop.ui import gc_policy, qt_language, style
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.login import LoginWindow
@@ -224,8 +224,15 @@ class DeskApp(QObject):
             self.watchdog = StallWatchdog(parent=self)
             self.watchdog.start()
             gc_policy.log_slow_collections()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            qt_language.follow()  # Qt's own dialogs and calendars in the UI language
+            style.install(app)  # focus drawn where the platform style draws none
         self.login = LoginWindow()
         self.login.sign_in_requested.connect(self._sign_in)
+        last_login = Settings(self.settings).get(LAST_LOGIN)
+        if last_login:  # the password field has the focus: typed by habit, it stays hidden
+            self.login.set_login(last_login)
         self.login.show()
         after_first_paint(self.login, self._open)
         return self.login
@@ -328,6 +335,7 @@ class DeskApp(QObject):
             self._signed_in_early = clerk
             return
         self.login.signed_in()
+        Settings(self.settings).set(LAST_LOGIN, clerk.user.login)
         self.main_window = build_main_window(self.services, clerk)
         self.main_window.signed_out.connect(self._signed_out)
         self.main_window.show()

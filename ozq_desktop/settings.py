@@ -93,6 +93,9 @@ def one_of(*choices: str) -> Callable[[Any], str]:
 
 
 LANGUAGE = Setting("ui/language", "kk", one_of("kk", "ru"), "the interface language")
+LAST_LOGIN = Setting(
+    "ui/last_login", "", text(), "the login signed in last: filled in, the password focused"
+)
 SYNC_INTERVAL_MINUTES = Setting(
     "sync/interval_minutes", 5, whole(1, 120), "minutes between automatic syncs"
 )
@@ -119,6 +122,7 @@ SCANNER_OPTIONS = Setting(
 
 REGISTRY: tuple[Setting[Any], ...] = (
     LANGUAGE,
+    LAST_LOGIN,
     SYNC_INTERVAL_MINUTES,
     PRINTER,
     COPIES,

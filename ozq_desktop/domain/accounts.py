@@ -297,7 +297,9 @@ def authenticate(
         )
     if not _verifies(user.password_hash, password):
         user.failed_attempts += 1
-        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+        left = MAX_FAILED_ATTEMPTS - user.failed_attempts
+        minutes = int(LOCKOUT.total_seconds() // 60)
+        if left <= 0:
             user.locked_until = at + LOCKOUT
             user.failed_attempts = 0
         audit.record(
@@ -307,7 +309,17 @@ def authenticate(
             details={"purpose": purpose},
             at=at,
         )
-        raise AuthenticationError("Wrong login or password.")
+        if left <= 0:
+            raise AuthenticationError(
+                "Too many failed attempts. Try again in {minutes} min.", minutes=minutes
+            )
+        # The clerk is warned before the lock. It tells that the login exists, which the
+        # people at a branch's desks know anyway; an unknown login gets the plain message.
+        raise AuthenticationError(
+            "Wrong login or password. Attempts left before a {minutes}-minute lock: {left}.",
+            left=left,
+            minutes=minutes,
+        )
     user.failed_attempts = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from ozq_desktop.i18n import N_, current_language, tr
+from ozq_desktop.i18n import N_, current_language, set_language, tr
 from ozq_desktop.ui.language import follow_language
 
 
@@ -137,3 +137,13 @@ class ActionRegistry(QObject):
         for action_id, code in LANGUAGE_ACTIONS.items():
             if str(action_id) in self._actions:
                 self._actions[str(action_id)].setChecked(code == lang)
+
+
+def language_actions(window: QWidget) -> ActionRegistry:
+    """Ctrl+Shift+K and Ctrl+Shift+R in a window of its own (the supervision window, the
+    hand-over dialog): the main window's shortcuts do not reach into other windows."""
+    specs = tuple(spec for spec in SPECS if spec.id in LANGUAGE_ACTIONS)
+    registry = ActionRegistry(window, specs)
+    for action_id, code in LANGUAGE_ACTIONS.items():
+        registry[action_id].triggered.connect(lambda _=False, c=code: set_language(c))
+    return registry

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDateEdit,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -27,8 +26,10 @@ from ozq_desktop.domain.handover import Recipient
 from ozq_desktop.domain.lifecycle import RESULT_READY
 from ozq_desktop.domain.packages import PackageSummary
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices, SignedIn
+from ozq_desktop.ui.date_field import DateField
 from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -54,7 +55,6 @@ class HandoverDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("handover")
-        self.resize(980, 680)
         self._services = services
         self._clerk = clerk
         self.texts = Texts()
@@ -110,11 +110,8 @@ class HandoverDialog(QDialog):
         self.iin_edit = self._edit("recipient_iin", N_("Recipient's IIN"))
         self.iin_edit.setMaxLength(12)
         self.poa_number_edit = self._edit("poa_number", N_("Power of attorney number"))
-        self.poa_date_edit = QDateEdit(self.recipient_box)
+        self.poa_date_edit = DateField(self.recipient_box, today=lambda: services.clock().date())
         named(self.poa_date_edit, "poa_date", self.texts, N_("Power of attorney date"))
-        self.poa_date_edit.setCalendarPopup(True)
-        self.poa_date_edit.setDisplayFormat("dd.MM.yyyy")
-        self.poa_date_edit.setDate(QDate(services.clock().date()))
         form = new_form(self.recipient_box)
         kinds = QHBoxLayout()
         kinds.addWidget(self.in_person)
@@ -160,6 +157,7 @@ class HandoverDialog(QDialog):
         self._others = 0
         self._kind_changed()
         self._chosen()
+        screen_fit.fit(self, (980, 680))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         follow_changes(services.tasks, self, self._changed)
         self.retranslate()
@@ -234,7 +232,7 @@ class HandoverDialog(QDialog):
 
     def recipient(self) -> Recipient:
         representative = self.by_poa.isChecked()
-        poa_date: date | None = self.poa_date_edit.date().toPython() if representative else None
+        poa_date: date | None = self.poa_date_edit.date() if representative else None
         return Recipient(
             full_name=self.name_edit.text(),
             iin=self.iin_edit.text(),

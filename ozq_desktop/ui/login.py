@@ -4,7 +4,8 @@ lockout built in)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -54,6 +55,12 @@ class LoginWindow(QWidget):
         self.texts.bind(self.sign_in_button.setText, N_("Sign in"))
         self.sign_in_button.setDefault(True)
         self.message = MessageLabel("login_error", self)
+        # The error line has its room (two lines) whether shown or not: a message never
+        # pushes the fields together; a longer one makes the window taller instead.
+        policy = self.message.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(policy)
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
 
         form = new_form()
         for edit, msgid in ((self.login_edit, N_("Login")), (self.password_edit, N_("Password"))):
@@ -82,6 +89,29 @@ class LoginWindow(QWidget):
         self.login_edit.setFocus()
         follow_language(self.retranslate)
         self.set_ready(False)
+
+    # -- the window is as tall as its wrapped texts need --------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()  # a message shown, the language switched
+        return handled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """The title and the messages wrap: at this width they need this height. A layout
+        does not give a window its height-for-width, so the window sets it itself; nothing is
+        squashed or clipped."""
+        layout = self.layout()
+        if layout is None:
+            return
+        need = layout.totalHeightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
     def set_ready(self, ready: bool, branch_name: str = "") -> None:
         """Sign-in opens once the database is ready."""

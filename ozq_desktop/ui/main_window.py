@@ -12,6 +12,7 @@ from ozq_desktop.domain.accounts import Role, set_lock_minutes, set_training
 from ozq_desktop.domain.drafts import PackageDraft, Place
 from ozq_desktop.i18n import N_, set_language, tr
 from ozq_desktop.sync.engine import SyncReport
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.actions import (
     LANGUAGE_ACTIONS,
     SUPERVISOR_ACTIONS,
@@ -43,7 +44,6 @@ class MainWindow(QMainWindow):
         self.services = services
         self.clerk = SignedIn(services.tasks, clerk, self)  # replaced, never patched
         self.wizard: PackageWizard | None = None
-        self.resize(1200, 780)
 
         self.actions = ActionRegistry(self)
         self.home = HomeScreen(services, self.clerk, self)
@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self._hub_hint_shown = False
         self._branch_hint_shown = False
         self._wire()
+        screen_fit.fill(self)  # the whole available area of its screen
         follow_language(self.retranslate)
         self.retranslate()
 

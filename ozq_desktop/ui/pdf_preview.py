@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ozq_desktop import documents
 from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
 from ozq_desktop.settings import SAVE_FOLDER
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -106,7 +107,6 @@ class PdfPreviewDialog(QDialog):
         self._printers = services.printers
         self.print_dialog: PrintDialog | None = None
         self.setObjectName("pdf_preview")
-        self.resize(820, 900)
         self._services = services
         self._tasks = services.tasks
         self._settings = services.settings
@@ -155,6 +155,7 @@ class PdfPreviewDialog(QDialog):
         self.save_button.clicked.connect(self.save_document)
         self.close_button.clicked.connect(self.accept)
         self.language.currentIndexChanged.connect(self.render)
+        screen_fit.fit(self, (820, 900))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         self.render()
 

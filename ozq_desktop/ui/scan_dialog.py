@@ -50,6 +50,7 @@ from ozq_desktop.settings import (
     SCANNER_SOURCE,
     Settings,
 )
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import UnattachedChoice, ask_unattached_pages
 from ozq_desktop.ui.forms import add_row, new_form
@@ -101,7 +102,6 @@ class ScanDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("scan_dialog")
-        self.resize(960, 640)
         self.services = services
         self.scanner: Scanner = services.scanner
         self._title = title
@@ -232,6 +232,7 @@ class ScanDialog(QDialog):
             self.setTabOrder(first, second)
 
         self._load_settings()
+        screen_fit.fit(self, (960, 640))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         self.retranslate()
         self._update_state()

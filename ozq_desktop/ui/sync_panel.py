@@ -24,6 +24,7 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.models import User
 from ozq_desktop.settings import SYNC_INTERVAL_MINUTES
 from ozq_desktop.sync.engine import SyncEngine, SyncReport
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices
 from ozq_desktop.ui.dialogs import error_text
@@ -224,7 +225,6 @@ class NeedsAttentionDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("needs_attention")
         self._user = user
-        self.resize(720, 360)
         self._services = services
         self.audit_problem = None
         self.texts = Texts()
@@ -248,6 +248,7 @@ class NeedsAttentionDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
+        screen_fit.fit(self, (720, 360))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         follow_changes(services.tasks, self, self._changed)
         self.retranslate()

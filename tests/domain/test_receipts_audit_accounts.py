@@ -109,10 +109,17 @@ def test_clerk_cannot_call_supervisor_functions(desk):
 
 def test_login_lockout_after_five_failures_then_recovery(desk):
     factory, t0 = desk["factory"], datetime(2026, 11, 25, 9, 0)
-    for _ in range(accounts.MAX_FAILED_ATTEMPTS):
+    for attempt in range(1, accounts.MAX_FAILED_ATTEMPTS):
         with pytest.raises(AuthenticationError) as err:
             accounts.sign_in(factory=factory, login="clerk", password="wrong", at=t0)
-        assert err.value.msgid == "Wrong login or password."
+        assert err.value.msgid.startswith("Wrong login or password. Attempts left")
+        assert err.value.params == {"left": accounts.MAX_FAILED_ATTEMPTS - attempt, "minutes": 5}
+    with pytest.raises(AuthenticationError) as err:  # the fifth failure locks
+        accounts.sign_in(factory=factory, login="clerk", password="wrong", at=t0)
+    assert err.value.msgid == "Too many failed attempts. Try again in {minutes} min."
+    with pytest.raises(AuthenticationError) as err:  # an unknown login: nothing told
+        accounts.sign_in(factory=factory, login="nobody", password="wrong", at=t0)
+    assert err.value.msgid == "Wrong login or password."
     with pytest.raises(AuthenticationError) as err:
         accounts.sign_in(
             factory=factory, login="clerk", password="clerkpass1", at=t0 + timedelta(minutes=1)
@@ -133,7 +140,8 @@ def test_login_lockout_after_five_failures_then_recovery(desk):
     with reading(factory) as s:
         failed = s.scalars(select(AuditRow).where(AuditRow.action == "login_failed")).all()
     # The five wrong passwords, and the three attempts made while the account was locked.
-    assert [r.details.get("reason") for r in failed] == [None] * 5 + ["locked"] * 3
+    mine = [r for r in failed if r.user_id is not None]  # not the unknown login's
+    assert [r.details.get("reason") for r in mine] == [None] * 5 + ["locked"] * 3
 
 
 def test_supervisor_manages_users(desk):

@@ -1,9 +1,12 @@
 """Pictures of every wizard step in both languages, for docs/screenshots and the README.
 
-Run under Xvfb (a real X server, real window decorations absent but real fonts):
+Run under Xvfb (a real X server, real window decorations absent but real fonts), once per
+screen size the counters have; the windows size themselves from the screen (ui/screen_fit.py):
 
-    Xvfb :99 -screen 0 1280x800x24 -nolisten tcp &
-    DISPLAY=:99 QT_QPA_PLATFORM=xcb python -m tests.ui.screenshots
+    Xvfb :99 -screen 0 1366x768x24 -nolisten tcp &
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb python -m tests.ui.screenshots            # docs/screenshots
+    Xvfb :98 -screen 0 1920x1080x24 -nolisten tcp &
+    DISPLAY=:98 QT_QPA_PLATFORM=xcb python -m tests.ui.screenshots --out docs/screenshots/1920x1080
 
 Without DISPLAY it falls back to the offscreen platform (widget.grab() works there too).
 """
@@ -40,7 +43,7 @@ from tests.ui.conftest import (
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZE = (1200, 780)
+SIZE = (1366, 768)  # the other tools' main window: the smaller of the counters' screens
 
 
 class Bot:
@@ -106,12 +109,10 @@ def wizard_steps(out: Path, tmp: Path) -> None:
     login = app.login
     login.login_edit.setText(CLERK_LOGIN)
     login.password_edit.setText(CLERK_PASSWORD)
-    login.resize(520, 360)
     shoot(login, out, "01-login")
     login.submit()
     bot.waitUntil(lambda: app.main_window is not None and app.tasks.pending == 0)
     main = app.main_window
-    main.resize(*SIZE)
     drive = WizardDriver(bot, app)
     shoot(main, out, "02-home")
 
@@ -180,7 +181,6 @@ def wizard_steps(out: Path, tmp: Path) -> None:
     shoot(main, out, "10-step7-done-receipt")
     drive.qtbot.mouseClick(wizard.done_page.print_receipt, Qt.MouseButton.LeftButton)
     bot.waitUntil(lambda: wizard.preview is not None and wizard.preview.pdf_bytes != b"")
-    wizard.preview.resize(820, 780)
     shoot(wizard.preview, out, "11-receipt-preview")
     wizard.preview.close()
     drive.qtbot.mouseClick(wizard.done_page.next_button, Qt.MouseButton.LeftButton)
@@ -203,7 +203,6 @@ def wizard_steps(out: Path, tmp: Path) -> None:
     bot.waitUntil(
         lambda: drive.wizard.preview is not None and drive.wizard.preview.pdf_bytes != b""
     )
-    drive.wizard.preview.resize(820, 780)
     shoot(drive.wizard.preview, out, "14-refusal-preview")
     drive.wizard.preview.close()
     drive.qtbot.mouseClick(wizard_done(drive).next_button, Qt.MouseButton.LeftButton)

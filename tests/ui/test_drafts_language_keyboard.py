@@ -213,9 +213,11 @@ def test_a_whole_application_without_a_mouse(qtbot, desk_app, main_window):
     key(qtbot, Qt.Key.Key_Return)
 
     applicant = drive.page("page_applicant")
-    assert focused() is applicant.type_combo  # two applicant types: the choice comes first
-    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is applicant.idn.edit  # the number first; the type follows from it
     type_text(focused(), VALID_IIN)
+    assert applicant.type_combo.currentData() == "natural_person"
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is applicant.type_combo  # two types: the combo is a Tab stop
     key(qtbot, Qt.Key.Key_Tab)
     type_text(focused(), "Серікбаев Ахмет")
     key(qtbot, Qt.Key.Key_Return)

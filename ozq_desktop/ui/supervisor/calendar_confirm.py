@@ -4,10 +4,12 @@ the day is today or already past. Nothing is written until the supervisor confir
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ozq_desktop.domain.calendar_change import ChangePreview, Move
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.tables import Column, RowsModel, table_view
@@ -27,7 +29,6 @@ class CalendarChangeDialog(QDialog):
     def __init__(self, found: ChangePreview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("calendar_confirm")
-        self.resize(760, 460)
         self.preview = found
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Change the working calendar"))
@@ -54,9 +55,11 @@ class CalendarChangeDialog(QDialog):
         self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         named(self.cancel_button, "calendar_confirm_cancel", self.texts, N_("Cancel"))
         self.texts.bind(self.cancel_button.setText, N_("Cancel"))
-        # A slip of Enter changes nothing: Save never becomes the default, even with focus.
+        # A slip of Enter changes nothing: Save never becomes the default, even with the
+        # focus, and the focus starts on Cancel.
         self.save_button.setAutoDefault(False)
         self.cancel_button.setDefault(True)
+        self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -64,6 +67,7 @@ class CalendarChangeDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.moves, 1)
         layout.addWidget(self.buttons)
+        screen_fit.fit(self, (760, 460))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         self.retranslate()
 

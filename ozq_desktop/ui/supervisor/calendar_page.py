@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -24,12 +23,11 @@ from ozq_desktop.domain.changes import Changes, Written
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices, SignedIn
-from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.forms import add_row, labelled, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.supervisor.calendar_confirm import CalendarChangeDialog
-from ozq_desktop.ui.supervisor.common import date_edit, date_of
+from ozq_desktop.ui.supervisor.common import date_edit, date_of, message_label
 from ozq_desktop.ui.tables import Column, RowsModel, current_row, table_view
 from ozq_wire.calendar import Override, OverrideKind
 
@@ -114,9 +112,7 @@ class CalendarPage(QWidget):
         self.remove_button = self._button(
             self, "calendar_remove", N_("Remove the selected change"), self.remove
         )
-        self.message = QLabel(self)
-        self.message.setObjectName("calendar_message")
-        self.message.setWordWrap(True)
+        self.message = message_label(self, "calendar_message")
 
         year_row = QHBoxLayout()
         year_row.addWidget(labelled(self.texts, N_("Year"), self.year_spin))
@@ -222,9 +218,10 @@ class CalendarPage(QWidget):
 
     def _saved(self, moves: Written[tuple]) -> None:
         self.note_edit.clear()
-        self.message.setText(
-            tr(N_("Calendar saved; result dates moved: {count}."), count=len(moves.value))
+        count = len(moves.value)
+        self.message.show_fn(
+            lambda: tr(N_("Calendar saved; result dates moved: {count}."), count=count), "ok"
         )
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(error_text(exc))
+        self.message.show_error(exc)

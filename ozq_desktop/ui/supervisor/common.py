@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,20 +15,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozq_desktop.ui.date_field import DateField
 from ozq_desktop.ui.language import Texts, named
+from ozq_desktop.ui.message_label import MessageLabel
 
 
-def date_edit(parent: QWidget, name: str, texts: Texts, msgid: str, value: date) -> QDateEdit:
-    edit = QDateEdit(parent)
+def date_edit(parent: QWidget, name: str, texts: Texts, msgid: str, value: date) -> DateField:
+    """A date input (ui/date_field.py) showing `value`; its calendar opens at today."""
+    edit = DateField(parent)
     named(edit, name, texts, msgid)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd.MM.yyyy")
-    edit.setDate(QDate(value))
+    edit.setDate(value)
     return edit
 
 
-def date_of(edit: QDateEdit) -> date:
-    return edit.date().toPython()
+def date_of(edit: DateField) -> date:
+    """The date typed, or today while the field is empty or holds half a date."""
+    return edit.date() or edit.today()
 
 
 def line_edit(parent: QWidget, name: str, texts: Texts, msgid: str) -> QLineEdit:
@@ -47,11 +47,10 @@ def push_button(parent: QWidget, name: str, texts: Texts, msgid: str) -> QPushBu
     return button
 
 
-def message_label(parent: QWidget, name: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    return label
+def message_label(parent: QWidget, name: str) -> MessageLabel:
+    """A page's status line: shown when there is something to say, re-rendered in the new
+    language on a switch (ui/message_label.py)."""
+    return MessageLabel(name, parent)
 
 
 def table_over_boxes(

@@ -16,7 +16,6 @@ from ozq_desktop.domain.complaints import ComplaintLine
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices, SignedIn
-from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -176,12 +175,13 @@ class ComplaintsPage(QWidget):
         for edit in (self.incoming_edit, self.complainant_edit, self.about_edit):
             edit.clear()
         self.text_edit.clear()
-        self.message.setText(
-            tr(
+        self.message.show_fn(
+            lambda: tr(
                 N_("Complaint {number} registered; answer by {deadline}."),
                 number=line.incoming_no,
                 deadline=day_text(line.deadline),
-            )
+            ),
+            "ok",
         )
 
     def answer_complaint(self) -> None:
@@ -207,7 +207,7 @@ class ComplaintsPage(QWidget):
     def _answered(self, written) -> None:
         self.answer_edit.clear()
         number = written.value.incoming_no
-        self.message.setText(tr(N_("Complaint {number} answered."), number=number))
+        self.message.show_fn(lambda: tr(N_("Complaint {number} answered."), number=number), "ok")
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(error_text(exc))
+        self.message.show_error(exc)

@@ -107,7 +107,7 @@ class RegisterPage(QWidget):
         self.state_label = QLabel(self)
         self.state_label.setObjectName("register_state")
         self.state_label.setWordWrap(True)
-        self.day_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.day_edit.dateChanged.connect(lambda day: day is not None and self.refresh())
         self.clerk_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
         for label_msgid, widget in ((N_("Day"), self.day_edit), (N_("Clerk"), self.clerk_combo)):

@@ -17,7 +17,6 @@ from ozq_desktop.domain.profiles import Account
 from ozq_desktop.i18n import N_, tr
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices, SignedIn
-from ozq_desktop.ui.dialogs import error_text
 from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.supervisor.common import (
@@ -156,7 +155,7 @@ class UsersPage(QWidget):
     def _created(self, login: str) -> None:
         for edit in (self.login_edit, self.name_edit, self.password_edit):
             edit.clear()
-        self.message.setText(tr(N_("User {login} created."), login=login))
+        self.message.show_fn(lambda: tr(N_("User {login} created."), login=login), "ok")
 
     def reset_password(self) -> None:
         from ozq_desktop.domain.accounts import reset_password
@@ -167,7 +166,7 @@ class UsersPage(QWidget):
         actor, password = self._clerk.user, self.new_password_edit.text()
         self._services.tasks.write(
             lambda s: reset_password(session=s, actor=actor, user_id=user.id, password=password),
-            lambda _: self._done(tr(N_("The password of {login} was reset."), login=user.login)),
+            lambda _: self._done(N_("The password of {login} was reset."), user.login),
             self._failed,
             owner=self,
         )
@@ -181,14 +180,14 @@ class UsersPage(QWidget):
         actor = self._clerk.user
         self._services.tasks.write(
             lambda s: deactivate_user(session=s, actor=actor, user_id=user.id),
-            lambda _: self._done(tr(N_("User {login} deactivated."), login=user.login)),
+            lambda _: self._done(N_("User {login} deactivated."), user.login),
             self._failed,
             owner=self,
         )
 
-    def _done(self, text: str) -> None:
+    def _done(self, msgid: str, login: str) -> None:
         self.new_password_edit.clear()
-        self.message.setText(text)
+        self.message.show_message(msgid, "ok", login=login)
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(error_text(exc))
+        self.message.show_error(exc)

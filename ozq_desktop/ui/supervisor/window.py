@@ -7,6 +7,8 @@ from enum import IntEnum
 from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout, QWidget
 
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui import screen_fit
+from ozq_desktop.ui.actions import language_actions
 from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.language import follow_language
 from ozq_desktop.ui.supervisor.calendar_page import CalendarPage
@@ -42,13 +44,13 @@ class SupervisorWindow(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("supervisor_window")
-        self.resize(1100, 760)
         self.deadlines = DeadlinesPage(services, self)
         self.register = RegisterPage(services, clerk, self)
         self.complaints = ComplaintsPage(services, clerk, self)
         self.calendar = CalendarPage(services, clerk, self)
         self.users = UsersPage(services, clerk, self)
         self.service_time = ServiceTimePage(services, clerk, self)
+        self.language_actions = language_actions(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("supervisor_tabs")
         for page in self.pages:
@@ -57,6 +59,7 @@ class SupervisorWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.register.load_clerks()
+        screen_fit.fit(self, (1280, 860))  # no larger than the screen it opens on
         follow_language(self.retranslate)
         self.retranslate()
 

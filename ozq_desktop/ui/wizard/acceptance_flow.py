@@ -65,6 +65,9 @@ class AcceptanceFlow(QObject):
         elif needs_password(kind):
             dialog = ask_password(self._parent, lambda pw: self._sign(prepared, pw))
             dialog.rejected.connect(self.cancelled)
+            # Closed, it gives the keyboard back to the wizard's window (the step it shows
+            # next puts the focus on its first input).
+            dialog.finished.connect(lambda _result: self._parent.window().activateWindow())
             self.password_dialog = dialog
         else:
             self._sign(prepared, "")

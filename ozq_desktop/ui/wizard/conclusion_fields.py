@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QFormLayout,
     QSpinBox,
     QWidget,
@@ -23,20 +22,11 @@ from PySide6.QtWidgets import (
 from ozq_desktop.domain.checklist import conclusion_flag
 from ozq_desktop.domain.drafts import DocumentDraft
 from ozq_desktop.i18n import N_, tr
+from ozq_desktop.ui.date_field import DateField
 from ozq_desktop.ui.forms import add_row, new_form
 from ozq_desktop.ui.labels import day_text
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
-
-NO_DATE = QDate(1900, 1, 1)
-
-
-def to_date(qdate: QDate) -> date | None:
-    return (
-        None
-        if qdate == NO_DATE or not qdate.isValid()
-        else date(qdate.year(), qdate.month(), qdate.day())
-    )
 
 
 class ConclusionFields(QWidget):
@@ -49,12 +39,7 @@ class ConclusionFields(QWidget):
         form = new_form(self)
         form.setContentsMargins(0, 0, 0, 0)
 
-        self.expertise_date = QDateEdit(self)
-        self.expertise_date.setCalendarPopup(True)
-        self.expertise_date.setDisplayFormat("dd.MM.yyyy")
-        self.expertise_date.setMinimumDate(NO_DATE)
-        self.expertise_date.setMaximumWidth(200)
-        self.texts.bind(self.expertise_date.setSpecialValueText, N_("not set"))
+        self.expertise_date = DateField(self, today=today)
         self._row(
             form, N_("Date of the expertise"), self.expertise_date, f"doc_{code}_expertise_date"
         )
@@ -109,11 +94,11 @@ class ConclusionFields(QWidget):
         self.changed.emit()
 
     def expired(self) -> bool:
-        day = to_date(self.expertise_date.date())
+        day = self.expertise_date.date()
         return day is not None and conclusion_flag("", day, self._today()).expired
 
     def _update_validity(self) -> None:
-        day = to_date(self.expertise_date.date())
+        day = self.expertise_date.date()
         if day is None:
             self.validity.clear_message()
             return
@@ -142,7 +127,7 @@ class ConclusionFields(QWidget):
             )
 
     def load(self, doc: DocumentDraft) -> None:
-        self.expertise_date.setDate(QDate(doc.expertise_date) if doc.expertise_date else NO_DATE)
+        self.expertise_date.setDate(doc.expertise_date)
         self.signed.setChecked(bool(doc.signed_by_head))
         self.sealed.setChecked(bool(doc.sealed))
         self.bound.setChecked(bool(doc.bound))
@@ -151,7 +136,7 @@ class ConclusionFields(QWidget):
         self._update_validity()
 
     def store(self, doc: DocumentDraft) -> None:
-        doc.expertise_date = to_date(self.expertise_date.date())
+        doc.expertise_date = self.expertise_date.date()
         doc.signed_by_head = self.signed.isChecked()
         doc.sealed = self.sealed.isChecked()
         doc.bound = self.bound.isChecked()

@@ -3,25 +3,24 @@ name and contacts, and an optional representative acting by power of attorney.""
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import pairwise
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QGroupBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QGroupBox, QLineEdit, QVBoxLayout, QWidget
 
 from ozq_desktop.domain.acceptance import check_applicant
 from ozq_desktop.domain.drafts import ApplicantDraft, PackageDraft, Representative
 from ozq_desktop.domain.identifiers import EntityType, Identifier, IdentifierKind
 from ozq_desktop.errors import OzqError
 from ozq_desktop.i18n import N_
+from ozq_desktop.ui.date_field import DateField
 from ozq_desktop.ui.forms import new_form
 from ozq_desktop.ui.labels import applicant_type_label
 from ozq_desktop.ui.language import named
 from ozq_desktop.ui.wizard.base import WizardPage
 from ozq_desktop.ui.wizard.idn_field import IdnField
 from ozq_wire.catalog import ApplicantType
-
-NO_DATE = QDate(1900, 1, 1)
 
 
 class ApplicantPage(WizardPage):
@@ -32,10 +31,12 @@ class ApplicantPage(WizardPage):
         self.setObjectName("page_applicant")
         self._types: list[ApplicantType] = []
         form = new_form()
-        self.type_combo = QComboBox(self)
-        self.add_row(form, N_("Applicant type"), self.type_combo, "applicant_type")
+        # The number comes first: the clerk types it, and the type follows from it.
         self.idn = IdnField("applicant_idn", self)
         self.add_row(form, N_("IIN/BIN"), self.idn.edit, "applicant_idn", self.idn)
+        self.type_combo = QComboBox(self)
+        self.add_row(form, N_("Applicant type"), self.type_combo, "applicant_type")
+        self.type_combo.installEventFilter(self)
         # A non-resident legal entity without a Kazakh BIN: its registration abroad.
         self.foreign_edit = QLineEdit(self)
         self.add_row(
@@ -66,12 +67,7 @@ class ApplicantPage(WizardPage):
         )
         self.poa_number = QLineEdit(self.rep_box)
         self.add_row(rep_form, N_("Power of attorney number"), self.poa_number, "poa_number")
-        self.poa_date = QDateEdit(self.rep_box)
-        self.poa_date.setCalendarPopup(True)
-        self.poa_date.setDisplayFormat("dd.MM.yyyy")
-        self.poa_date.setMinimumDate(NO_DATE)
-        self.poa_date.setMaximumWidth(200)
-        self.texts.bind(self.poa_date.setSpecialValueText, N_("not set"))
+        self.poa_date = DateField(self.rep_box, today=lambda: services.clock().date())
         self.add_row(rep_form, N_("Power of attorney date"), self.poa_date, "poa_date")
         self.rep_box.setLayout(rep_form)
 
@@ -96,8 +92,8 @@ class ApplicantPage(WizardPage):
         self.rep_box.toggled.connect(self.changed)
         self.idn.identified.connect(self._suggest_type)
         order = [
-            self.type_combo,
             self.idn.edit,
+            self.type_combo,
             self.foreign_edit,
             self.country_edit,
             self.name_edit,
@@ -115,6 +111,19 @@ class ApplicantPage(WizardPage):
         self._sync_foreign()
         self.retranslate()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Digits typed while the type combo has the focus are the number: they go into the
+        IIN/BIN field, never into the combo's search, so none is lost."""
+        if watched is self.type_combo and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            text = event.text()
+            if text.isdigit() and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                self.idn.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.idn.edit.end(False)
+                self.idn.edit.insert(text)
+                return True
+        return super().eventFilter(watched, event)
+
     def _type_changed(self, *_args: object) -> None:
         self._sync_foreign()
         self.changed()
@@ -130,6 +139,7 @@ class ApplicantPage(WizardPage):
         if types == self._types:
             return
         self._types = list(types)
+        self.type_combo.setEnabled(len(types) > 1)  # nothing to choose: no Tab stop either
         self.type_combo.clear()
         for kind in types:
             self.type_combo.addItem(applicant_type_label(kind), kind.value)
@@ -168,7 +178,7 @@ class ApplicantPage(WizardPage):
         self.rep_name.setText(rep.full_name)
         self.rep_iin.setText(rep.iin)
         self.poa_number.setText(rep.poa_number)
-        self.poa_date.setDate(QDate(rep.poa_date) if rep.poa_date else NO_DATE)
+        self.poa_date.setDate(rep.poa_date)
 
     def store(self, draft: PackageDraft) -> None:
         draft.applicant = ApplicantDraft(
@@ -183,14 +193,11 @@ class ApplicantPage(WizardPage):
             draft.applicant.foreign_reg_no = self.foreign_edit.text()
             draft.applicant.country = self.country_edit.text()
         if self.rep_box.isChecked():
-            qdate = self.poa_date.date()
             draft.representative = Representative(
                 full_name=self.rep_name.text(),
                 iin=self.rep_iin.text(),
                 poa_number=self.poa_number.text(),
-                poa_date=None
-                if qdate == NO_DATE
-                else date(qdate.year(), qdate.month(), qdate.day()),
+                poa_date=self.poa_date.date(),
             )
         else:
             draft.representative = Representative()
@@ -203,7 +210,7 @@ class ApplicantPage(WizardPage):
         return None
 
     def first_input(self) -> QWidget:
-        return self.idn.edit if self.type_combo.count() == 1 else self.type_combo
+        return self.idn.edit
 
     def retranslate(self) -> None:
         super().retranslate()

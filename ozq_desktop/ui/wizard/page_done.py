@@ -182,9 +182,14 @@ class DonePage(WizardPage):
             missing = "; ".join(d.name.get(lang) for d in result.missing)
             lines = [tr(N_("Missing documents: {documents}"), documents=missing)]
         self.receipt_label.setText(tr(N_("Receipt № {number}"), number=result.receipt_no))
+        moment = (
+            N_("Accepted on {date} at {time}; service time {elapsed}.")
+            if result.outcome is Outcome.ACCEPT
+            else N_("Refused on {date} at {time}; service time {elapsed}.")
+        )
         lines.append(
             tr(
-                N_("Accepted on {date} at {time}; service time {elapsed}."),
+                moment,
                 date=day_text(result.accepted_at),
                 time=time_text(result.accepted_at),
                 elapsed=minutes_seconds(self.service_seconds),

@@ -139,8 +139,8 @@ class PlacePage(WizardPage):
         return None
 
     def first_input(self) -> QWidget:
-        """The ticket at the counter, where the barcode reader types; else the service."""
-        return self.service_combo if self.home_radio.isChecked() else self.ticket.number
+        """The ticket at the counter, where the barcode reader types; else the address."""
+        return self.visit_address if self.home_radio.isChecked() else self.ticket.number
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QLabel,
     QListWidget,
@@ -29,6 +28,7 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.settings import SCAN_FOLDER
 from ozq_desktop.storage.pages import stored_pages
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.file_dialog import open_files_dialog
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.wizard.scan_preview import (
@@ -62,6 +62,7 @@ class ScanList(QWidget):
         self._code = code
         self._title = title
         self.scan_dialog = None
+        self.file_dialog = None
         self._scans: list[ScanDraft] = []
         self._previews: dict[str, QPixmap] = {}
         self.texts = Texts()
@@ -149,13 +150,27 @@ class ScanList(QWidget):
             self.changed.emit()
 
     def choose_files(self) -> None:
-        folder = self._services.settings.get(SCAN_FOLDER)
-        paths, _filter = QFileDialog.getOpenFileNames(
+        """Qt's file dialog in the UI language (ui/file_dialog.py); the files come back to
+        `_chosen` when the clerk opens them."""
+        dialog = open_files_dialog(
             self,
-            tr(N_("Attach a scan")),
-            folder,
+            N_("Attach a scan"),
+            self._services.settings.get(SCAN_FOLDER),
             tr(N_("Scans (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)")),
         )
+        dialog.filesSelected.connect(self._chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._back_from_dialog())
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _back_from_dialog(self) -> None:
+        """The keyboard goes on where it was: at "Attach a scan…" in the wizard's window."""
+        self.window().activateWindow()
+        self.attach_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _chosen(self, paths: list[str]) -> None:
+        self.file_dialog = None
         if paths:
             self._services.settings.set(SCAN_FOLDER, str(Path(paths[0]).parent))
             self.add_paths([Path(p) for p in paths])

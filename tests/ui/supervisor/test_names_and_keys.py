@@ -19,6 +19,8 @@ def not_tabbable(root: QWidget) -> list[str]:
         and not w.objectName().startswith("qt_")
         and w.objectName()
         and not w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        # a date field's calendar button: Alt+Down on the field (itself a Tab stop) opens it
+        and not (w.property("keyboard_via") and w.parentWidget().focusProxy().focusPolicy())
     ]
 
 

@@ -116,5 +116,5 @@ def test_waits_and_service_by_hour_clerk_and_service_with_chart_and_print(
 
     qtbot.mouseClick(page.week_button, Qt.MouseButton.LeftButton)
     monday, saturday = week_of(DAY)
-    assert page.start.date().toPython() == monday and page.end.date().toPython() == saturday
+    assert page.start.date() == monday and page.end.date() == saturday
     boss_window.supervision.close()
