@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ozq_desktop.i18n import set_language
 from ozq_desktop.ui.actions import ActionId
@@ -67,6 +67,8 @@ def test_the_supervision_window_follows_a_switch_and_takes_the_shortcuts(qtbot, 
         idle(qtbot, app)
         kazakh = page.message.text()
         assert kazakh
+        supervision.activateWindow()  # the clerk types in the window in front
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is supervision)
         QTest.keySequence(supervision, "Ctrl+Shift+R")  # in the supervision window itself
         assert supervision.windowTitle() == "Руководство"
         assert page.message.text() != kazakh  # the status line follows the language
