@@ -3,7 +3,7 @@ on step 1, the scan dialog in the middle of a feeder batch (SANE's `test` backen
 scanner), the print dialog listing a real CUPS queue, and the supervisor's waits and service
 times with the chart. Run under Xvfb like tests/ui/screenshots.py (CUPS needs root):
 
-    Xvfb :99 -screen 0 1280x800x24 -nolisten tcp &
+    Xvfb :99 -screen 0 1366x768x24 -nolisten tcp &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb python -m tests.ui.devices_screenshots
 """
 
@@ -36,7 +36,7 @@ from ozq_wire.catalog import load_catalog
 from tests.devices.helpers import PrivateCups
 from tests.domain.helpers import VALID_BIN, draft_for
 from tests.signing.pki import sign_draft
-from tests.ui.conftest import CLERK_LOGIN, CLERK_PASSWORD, set_up_desk
+from tests.ui.conftest import CLERK_LOGIN, CLERK_PASSWORD, make_pdf, set_up_desk
 from tests.ui.driver import WizardDriver
 from tests.ui.screenshots import ROOT, SIZE, Bot, settle, shoot
 
@@ -98,8 +98,11 @@ def clerk_shots(out: Path, folder: Path, cups: PrivateCups | None) -> None:
 
     if cups is not None:
         app.settings.setValue(PRINTER.key, cups.queue)
-        for code in ("application", "specialists_and_base"):
-            page.editors[code].presented.setChecked(True)
+        for code in ("application", "specialists_and_base"):  # both wanted as files
+            other = page.editors[code]
+            other.presented.setChecked(True)
+            other.scan_list.add_paths([make_pdf(folder / f"{code}.pdf", 1)])
+            bot.waitUntil(lambda e=other: len(e.scan_list.scans) == 1, timeout=10000)
         conclusion = editor.conclusion
         from PySide6.QtCore import QDate
 

@@ -1,7 +1,7 @@
 """Pictures of the hand-over, sync and supervision screens in both languages, for
 docs/screenshots. Run under Xvfb like tests/ui/screenshots.py:
 
-    Xvfb :99 -screen 0 1280x800x24 -nolisten tcp &
+    Xvfb :99 -screen 0 1366x768x24 -nolisten tcp &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb python -m tests.ui.supervisor.screenshots
 """
 
