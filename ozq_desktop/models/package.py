@@ -98,7 +98,7 @@ class Package(Base):
         Index("ix_packages_idn", "applicant_idn"),
         Index("ix_packages_receipt_rev", "receipt_rev"),
         Index("ix_packages_name_fold", "applicant_name_fold"),
-        Index("ix_packages_status_due", "status", "result_date"),
+        Index("ix_packages_status_due", "status", "training", "result_date"),
         Index("ix_packages_handed_over_at", "handed_over_at"),
     )
 
