@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -61,15 +62,21 @@ class PdfRenderer(QObject):
         return self.page_count
 
     def adopt(self, loaded: LoadedPdf) -> int:
-        """Take a document loaded in a worker (`load_in_worker`); its page count."""
+        """Take a document loaded in a worker (`load_in_worker`); its page count.
+
+        The document given up is destroyed here, before any page of the new one is asked
+        for: QtPdf serialises all of pdfium behind one lock, so a document left to the event
+        loop to delete would be destroyed while a page renders in Qt's thread, and the GUI
+        thread would wait for the whole render (≈ 100 ms for a 50 MB scan's page)."""
         self.close()
         loaded.taken = True
-        self.document.deleteLater()
+        previous = self.document
         self.document = loaded.document
         self.document.setParent(self)
         self._buffer = loaded.buffer
         self._buffer.setParent(self)
         self._renderer.setDocument(self.document)
+        shiboken6.delete(previous)
         return self.page_count
 
     def close(self) -> None:

@@ -185,3 +185,24 @@ def test_encrypted_store_keeps_no_plain_content_and_detects_tampering(tmp_path):
         store.read(ref.sha256)
     with pytest.raises(StorageError):
         ScanStore(tmp_path / "enc", key=scan_key(b"other key" * 4)).read(ref.sha256)
+
+
+def test_a_scan_of_many_chunks_is_stored_in_aesgcm_format_and_reads_back(tmp_path):
+    """Written a megabyte at a time (so a worker never holds the interpreter lock for a whole
+    50 MB scan), the file is still what AESGCM writes: the format line, the nonce, the cipher
+    text and its tag, bound to the scan's SHA-256."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from ozq_desktop.storage.scans import CHUNK, FORMAT_V2, NONCE_BYTES, scan_key
+
+    data_key = b"d" * 32
+    store = ScanStore(tmp_path / "enc", key=data_key)
+    body = os.urandom(3 * CHUNK + 12345)  # three whole chunks and a part
+    scan = b"%PDF-1.4\n%" + body + b"\n%%EOF\n"
+    ref = store.add_bytes(scan, "big.pdf")
+    on_disk = store.path_of(ref.sha256).read_bytes()
+    assert on_disk.startswith(FORMAT_V2)
+    sealed = on_disk[len(FORMAT_V2) :]
+    nonce, rest = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+    assert AESGCM(scan_key(data_key)).decrypt(nonce, rest, ref.sha256.encode()) == scan
+    assert store.read(ref.sha256) == scan
