@@ -28,6 +28,7 @@ from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
 from ozq_desktop.settings import SAVE_FOLDER
 from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.language_switch import LANGUAGE_NAMES
@@ -157,7 +158,13 @@ class PdfPreviewDialog(QDialog):
         self.language.currentIndexChanged.connect(self.render)
         screen_fit.fit(self, (820, 900))  # no larger than the screen it opens on
         follow_language(self.retranslate)
-        self.render()
+        # The document is rendered once the dialog is on screen: a render (Python, in a
+        # worker) started while the dialog was still being shown made its first paint, and
+        # Qt's calls to the window system, wait for the interpreter now and then for up to
+        # a third of a second (bench/bench_gui.py, register-preview, under X11).
+        self._set_busy(True)
+        self.status.show_message(N_("Preparing the document…"), "note")
+        after_first_paint(self, self.render)
 
     @property
     def kind(self) -> documents.Kind:
