@@ -104,7 +104,7 @@ def through_the_dialog(folder: Path) -> None:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ozq_desktop.ui import scan_dialog
+    from ozq_desktop.settings import SCANNER_OPTIONS, SCANNER_SOURCE, Settings
     from ozq_desktop.ui.context import DeskServices
     from ozq_desktop.ui.scan_dialog import ScanDialog
     from ozq_desktop.ui.tasks import StallWatchdog, TaskRunner
@@ -124,9 +124,9 @@ def through_the_dialog(folder: Path) -> None:
                 gui_work.append((time.perf_counter() - start) * 1000)
 
         setattr(ScanDialog, name, timed)
-    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue(scan_dialog.OPTIONS_KEY, [f"{n}={v}" for n, v in OPTIONS])
-    settings.setValue(scan_dialog.SOURCE_KEY, Source.FEEDER.value)
+    settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    settings.set(SCANNER_OPTIONS, [f"{n}={v}" for n, v in OPTIONS])
+    settings.set(SCANNER_SOURCE, Source.FEEDER.value)
     tasks = TaskRunner()
     services = DeskServices(
         tasks=tasks,
