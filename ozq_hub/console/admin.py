@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
-from ozq_hub.console import accounts, audit, web
+from ozq_hub.console import accounts, web
 from ozq_hub.console.accounts import AccountProblem, Role, SignedIn
 from ozq_hub.console.i18n import M_
 from ozq_hub.db import utcnow
@@ -72,15 +72,7 @@ def users_page(request: Request, user: web.Administrator, done: str = "") -> Res
 
 
 def _audit(session, request: Request, user: SignedIn, action: str, **details) -> None:
-    audit.record(
-        session,
-        action=action,
-        now=utcnow(),
-        user_id=user.user_id,
-        user_login=user.login,
-        address=web.client_address(request),
-        details=details,
-    )
+    web.record(session, request, user, action, details=details)
 
 
 def _create(request: Request, user: SignedIn, form) -> str:

@@ -130,14 +130,7 @@ def _sign_out(request: Request, user: SignedIn) -> None:
     hub = web.hub_of(request)
     with hub.db.writing() as session:
         accounts.end_session(session, token_hash=user.token_hash)
-        audit.record(
-            session,
-            action="logout",
-            now=utcnow(),
-            user_id=user.user_id,
-            user_login=user.login,
-            address=web.client_address(request),
-        )
+        web.record(session, request, user, "logout")
 
 
 @router.post("/logout")
@@ -215,16 +208,7 @@ def _visible(
 
 
 def _record_view(session, request: Request, user: SignedIn, action: str, package_uuid, **details):
-    audit.record(
-        session,
-        action=action,
-        now=utcnow(),
-        user_id=user.user_id,
-        user_login=user.login,
-        address=web.client_address(request),
-        package_uuid=package_uuid,
-        details=details,
-    )
+    web.record(session, request, user, action, package_uuid=package_uuid, details=details)
 
 
 def _package_page(
@@ -349,14 +333,13 @@ def _save_review(request: Request, user: SignedIn, package_uuid: uuid.UUID, form
             )
         except review.ReviewConflict:
             return None
-        audit.record(
+        web.record(
             session,
-            action="save_review",
-            now=now,
-            user_id=user.user_id,
-            user_login=user.login,
-            address=web.client_address(request),
+            request,
+            user,
+            "save_review",
             package_uuid=package_uuid,
+            now=now,
             details={"version": version, "checked": len(checked)},
         )
     return version
@@ -509,14 +492,13 @@ def _record(request: Request, user: SignedIn, package_uuid, decision, expected: 
                 "The decision cannot be recorded: {reason}",
                 reason=refusal.detail,
             ) from refusal
-        audit.record(
+        web.record(
             session,
-            action="decision",
-            now=now,
-            user_id=user.user_id,
-            user_login=user.login,
-            address=web.client_address(request),
+            request,
+            user,
+            "decision",
             package_uuid=package_uuid,
+            now=now,
             details=recorded.model_dump(mode="json", exclude_none=True),
         )
         return recorded

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
 
 from ozq_hub.api.deps import HubContext
-from ozq_hub.console import accounts, i18n
+from ozq_hub.console import accounts, audit, i18n
 from ozq_hub.console.accounts import Role, SignedIn
 from ozq_hub.db import utcnow
 from ozq_hub.service import due
@@ -70,6 +70,29 @@ def lang_of(request: Request) -> str:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
+
+
+def record(
+    session,
+    request: Request,
+    user: SignedIn,
+    action: str,
+    *,
+    package_uuid=None,
+    now: dt.datetime | None = None,
+    details: dict | None = None,
+) -> None:
+    """A row of the hub's audit trail for what a signed-in user did in the console."""
+    audit.record(
+        session,
+        action=action,
+        now=now or utcnow(),
+        user_id=user.user_id,
+        user_login=user.login,
+        address=client_address(request),
+        package_uuid=package_uuid,
+        details=details,
+    )
 
 
 def cookie_name(hub: HubContext, base: str) -> str:

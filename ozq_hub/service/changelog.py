@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import ScalarSelect, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from ozq_hub.models import Branch, ChangeLogRow, ChangeSequence, Device, HubMeta
+from ozq_hub.models import ChangeLogRow, ChangeSequence, HubMeta
 from ozq_hub.refusals import Refusal
+from ozq_hub.service import device_row
 from ozq_wire.protocol import ChangesPage, ErrorCode
 
 PACKAGE_RECEIVED = "package_received"
@@ -158,21 +159,14 @@ def _start(after: str | None, epoch: str, horizon: int, high: int) -> int:
     return start
 
 
-_DEVICE = Device.__table__
-_BRANCH = Branch.__table__
-# A desk's poll in one statement: the device its token names (the columns of
-# `enrolment._BY_TOKEN`, checked by `enrolment.identity_from_row`) and the feed's position
-# for the device's branch. The common idle poll is then one round trip in all.
+_DEVICE = device_row.DEVICE
+_BRANCH = device_row.BRANCH
+# A desk's poll in one statement: the device its token names (`device_row`'s columns,
+# checked by `enrolment.identity_from_row`) and the feed's position for the device's
+# branch. The common idle poll is then one round trip in all.
 _POLL_AS_DEVICE = (
     select(
-        _DEVICE.c.id,
-        _DEVICE.c.branch_code,
-        _BRANCH.c.name.label("branch_name"),
-        _DEVICE.c.desk_code,
-        _DEVICE.c.name,
-        _DEVICE.c.enrolled_at,
-        _DEVICE.c.revoked_at,
-        _DEVICE.c.last_seen_at,
+        *device_row.IDENTITY_COLUMNS,
         _META.c.epoch,
         _META.c.horizon_seq,
         _SEQUENCE.c.last_seq,

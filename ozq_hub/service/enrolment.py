@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ozq_hub.models import Branch, CommitteeToken, Device, EnrolmentCode
 from ozq_hub.refusals import Refusal
 from ozq_hub.security import new_enrolment_code, new_token, normalise_code, secret_hash
-from ozq_hub.service import changelog
+from ozq_hub.service import changelog, device_row
 from ozq_hub.service.packages import DeviceIdentity
 from ozq_hub.service.sql import insert_or_ignore
 from ozq_wire import protocol as p
@@ -193,20 +193,11 @@ def enrol(session: Session, *, request: p.EnrolRequest, now: dt.datetime) -> p.E
     return _answer(session, device, token)
 
 
-_DEVICE = Device.__table__
-_BRANCH = Branch.__table__
+_DEVICE = device_row.DEVICE
+_BRANCH = device_row.BRANCH
 # Built once: constructing a statement and its cache key costs more than running it.
 _BY_TOKEN = (
-    select(
-        _DEVICE.c.id,
-        _DEVICE.c.branch_code,
-        _BRANCH.c.name.label("branch_name"),
-        _DEVICE.c.desk_code,
-        _DEVICE.c.name,
-        _DEVICE.c.enrolled_at,
-        _DEVICE.c.revoked_at,
-        _DEVICE.c.last_seen_at,
-    )
+    select(*device_row.IDENTITY_COLUMNS)
     .join_from(_DEVICE, _BRANCH, _BRANCH.c.code == _DEVICE.c.branch_code)
     .where(_DEVICE.c.token_hash == bindparam("token_hash"))
 )
