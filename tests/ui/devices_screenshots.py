@@ -38,7 +38,7 @@ from tests.domain.helpers import VALID_BIN, draft_for
 from tests.signing.pki import sign_draft
 from tests.ui.conftest import CLERK_LOGIN, CLERK_PASSWORD, make_pdf, set_up_desk
 from tests.ui.driver import WizardDriver
-from tests.ui.screenshots import ROOT, SIZE, Bot, settle, shoot
+from tests.ui.screenshots import ROOT, Bot, settle, shoot
 
 SERVICES = {
     "attestation": ["application", "expert_conclusion", "specialists_and_base"],
@@ -53,7 +53,6 @@ def sign_in(bot: Bot, app: DeskApp, login: str, password: str):
     app.login.submit()
     bot.waitUntil(lambda: app.main_window is not None and app.tasks.pending == 0)
     main = app.main_window
-    main.resize(*SIZE)
     return main
 
 

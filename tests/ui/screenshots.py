@@ -43,7 +43,6 @@ from tests.ui.conftest import (
 from tests.ui.driver import WizardDriver
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZE = (1366, 768)  # the other tools' main window: the smaller of the counters' screens
 
 
 class Bot:

@@ -30,7 +30,7 @@ from ozq_desktop.storage.engine import transaction
 from ozq_desktop.ui.actions import ActionId
 from ozq_wire.calendar import OverrideKind
 from tests.ui.conftest import set_up_desk
-from tests.ui.screenshots import ROOT, SIZE, Bot, settle, shoot
+from tests.ui.screenshots import ROOT, Bot, settle, shoot
 from tests.ui.supervisor.helpers import accept_one, decide
 
 
@@ -82,7 +82,6 @@ def shots(out: Path, folder: Path) -> None:
     app.login.submit()
     bot.waitUntil(lambda: app.main_window is not None and app.tasks.pending == 0)
     main = app.main_window
-    main.resize(*SIZE)
     _late, ready = seed(app, main.clerk.user)
     main.refresh()
     bot.waitUntil(lambda: app.tasks.pending == 0)
