@@ -108,6 +108,7 @@ class DocumentProblem:
     code: str
     error: ValidationError
     blocks_refusal: bool
+    note: str = ""  # the same, in a few words beside the document's name (a msgid)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,13 @@ class ChecklistDecision:
     flags: list[ConclusionFlag] = field(default_factory=list)
     problems: list[DocumentProblem] = field(default_factory=list)  # for this outcome
     sheets: dict[str, int] = field(default_factory=dict)  # presented documents' sheet counts
+    # What a refusal leaves aside: it does not stop the refusal, but the document is not in
+    # order, and the review must not show it as if it were.
+    set_aside: list[DocumentProblem] = field(default_factory=list)
+
+    def notes(self, code: str) -> list[str]:
+        """The short notes (msgids) of what is not in order about one presented document."""
+        return [p.note for p in (*self.problems, *self.set_aside) if p.code == code and p.note]
 
     def expired(self, code: str) -> ConclusionFlag | None:
         """The expired conclusion's flag, when `code` is missing because it expired."""
@@ -153,16 +161,24 @@ def document_problems(
         return []
     found: list[DocumentProblem] = []
 
-    def problem(blocks_refusal: bool, msgid: str) -> None:
+    def problem(blocks_refusal: bool, msgid: str, note: str) -> None:
         error = ValidationError(msgid, document=_name(spec))
-        found.append(DocumentProblem(spec.code, error, blocks_refusal))
+        found.append(DocumentProblem(spec.code, error, blocks_refusal, note))
 
     if spec.expert_conclusion:
         if doc.expertise_date is None:
-            problem(True, N_("Enter the date of the expertise: «{document}»."))
+            problem(
+                True,
+                N_("Enter the date of the expertise: «{document}»."),
+                N_("no date of the expertise"),
+            )
             return found
         if doc.expertise_date > today:
-            problem(True, N_("The date of the expertise is in the future: «{document}»."))
+            problem(
+                True,
+                N_("The date of the expertise is in the future: «{document}»."),
+                N_("the date of the expertise is in the future"),
+            )
             return found
         if conclusion_flag(spec.code, doc.expertise_date, today).expired:
             return found  # missing: nothing else about it matters
@@ -170,11 +186,16 @@ def document_problems(
         problem(
             False,
             N_("Attach the file of «{document}»: the standard asks for it in electronic form."),
+            N_("no file attached"),
         )
     if not spec.is_application and doc.sheets < 1:
-        problem(False, N_("Enter the number of sheets of «{document}»."))
+        problem(False, N_("Enter the number of sheets of «{document}»."), N_("no number of sheets"))
     if spec.expert_conclusion and doc.bound and not doc.bound_pages:
-        problem(False, N_("Enter the number of bound pages: «{document}»."))
+        problem(
+            False,
+            N_("Enter the number of bound pages: «{document}»."),
+            N_("no number of bound pages"),
+        )
     return found
 
 
@@ -205,6 +226,8 @@ def assess(
         have.append(spec)
         sheets[spec.code] = doc.sheets
     outcome = Outcome.REFUSE if missing else Outcome.ACCEPT
+    set_aside: list[DocumentProblem] = []
     if outcome is Outcome.REFUSE:
+        set_aside = [p for p in problems if not p.blocks_refusal]
         problems = [p for p in problems if p.blocks_refusal]
-    return ChecklistDecision(outcome, have, missing, flags, problems, sheets)
+    return ChecklistDecision(outcome, have, missing, flags, problems, sheets, set_aside)

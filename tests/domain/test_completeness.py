@@ -65,6 +65,18 @@ def test_a_presented_document_with_no_sheets_and_no_file_blocks_acceptance():
     assert "Сведения в форме электронного документа" in found.problem.message("ru")
 
 
+def test_a_refusal_sets_aside_what_only_acceptance_needs_and_still_names_it():
+    draft = s1_draft()
+    del draft.documents["expert_conclusion"]  # missing: the package is refused
+    staff = draft.documents["specialists_and_base"]
+    staff.scans, staff.pages = [], 0
+    decision = review(CATALOG, draft, AT, can_sign=True).decision
+    assert decision.outcome is Outcome.REFUSE
+    assert decision.problems == []  # a file and a sheet count do not stop a refusal
+    assert decision.notes("specialists_and_base") == ["no file attached", "no number of sheets"]
+    assert decision.notes("application") == []
+
+
 def test_a_document_the_standard_wants_electronic_needs_its_file_even_with_sheets_typed():
     draft = s1_draft()
     draft.documents["expert_conclusion"].scans = []

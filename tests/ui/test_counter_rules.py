@@ -271,3 +271,27 @@ def test_the_supervisor_gives_the_branch_in_russian_and_russian_receipts_print_i
         assert "Шымкентский филиал" in text and "г. Шымкент, ул. Тауке хана, 5" in text
     finally:
         app.shutdown()
+
+
+def test_a_refusal_review_does_not_show_an_unfinished_document_as_fine(
+    qtbot, desk_app, main_window
+):
+    """A refusal leaves aside what only acceptance needs (a file, a sheet count), but the review
+    must not show such a document in green as if it were in order: it says what is missing."""
+    from tests.ui.conftest import VALID_IIN
+
+    drive = WizardDriver(qtbot, desk_app)
+    drive.start("declaration-registration")
+    drive.place()
+    drive.applicant(VALID_IIN, "Серікбаев Ахмет Нұрланұлы", kind="natural_person")
+    drive.documents(
+        {"expert_conclusion": []}, date.today() - timedelta(days=5)
+    )  # no file, 0 sheets
+    drive.annex1({})
+    drive.consent()
+    review = drive.page("page_review")
+    assert review.decision.outcome is Outcome.REFUSE
+    html = review.summary.text()
+    line = next(item for item in html.split("<li>") if "сараптама" in item.lower())
+    assert "#1b5e20" not in line, line  # not green
+    assert "файлы тіркелмеген" in line and "парақ саны көрсетілмеген" in line, line

@@ -186,13 +186,15 @@ class ReviewPage(WizardPage):
                     pages=decision.sheets.get(spec.code, 0),
                     scans=len(doc.scans) if doc else 0,
                 )
-                color = "#1b5e20"
+                notes = decision.notes(spec.code)
+                color = "#8a4b00" if notes else "#1b5e20"  # amber: presented, not in order
                 if flag is not None:
                     state += "; " + tr(
                         N_("conclusion of {date}, valid until {until}"),
                         date=day_text(flag.expertise_date),
                         until=day_text(flag.valid_until),
                     )
+                state += "".join("; " + tr(note) for note in notes)
             items.append(
                 f"<li>{escape(spec.name.get(lang))} — "
                 f"<span style='color:{color}'>{escape(state)}</span></li>"
