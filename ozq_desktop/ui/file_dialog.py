@@ -1,14 +1,16 @@
-"""The file dialog a clerk meets ("Attach a scan"): Qt's own dialog, not the platform's, so
+"""The file dialogs a clerk meets (attaching a scan, saving a PDF, choosing a key file): Qt's own dialog, not the platform's, so
 that it speaks the UI language. Qt's Russian translation covers it; its Kazakh one lacks
 "Look in" and "Files of type", so every label the clerk reads is set here from our own
 messages, in both languages.
 
-    dialog = open_files_dialog(parent, N_("Attach a scan"), folder, filters)
+    dialog = file_dialog(parent, N_("Attach a scan"), folder, filters)
     dialog.filesSelected.connect(...)
     dialog.open()
 """
 
 from __future__ import annotations
+
+from enum import Enum
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -18,17 +20,37 @@ LABELS = {
     QFileDialog.DialogLabel.LookIn: N_("Look in:"),
     QFileDialog.DialogLabel.FileName: N_("File name:"),
     QFileDialog.DialogLabel.FileType: N_("Files of type:"),
-    QFileDialog.DialogLabel.Accept: N_("Open"),
     QFileDialog.DialogLabel.Reject: N_("Cancel"),
 }
 
 
-def open_files_dialog(parent: QWidget, title_msgid: str, folder: str, filters: str) -> QFileDialog:
-    dialog = QFileDialog(parent, tr(title_msgid), folder, filters)
+class Mode(Enum):
+    OPEN_MANY = "open many"  # existing files, one or more
+    OPEN_ONE = "open one"  # one existing file
+    SAVE = "save"  # a file to write (Qt asks before replacing one)
+
+
+def file_dialog(
+    parent: QWidget, title_msgid: str, path: str, filters: str, mode: Mode = Mode.OPEN_MANY
+) -> QFileDialog:
+    """Qt's own file dialog, every label in the UI language. `path` is a folder, or a file
+    name to suggest. The caller connects `filesSelected` (or `fileSelected`) and calls
+    `open()`: the dialog is window-modal and never blocks the GUI thread."""
+    dialog = QFileDialog(parent, tr(title_msgid), path, filters)
     dialog.setObjectName("file_dialog")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    if mode is Mode.SAVE:
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    else:
+        many = mode is Mode.OPEN_MANY
+        dialog.setFileMode(
+            QFileDialog.FileMode.ExistingFiles if many else QFileDialog.FileMode.ExistingFile
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
     for label, msgid in LABELS.items():
         dialog.setLabelText(label, tr(msgid))
+    accept = N_("Save") if mode is Mode.SAVE else N_("Open")
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, tr(accept))
+    dialog.finished.connect(dialog.deleteLater)
     return dialog

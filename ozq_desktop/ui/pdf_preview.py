@@ -28,6 +28,7 @@ from ozq_desktop.i18n import LANGUAGES, N_, current_language, tr
 from ozq_desktop.settings import SAVE_FOLDER
 from ozq_desktop.ui import screen_fit
 from ozq_desktop.ui.context import DeskServices
+from ozq_desktop.ui.file_dialog import Mode, file_dialog
 from ozq_desktop.ui.first_paint import after_first_paint
 from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -107,6 +108,7 @@ class PdfPreviewDialog(QDialog):
         super().__init__(parent)
         self._printers = services.printers
         self.print_dialog: PrintDialog | None = None
+        self.file_dialog: QFileDialog | None = None
         self.setObjectName("pdf_preview")
         self._services = services
         self._tasks = services.tasks
@@ -268,9 +270,15 @@ class PdfPreviewDialog(QDialog):
         suggested = (
             str(Path(folder) / f"{self._file_stem}.pdf") if folder else f"{self._file_stem}.pdf"
         )
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr(N_("Save as PDF…")), suggested, tr(N_("PDF documents (*.pdf)"))
+        dialog = file_dialog(
+            self, N_("Save as PDF…"), suggested, tr(N_("PDF documents (*.pdf)")), Mode.SAVE
         )
+        dialog.fileSelected.connect(self._save_chosen)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _save_chosen(self, path: str) -> None:
+        self.file_dialog = None
         if path:
             self._settings.set(SAVE_FOLDER, str(Path(path).parent))
             self.save_to(Path(path))

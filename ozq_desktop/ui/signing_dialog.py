@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.signing.choice import SigningKind, needs_password, signer_for
 from ozq_desktop.ui.context import DeskServices, SignedIn
+from ozq_desktop.ui.file_dialog import Mode, file_dialog
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 
@@ -51,6 +52,7 @@ class SigningDialog(QDialog):
         self.resize(600, 260)
         self._services = services
         self._clerk = clerk
+        self.file_dialog: QFileDialog | None = None
         self.texts = Texts()
         self.texts.bind(self.setWindowTitle, N_("Signing key (EDS)"))
         intro = QLabel(self)
@@ -126,9 +128,19 @@ class SigningDialog(QDialog):
         self.check_button.setEnabled(self.kind() != NONE)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, tr(N_("Key file")), self.path_edit.text(), tr(N_("Key files (*.p12 *.pfx)"))
+        dialog = file_dialog(
+            self,
+            N_("Key file"),
+            self.path_edit.text(),
+            tr(N_("Key files (*.p12 *.pfx)")),
+            Mode.OPEN_ONE,
         )
+        dialog.fileSelected.connect(self._key_file_chosen)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _key_file_chosen(self, path: str) -> None:
+        self.file_dialog = None
         if path:
             self.path_edit.setText(path)
 

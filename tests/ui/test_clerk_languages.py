@@ -96,3 +96,44 @@ def test_a_refusal_never_says_accepted_nor_shares_a_name_with_cancel(qtbot, desk
     drive.confirm()
     details = wizard.done_page.details.text()
     assert "қабылданды" not in details and "бас тартылды" in details
+
+
+def test_every_file_dialog_is_labelled_in_kazakh(qtbot, desk_app, main_window, tmp_path):
+    """Saving a document as PDF and choosing a key file use the same labelled Qt dialog as
+    attaching a scan: Qt ships no Kazakh for "Look in" or "Files of type"."""
+    from ozq_desktop.documents import Kind
+    from ozq_desktop.ui.pdf_preview import PdfPreviewDialog
+    from ozq_desktop.ui.signing_dialog import SigningDialog
+    from tests.ui.test_scans_and_printing import accepted_package
+
+    drive = accepted_package(qtbot, desk_app, tmp_path)
+    idle(qtbot, desk_app)
+    preview = PdfPreviewDialog(
+        desk_app.services,
+        Kind.RECEIPT,
+        drive.wizard.result.package_id,
+        main_window,
+        file_stem="receipt",
+    )
+    preview.open()
+    qtbot.waitUntil(lambda: preview.pdf_bytes.startswith(b"%PDF-"), timeout=20000)
+    preview.save_document()
+    dialog = preview.file_dialog
+    assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+    assert dialog.acceptMode() is QFileDialog.AcceptMode.AcceptSave
+    assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "Қайда:"
+    assert dialog.labelText(QFileDialog.DialogLabel.Accept) == "Сақтау"
+    target = tmp_path / "чек.pdf"
+    dialog.fileSelected.emit(str(target))  # as the dialog does when the clerk saves
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert target.read_bytes() == preview.pdf_bytes
+    preview.close()
+
+    signing = SigningDialog(desk_app.services, main_window.clerk, main_window)
+    signing.browse()
+    keys = signing.file_dialog
+    assert keys.fileMode() is QFileDialog.FileMode.ExistingFile
+    assert keys.labelText(QFileDialog.DialogLabel.FileType) == "Файл түрі:"
+    keys.fileSelected.emit("/tmp/clerk.p12")
+    assert signing.path_edit.text() == "/tmp/clerk.p12"
+    signing.close()

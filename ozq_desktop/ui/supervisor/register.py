@@ -4,12 +4,12 @@ change: an acceptance, a hand-over or a sign-off on that day redraws it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -25,6 +25,7 @@ from ozq_desktop.i18n import N_, current_language, tr
 from ozq_desktop.ui.changes import follow_changes
 from ozq_desktop.ui.context import DeskServices, SignedIn
 from ozq_desktop.ui.dialogs import error_text
+from ozq_desktop.ui.file_dialog import Mode, file_dialog
 from ozq_desktop.ui.forms import labelled
 from ozq_desktop.ui.labels import day_text, time_text
 from ozq_desktop.ui.language import Texts, follow_language, named
@@ -57,12 +58,11 @@ def register_columns(catalog: Catalog) -> tuple[Column[RegisterEntry], ...]:
     )
 
 
-def ask_xlsx_path(parent: QWidget, suggested: str) -> Path | None:
-    """Where to save the XLSX export; None when the supervisor cancels."""
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, tr(N_("Export the register")), suggested, "Excel (*.xlsx)"
-    )
-    return Path(name) if name else None
+def ask_xlsx_path(parent: QWidget, suggested: str, then: Callable[[Path], None]) -> None:
+    """Ask where to save the XLSX export; `then(path)` once chosen, nothing on cancel."""
+    dialog = file_dialog(parent, N_("Export the register"), suggested, "Excel (*.xlsx)", Mode.SAVE)
+    dialog.fileSelected.connect(lambda name: name and then(Path(name)))
+    dialog.open()
 
 
 def ask_close_day(parent: QWidget, day: date) -> bool:
@@ -240,9 +240,9 @@ class RegisterPage(QWidget):
         self.preview.open()
 
     def export_xlsx(self) -> None:
-        path = ask_xlsx_path(self, f"register-{self.day.isoformat()}.xlsx")
-        if path is None:
-            return
+        ask_xlsx_path(self, f"register-{self.day.isoformat()}.xlsx", self._export_to)
+
+    def _export_to(self, path: Path) -> None:
         render = render_job(self._services, Kind.REGISTER_XLSX, self._day_ref(), current_language())
 
         def job() -> Path:

@@ -28,7 +28,7 @@ from ozq_desktop.i18n import N_, tr
 from ozq_desktop.settings import SCAN_FOLDER
 from ozq_desktop.storage.pages import stored_pages
 from ozq_desktop.ui.context import DeskServices
-from ozq_desktop.ui.file_dialog import open_files_dialog
+from ozq_desktop.ui.file_dialog import file_dialog
 from ozq_desktop.ui.language import Texts, follow_language, named
 from ozq_desktop.ui.message_label import MessageLabel
 from ozq_desktop.ui.wizard.scan_preview import (
@@ -152,14 +152,13 @@ class ScanList(QWidget):
     def choose_files(self) -> None:
         """Qt's file dialog in the UI language (ui/file_dialog.py); the files come back to
         `_chosen` when the clerk opens them."""
-        dialog = open_files_dialog(
+        dialog = file_dialog(
             self,
             N_("Attach a scan"),
             self._services.settings.get(SCAN_FOLDER),
             tr(N_("Scans (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)")),
         )
         dialog.filesSelected.connect(self._chosen)
-        dialog.finished.connect(dialog.deleteLater)
         dialog.finished.connect(lambda _result: self._back_from_dialog())
         self.file_dialog = dialog
         dialog.open()

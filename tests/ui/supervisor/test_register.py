@@ -45,7 +45,7 @@ def test_the_register_is_printed_exported_and_frozen_by_the_sign_off(
 
     target = tmp_path / "out" / "register.xlsx"
     target.parent.mkdir()
-    monkeypatch.setattr(register_module, "ask_xlsx_path", lambda _parent, _name: target)
+    monkeypatch.setattr(register_module, "ask_xlsx_path", lambda _parent, _name, then: then(target))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: target.exists() and "сақталды" in page.state_label.text(), timeout=20000
