@@ -303,13 +303,11 @@ class DeskApp(QObject):
         if self._signed_in_early is not None:
             clerk, self._signed_in_early = self._signed_in_early, None
             self._signed_in(clerk)
-        self.tasks.run(_warm_up, lambda _none: self._warm_up_queries())
-
-    def _warm_up_queries(self) -> None:
-        self.tasks.read(_warm_up_queries, self._start_up_done, self._start_up_done)
-
-    def _start_up_done(self, _result: object = None) -> None:
-        self._freeze_gc()  # what start-up made stays: the collector need not walk it again
+        # Then the first queries; start-up is done after them, whatever they answer.
+        self.tasks.run(
+            _warm_up,
+            lambda _none: self.tasks.read(_warm_up_queries, self._freeze_gc, self._freeze_gc),
+        )
 
     def _open_failed(self, exc: BaseException) -> None:
         if self.login is not None:
@@ -400,7 +398,8 @@ class DeskApp(QObject):
         self.deleteLater()  # with it the task runner, the watchdog and the settings
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
-    def _freeze_gc(self) -> None:
+    def _freeze_gc(self, _result: object = None) -> None:
+        """What is alive now stays for the session: the collector need not walk it again."""
         if self._tune_gc:
             gc_policy.freeze()
 

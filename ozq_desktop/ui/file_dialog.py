@@ -1,7 +1,7 @@
-"""The file dialogs a clerk meets (attaching a scan, saving a PDF, choosing a key file): Qt's own dialog, not the platform's, so
-that it speaks the UI language. Qt's Russian translation covers it; its Kazakh one lacks
-"Look in" and "Files of type", so every label the clerk reads is set here from our own
-messages, in both languages.
+"""The file dialogs a clerk meets (attaching a scan, saving a PDF or the register, choosing a
+key file): Qt's own dialog, not the platform's, so that it speaks the UI language. Qt's
+Russian translation covers it; its Kazakh one lacks "Look in" and "Files of type", so every
+label the clerk reads is set here from our own messages, in both languages.
 
     dialog = file_dialog(parent, N_("Attach a scan"), folder, filters)
     dialog.filesSelected.connect(...)

@@ -164,8 +164,7 @@ class PdfPreviewDialog(QDialog):
         # worker) started while the dialog was still being shown made its first paint, and
         # Qt's calls to the window system, wait for the interpreter now and then for up to
         # a third of a second (bench/bench_gui.py, register-preview, under X11).
-        self._set_busy(True)
-        self.status.show_message(N_("Preparing the document…"), "note")
+        self._preparing()
         after_first_paint(self, self.render)
 
     @property
@@ -178,11 +177,14 @@ class PdfPreviewDialog(QDialog):
 
     # -- rendering ----------------------------------------------------------------------
 
+    def _preparing(self) -> None:
+        self._set_busy(True)
+        self.status.show_message(N_("Preparing the document…"), "note")
+
     def render(self, *_args: object) -> None:
         """Render the document in the chosen language (off the GUI thread)."""
         lang = self.language.currentData()
-        self._set_busy(True)
-        self.status.show_message(N_("Preparing the document…"), "note")
+        self._preparing()
         ahead, self._prerender = self._prerender, None
         if ahead is not None and ahead.matches(self._kind, self._ref, lang):
             if ahead.result is not None:

@@ -52,8 +52,7 @@ def sign_in(bot: Bot, app: DeskApp, login: str, password: str):
     app.login.password_edit.setText(password)
     app.login.submit()
     bot.waitUntil(lambda: app.main_window is not None and app.tasks.pending == 0)
-    main = app.main_window
-    return main
+    return app.main_window
 
 
 def clerk_shots(out: Path, folder: Path, cups: PrivateCups | None) -> None:
